@@ -1,0 +1,66 @@
+"""OSH e-Forum: create_app() builds the Flask application; nothing here touches the network."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_babel import lazy_gettext as _l
+
+from forum import realtime
+from forum.config import PROJECT_ROOT, build_config
+from forum.database import configure_engine
+from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(build_config(app.instance_path, config))
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    _init_login(app)
+    realtime.init_app(app)
+
+    from forum import cli, views
+
+    views.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _select_locale() -> str | None:
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+
+
+def _init_login(app: Flask) -> None:
+    from forum.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to continue.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        # "<id>:<session version>": a password change bumps the version and ends other sessions
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_version != int(version):
+            return None
+        return user

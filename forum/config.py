@@ -1,0 +1,98 @@
+"""Configuration: defaults, then FORUM_* environment variables, then the test mapping."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_DATABASE_URI": None,  # None: SQLite in the instance folder
+    "SECRET_KEY": None,  # None: generated once into the instance folder
+    "SEARCH_BACKEND": "whoosh",
+    "SEARCH_INDEX": str(PROJECT_ROOT / "search_index"),
+    "MESSAGE_QUEUE": None,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "6 per minute",
+    "SECURE_COOKIES": False,
+    # Request bodies: a post is at most 50,000 characters; 1 MB leaves room for encoding.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 28,
+    "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session: long posts are not lost
+    "THREADS_PER_PAGE": 25,
+    "POSTS_PER_PAGE": 20,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LANGUAGES": ["en"],
+    "SQLALCHEMY_RECORD_QUERIES": False,
+}
+
+# FORUM_<NAME> environment variable -> config key
+ENVIRONMENT = {
+    "FORUM_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "FORUM_SECRET_KEY": "SECRET_KEY",
+    "FORUM_SEARCH_BACKEND": "SEARCH_BACKEND",
+    "FORUM_SEARCH_INDEX": "SEARCH_INDEX",
+    "FORUM_MESSAGE_QUEUE": "MESSAGE_QUEUE",
+    "FORUM_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
+    "FORUM_SECURE_COOKIES": "SECURE_COOKIES",
+}
+
+BOOLEAN_KEYS = {"SECURE_COOKIES"}
+
+
+def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    config = dict(DEFAULTS)
+    for variable, key in ENVIRONMENT.items():
+        value = os.environ.get(variable)
+        if value:
+            config[key] = _parse_bool(value) if key in BOOLEAN_KEYS else value
+    config.update(overrides or {})
+
+    instance = Path(instance_path)
+    if not config["SQLALCHEMY_DATABASE_URI"]:
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forum.db'}"
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = instance_secret_key(instance)
+    if config["SECURE_COOKIES"]:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain postgres:// URLs and drive them with psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret_key(instance: Path) -> str:
+    """The key is made once per installation and kept beside the database, never in code."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def _parse_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}

@@ -1,0 +1,46 @@
+"""WTForms classes per area; all derive from ForumForm (CSRF on, control characters refused)."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, StringField
+
+# NUL and the C0 controls other than tab, newline and carriage return never belong in text.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ForumForm(FlaskForm):
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if _has_control_characters(field):
+                field.errors = [
+                    *field.errors,
+                    _l("This field contains characters that are not allowed."),
+                ]
+                valid = False
+        return valid
+
+    @property
+    def http_status(self) -> int:
+        """422 for a submitted form that was not accepted, else 200."""
+        refused = self.is_submitted() and (self.form_errors or any(f.errors for f in self))
+        return 422 if refused else 200
+
+    def apply_service_error(self, error: object) -> None:
+        """Show a ServiceError next to the field it concerns (or at the form's top)."""
+        field = getattr(self, getattr(error, "field", "") or "", None)
+        message = getattr(error, "message", error)
+        if isinstance(field, Field):
+            field.errors = [*field.errors, message]
+        else:
+            self.form_errors.append(message)
+
+
+def _has_control_characters(field: Field) -> bool:
+    return isinstance(field, StringField) and bool(
+        isinstance(field.data, str) and _CONTROL_CHARACTERS.search(field.data)
+    )

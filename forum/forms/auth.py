@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from forum.forms import ForumForm
+from forum.services.accounts import PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN
+
+
+class RegisterForm(ForumForm):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Length(min=USERNAME_MIN, max=USERNAME_MAX)],
+        description=_l("Shown with your posts. Letters, digits, dots, dashes, underscores."),
+    )
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Create account"))
+
+
+class LoginForm(ForumForm):
+    login = StringField(
+        _l("Username or email address"), validators=[DataRequired(), Length(max=254)]
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
+
+
+class ChangePasswordForm(ForumForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        description=_l("At least %(n)d characters. Your other sessions will be logged out."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class LogoutForm(ForumForm):
+    submit = SubmitField(_l("Log out"))

@@ -1,0 +1,93 @@
+"""Markdown -> safe HTML, once, at write time; and plain text for search and previews.
+
+markdown-it-py renders with raw HTML off; bleach then keeps only a small allow-list,
+so whatever the renderer lets through, the stored HTML is safe to show.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+import bleach
+from bleach.linkifier import LinkifyFilter
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
+        "ul", "ol", "li", "h3", "h4", "h5", "h6",
+        "table", "thead", "tbody", "tr", "th", "td",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "ol": ["start"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc"
+
+
+def _render_heading_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    # A post sits under the page's h1 and the thread's h2: its headings start at h3.
+    level = min(int(tokens[idx].tag[1]) + 2, 6)
+    tokens[idx].tag = f"h{level}"
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_heading_close(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    level = min(int(tokens[idx].tag[1]) + 2, 6)
+    tokens[idx].tag = f"h{level}"
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_image(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    # No remote images (tracking, mixed content): an image becomes a link to it.
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env) or token.attrGet("src")
+    return f'<a href="{_escape(token.attrGet("src") or "")}">{_escape(alt or "")}</a>'
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _build_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable(["linkify", "table", "strikethrough"])
+    md.add_render_rule("heading_open", _render_heading_open)
+    md.add_render_rule("heading_close", _render_heading_close)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+def _set_link_rel(attrs: dict, new: bool = False) -> dict:
+    attrs[(None, "rel")] = LINK_REL
+    attrs.pop((None, "target"), None)
+    return attrs
+
+
+_markdown = _build_markdown()
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
+)
+
+
+def render(source: str) -> str:
+    """The stored HTML for a post's Markdown source."""
+    return sanitise(_markdown.render(source))
+
+
+def sanitise(html: str) -> str:
+    """Allow-list clean; idempotent, so cleaning stored HTML again changes nothing."""
+    return _cleaner.clean(html).strip()
+
+
+def plain_text(source: str) -> str:
+    """The words of a post without markup, for search and short excerpts."""
+    text = bleach.clean(_markdown.render(source), tags=set(), strip=True)
+    return " ".join(html.unescape(text).split())

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+
+
+class Theme(db.Model):
+    """An OSH theme shared by every network; also the expertise tags on profiles."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<Theme {self.slug}>"
+
+
+class Network(db.Model):
+    __tablename__ = "networks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    short_name: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    boards: Mapped[list[Board]] = relationship(
+        back_populates="network", order_by="Board.position", lazy="raise"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Network {self.slug}>"
+
+
+class Board(db.Model):
+    """One theme inside one network, addressed as /n/<network>/<theme>."""
+
+    __tablename__ = "boards"
+    __table_args__ = (UniqueConstraint("network_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"), index=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), index=True)
+    # empty: the board is called after its theme
+    custom_name: Mapped[str] = mapped_column(String(120), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    is_archived: Mapped[bool] = mapped_column(default=False)
+
+    network: Mapped[Network] = relationship(back_populates="boards", lazy="joined")
+    theme: Mapped[Theme] = relationship(lazy="joined")
+
+    @property
+    def name(self) -> str:
+        return self.custom_name or self.theme.name
+
+    def __repr__(self) -> str:
+        return f"<Board {self.network_id}/{self.theme_id}>"

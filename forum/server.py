@@ -1,0 +1,36 @@
+"""gunicorn in-process: one worker with threads serves HTTP and Socket.IO (simple-websocket)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+
+class _ForumServer(BaseApplication):
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def run_gunicorn(app: Flask, *, host: str, port: int, threads: int) -> None:
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": 1,  # Socket.IO sessions live in one process; scale out with more servers
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 60,
+        "graceful_timeout": 10,
+        "accesslog": "-",
+        "errorlog": "-",
+    }
+    _ForumServer(app, options).run()

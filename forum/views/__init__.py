@@ -1,0 +1,51 @@
+"""Blueprints, one per area, and what every template can use."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, format_number, get_locale
+
+from forum import permissions
+from forum.forms.auth import LogoutForm
+from forum.forms.threads import KIND_LABELS
+from forum.views import auth, errors, main, profiles, threads
+
+
+def init_app(app: Flask) -> None:
+    for module in (main, threads, auth, profiles):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)
+
+    app.jinja_env.globals.update(
+        get_locale=get_locale,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_number=format_number,
+        may=permissions.may,
+        refusal=permissions.refusal,
+        kind_labels=KIND_LABELS,
+        page_url=page_url,
+        logout_form=LogoutForm,
+    )
+    app.after_request(_security_headers)
+
+
+def page_url(number: int) -> str:
+    """The current page's URL with another page number, keeping its other arguments."""
+    args = {**request.view_args, **request.args.to_dict(), "page": number}
+    if number == 1:
+        args.pop("page")
+    return url_for(request.endpoint, **args)
+
+
+def _security_headers(response):  # noqa: ANN001, ANN202
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

@@ -1,0 +1,87 @@
+"""Registering, logging in and out, changing the password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forum.extensions import limiter
+from forum.forms.auth import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
+from forum.services import ServiceError, accounts
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(form.username.data, form.email.data, form.password.data)
+        except ServiceError as error:
+            form.apply_service_error(error)
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.username), "success")
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/register.html", form=form), form.http_status
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.login.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("That username or password is not correct."))
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), form.http_status
+
+
+@bp.post("/logout")
+def logout():
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except ServiceError as error:
+            form.apply_service_error(error)
+        else:
+            login_user(current_user)  # this session carries the new session version
+            flash(_("Your password is changed. Other sessions are logged out."), "success")
+            return redirect(url_for("profiles.show", username=current_user.username))
+    return render_template("auth/password.html", form=form), form.http_status
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site; anything else (other hosts, schemes, //evil) goes home."""
+    default = url_for("main.home")
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(c in target for c in "\\\r\n\t"):
+        return default
+    return target

@@ -1,0 +1,95 @@
+"""Friendly error pages (or JSON for API clients); never a bare 500."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+
+from forum.permissions import Denied
+from forum.services.browsing import PageOutOfRange
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do that.")),
+    404: (
+        _l("Page not found"),
+        _l("There is nothing at this address. It may have been moved or deleted."),
+    ),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    413: (
+        _l("Too large"),
+        _l("What you sent is larger than the forum accepts (1 MB). Shorten it and try again."),
+    ),
+    429: (_l("Slow down"), _l("Too many attempts in a short time.")),
+    500: (
+        _l("Something went wrong"),
+        _l("The error is logged. Nothing you sent before this was lost; please try again."),
+    ),
+}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(Denied, _denied)
+    app.register_error_handler(PageOutOfRange, lambda _e: _render(404))
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _http_error(error: HTTPException):
+    retry_after = None
+    if error.code == 429:
+        retry_after = getattr(getattr(error, "limit", None), "reset_at", None)
+    response = _render(error.code or 500, retry_after=retry_after)
+    if error.code == 405 and error.valid_methods:
+        response[0].headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _csrf_error(error: CSRFError):
+    # The form may hold a long answer; hand the text back so nothing typed is lost.
+    try:
+        kept = request.form.get("body", "")
+    except HTTPException:  # an oversized body: nothing to hand back
+        kept = ""
+    return _render(
+        400,
+        title=_l("This form has expired"),
+        message=_l(
+            "The form was not sent with a valid security token, perhaps because it was open "
+            "for a long time or you logged in again elsewhere. Go back, reload the page and "
+            "send it again."
+        ),
+        kept_text=kept,
+    )
+
+
+def _denied(error: Denied):
+    return _render(403, message=error.reason)
+
+
+def _unexpected(error: Exception):
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return _render(500)
+
+
+def _render(code: int, title=None, message=None, **context):  # noqa: ANN001, ANN202
+    default_title, default_message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
+    title, message = title or default_title, message or default_message
+    if _wants_json():
+        return jsonify(error=str(title), message=str(message)), code
+    try:
+        html = render_template(
+            "errors/error.html", code=code, title=title, message=message, **context
+        )
+    except Exception:  # the error page itself failed: plain text rather than nothing
+        current_app.logger.exception("Error page failed for %s", code)
+        html = escape(f"{code} {title}. {message}")
+    return html, code
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")

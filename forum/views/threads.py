@@ -1,0 +1,133 @@
+"""Thread pages, starting threads, replying, editing and deleting posts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum import markup, permissions
+from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
+from forum.models import Post, Thread, ThreadKind
+from forum.services import ServiceError, browsing, posting
+
+bp = Blueprint("threads", __name__)
+
+
+@bp.get("/threads/<int:thread_id>")
+def show(thread_id: int):
+    thread = _visible_thread(thread_id)
+    return _render_thread(thread, ReplyForm(), request.args.get("page", 1, type=int))
+
+
+@bp.post("/threads/<int:thread_id>/reply")
+@login_required
+def reply(thread_id: int):
+    thread = _visible_thread(thread_id)
+    form = ReplyForm()
+    if form.validate_on_submit() and not _previewing():
+        try:
+            post = posting.reply(current_user, thread, form.body.data)
+        except ServiceError as error:
+            form.apply_service_error(error)
+        else:
+            flash(_("Your reply is posted."), "success")
+            return redirect(_post_url(post))
+    return _render_thread(thread, form, page=None, status=form.http_status)
+
+
+@bp.route("/n/<network_slug>/<theme_slug>/new", methods=["GET", "POST"])
+@login_required
+def new(network_slug: str, theme_slug: str):
+    board = browsing.get_board(network_slug, theme_slug) or abort(404)
+    permissions.require(current_user, "start_thread", board)
+    form = NewThreadForm()
+    if request.method == "GET" and request.args.get("kind") in ThreadKind.__members__:
+        form.kind.data = request.args["kind"]
+    if form.validate_on_submit() and not _previewing():
+        try:
+            thread = posting.start_thread(
+                current_user, board, ThreadKind(form.kind.data), form.title.data, form.body.data
+            )
+        except ServiceError as error:
+            form.apply_service_error(error)
+        else:
+            flash(_("Your thread is posted."), "success")
+            return redirect(url_for("threads.show", thread_id=thread.id))
+    return render_template(
+        "threads/new.html", board=board, form=form, preview=_preview(form)
+    ), form.http_status
+
+
+@bp.get("/posts/<int:post_id>")
+def permalink(post_id: int):
+    post = browsing.get_post(post_id) or abort(404)
+    _visible_thread(post.thread_id)
+    return redirect(_post_url(post))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):
+    post = browsing.get_post(post_id) or abort(404)
+    permissions.require(current_user, "edit_post", post)
+    form = EditPostForm(body=post.body_source, title=post.thread.title)
+    if form.validate_on_submit() and not _previewing():
+        try:
+            posting.edit_post(current_user, post, form.body.data, form.title.data)
+        except ServiceError as error:
+            form.apply_service_error(error)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(_post_url(post))
+    return render_template(
+        "threads/edit.html", post=post, form=form, preview=_preview(form)
+    ), form.http_status
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(post_id: int):
+    post = browsing.get_post(post_id) or abort(404)
+    permissions.require(current_user, "delete_post", post)
+    form = DeletePostForm()
+    if form.validate_on_submit():
+        board = post.thread.board
+        if posting.delete_post(current_user, post):
+            flash(_("The post and its thread are deleted."), "success")
+            return redirect(url_for("main.board", network_slug=board.network.slug,
+                                    theme_slug=board.theme.slug))  # fmt: skip
+        flash(_("The post is deleted."), "success")
+        return redirect(_post_url(post))
+    return render_template("threads/delete.html", post=post, form=form)
+
+
+def _visible_thread(thread_id: int) -> Thread:
+    thread = browsing.get_thread(thread_id)
+    if thread is None or not permissions.may("view_thread", thread):
+        abort(404)
+    return thread
+
+
+def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: int = 200):
+    posts = browsing.thread_posts(thread, page, current_app.config["POSTS_PER_PAGE"])
+    return render_template(
+        "threads/show.html", thread=thread, posts=posts, form=form, preview=_preview(form)
+    ), status
+
+
+def _post_url(post: Post) -> str:
+    page = browsing.page_of_post(post, current_app.config["POSTS_PER_PAGE"])
+    return url_for("threads.show", thread_id=post.thread_id, page=page if page > 1 else None,
+                   _anchor=f"post-{post.id}")  # fmt: skip
+
+
+def _previewing() -> bool:
+    return "preview" in request.form
+
+
+def _preview(form) -> str | None:  # noqa: ANN001
+    """The composer's preview: the same rendering the post will get when saved."""
+    if not _previewing() or form.body.errors or not (form.body.data or "").strip():
+        return None
+    return markup.render(form.body.data)
