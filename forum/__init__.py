@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from forum import realtime
@@ -43,6 +43,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _select_locale() -> str | None:
+    if not has_request_context():  # the CLI: the default locale
+        return None
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 

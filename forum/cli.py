@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from forum.extensions import db
@@ -31,6 +31,7 @@ def _create_app(*_args: object) -> Flask:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema and seed the networks and themes."""
     added = init_database()
@@ -38,6 +39,7 @@ def init_db() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Add realistic sample members, questions and good practices (once)."""
     from forum.demo import seed_demo_content
@@ -52,6 +54,7 @@ def seed_demo() -> None:
 @click.option("--email", required=True)
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--admin", is_flag=True, help="Make the account a site administrator.")
+@with_appcontext
 def create_user(username: str, email: str, password: str, admin: bool) -> None:
     """Create an account."""
     from forum.services import accounts
@@ -66,9 +69,15 @@ def create_user(username: str, email: str, password: str, admin: bool) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=100, show_default=True, type=int,
-              help="Worker threads; each open live connection holds one.")  # fmt: skip
+@click.option(
+    "--threads",
+    default=100,
+    show_default=True,
+    type=int,
+    help="Worker threads; each open live connection holds one.",
+)
 @click.option("--demo", is_flag=True, help="Add sample content on first start.")
+@with_appcontext
 def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Serve HTTP and Socket.IO on one port (gunicorn, threaded)."""
     from flask import current_app

@@ -14,94 +14,184 @@ from forum.extensions import db
 from forum.models import Board, Network, Theme, ThreadKind, User
 from forum.services import accounts, posting
 
-MEMBERS = ["amina.rahman", "kemal_ozturk", "siti.nurhaliza", "jpmartin", "fatou.diallo",
-           "rashid.hse", "li.wei"]  # fmt: skip
+MEMBERS = [
+    "amina.rahman",
+    "kemal_ozturk",
+    "siti.nurhaliza",
+    "jpmartin",
+    "fatou.diallo",
+    "rashid.hse",
+    "li.wei",
+]
 
 # (network, theme, kind, author, title, body, [(author, reply), ...])
 THREADS = [
-    ("oic-oshnet", "confined-spaces", "question", "kemal_ozturk",
-     "Gas testing sequence before entering a wastewater wet well",
-     "We are writing a permit-to-work procedure for wet wells at a municipal wastewater "
-     "plant. Our draft tests for **oxygen, flammables (LEL) and H2S**, in that order, at "
-     "the top, middle and bottom of the well.\n\n"
-     "1. Is that order still considered good practice?\n"
-     "2. Should CO be on the list even if there are no combustion engines nearby?\n\n"
-     "Our detectors are four-gas units calibrated monthly.",
-     [("siti.nurhaliza",
-       "Yes: oxygen first (catalytic LEL sensors read wrongly in oxygen-poor air), then "
-       "flammables, then toxics. Keep CO on the list: it appears from decomposing sludge "
-       "and from pumps run on generators parked near the opening.\n\n"
-       "Also **bump-test before each use**, not only the monthly calibration, and keep "
-       "monitoring continuously while people are inside."),
-      ("amina.rahman",
-       "Agree with the above. We also require forced ventilation for at least ten "
-       "minutes before the first test and a standby attendant who never enters. The ILO "
-       "code of practice on safety in the use of chemicals is a good companion reference.")]),
-    ("oic-oshnet", "fire-safety", "good_practice", "rashid.hse",
-     "Monthly 5-minute evacuation drills by floor in a garment factory",
-     "Instead of one yearly full evacuation we run a short drill on one floor each month, "
-     "unannounced, with a stopwatch and two observers.\n\n"
-     "- Evacuation time fell from 7 to under 3 minutes in a year.\n"
-     "- Blocked exits are now found and cleared within the week.\n"
-     "- Floor wardens rotate so every supervisor has led at least one drill.\n\n"
-     "Happy to share our observer checklist.",
-     [("fatou.diallo", "Very useful. Did the unannounced drills disturb production "
-       "targets, and how did you get management to accept that?")]),
-    ("ilo-global", "chemical-safety", "question", "fatou.diallo",
-     "Safety data sheets only in English for a French-speaking workforce",
-     "Our supplier sends SDS only in English. Workers in our plant in Senegal read French "
-     "and Wolof. What do other institutes require, and is a translated summary card "
-     "at the workstation enough?",
-     [("jpmartin",
-       "Under GHS the SDS should be in the language of the country of use; ask the "
-       "supplier for the French version first. A one-page workstation card (hazards, PPE, "
-       "first aid, pictograms) is an excellent **complement**, not a replacement.")]),
-    ("ilo-global", "construction", "discussion", "jpmartin",
-     "Heat stress on construction sites: shifting working hours",
-     "Several members moved heavy work to early morning during heat waves. What thresholds "
-     "(WBGT or heat index) do you use to trigger the change, and how do you handle "
-     "piece-rate workers who lose pay?",
-     [("li.wei", "We use WBGT with work/rest cycles from ISO 7243 and pay a fixed "
-       "heat-day allowance so that nobody keeps working to protect their income."),
-      ("kemal_ozturk", "Water, shade and rest breaks written into the subcontract made the "
-       "biggest difference for us.")]),
-    ("ilo-global", "mining", "question", "li.wei",
-     "Respirable crystalline silica monitoring frequency in small quarries",
-     "For quarries with fewer than 20 workers, how often do you sample respirable "
-     "crystalline silica? Our regulator asks for yearly sampling but levels vary a lot "
-     "with wet or dry cutting.",
-     []),
-    ("oic-oshnet", "hazardous-work", "good_practice", "amina.rahman",
-     "Hot work permit with a 60-minute fire watch after the job",
-     "After a near miss (smouldering insulation found 40 minutes after welding), our "
-     "permit now requires a fire watch for 60 minutes after hot work ends, and a final "
-     "check signed by the area owner. Template attached in the next post.",
-     [("rashid.hse", "We had a very similar incident. We also photograph the area before "
-       "and after, which helped during the investigation.")]),
-    ("oic-oshnet", "occupational-health-services", "question", "siti.nurhaliza",
-     "Audiometric testing for workers exposed below 85 dB(A)",
-     "Is it worth including workers exposed between 80 and 85 dB(A) in the annual "
-     "audiometry programme? Budget is limited and we have about 300 workers.",
-     []),
-    ("ilo-global", "psychosocial-risks", "discussion", "fatou.diallo",
-     "Applying ILO Convention 190 on violence and harassment in small enterprises",
-     "How are small enterprises without an HR department putting C190 into practice? "
-     "We are drafting simple guidance for employers with fewer than 10 workers.",
-     [("amina.rahman", "A one-page policy, a named contact person outside the line of "
-       "management, and a short yearly conversation with each worker worked well for us.")]),
-    ("ilo-global", "osh-management-systems", "question", "rashid.hse",
-     "Worker participation in risk assessment under ISO 45001",
-     "Auditors asked for evidence of worker participation in hazard identification. "
-     "Beyond signatures on the risk assessment, what evidence do you keep?",
-     []),
-    ("oic-oshnet", "electrical-safety", "good_practice", "kemal_ozturk",
-     "Personal padlocks with photos for lockout/tagout",
-     "Every maintenance worker now has personal padlocks labelled with their photo and "
-     "phone number, and only they hold the key. Group lock boxes are used for larger "
-     "isolations. Since then, no equipment has been re-energised while someone was still "
-     "working on it.",
-     []),
-]  # fmt: skip
+    (
+        "oic-oshnet",
+        "confined-spaces",
+        "question",
+        "kemal_ozturk",
+        "Gas testing sequence before entering a wastewater wet well",
+        "We are writing a permit-to-work procedure for wet wells at a municipal wastewater "
+        "plant. Our draft tests for **oxygen, flammables (LEL) and H2S**, in that order, at "
+        "the top, middle and bottom of the well.\n\n"
+        "1. Is that order still considered good practice?\n"
+        "2. Should CO be on the list even if there are no combustion engines nearby?\n\n"
+        "Our detectors are four-gas units calibrated monthly.",
+        [
+            (
+                "siti.nurhaliza",
+                "Yes: oxygen first (catalytic LEL sensors read wrongly in oxygen-poor air), then "
+                "flammables, then toxics. Keep CO on the list: it appears from decomposing sludge "
+                "and from pumps run on generators parked near the opening.\n\n"
+                "Also **bump-test before each use**, not only the monthly calibration, and keep "
+                "monitoring continuously while people are inside.",
+            ),
+            (
+                "amina.rahman",
+                "Agree with the above. We also require forced ventilation for at least ten "
+                "minutes before the first test and a standby attendant who never enters. The ILO "
+                "code of practice on safety in the use of chemicals is a good companion reference.",
+            ),
+        ],
+    ),
+    (
+        "oic-oshnet",
+        "fire-safety",
+        "good_practice",
+        "rashid.hse",
+        "Monthly 5-minute evacuation drills by floor in a garment factory",
+        "Instead of one yearly full evacuation we run a short drill on one floor each month, "
+        "unannounced, with a stopwatch and two observers.\n\n"
+        "- Evacuation time fell from 7 to under 3 minutes in a year.\n"
+        "- Blocked exits are now found and cleared within the week.\n"
+        "- Floor wardens rotate so every supervisor has led at least one drill.\n\n"
+        "Happy to share our observer checklist.",
+        [
+            (
+                "fatou.diallo",
+                "Very useful. Did the unannounced drills disturb production "
+                "targets, and how did you get management to accept that?",
+            )
+        ],
+    ),
+    (
+        "ilo-global",
+        "chemical-safety",
+        "question",
+        "fatou.diallo",
+        "Safety data sheets only in English for a French-speaking workforce",
+        "Our supplier sends SDS only in English. Workers in our plant in Senegal read French "
+        "and Wolof. What do other institutes require, and is a translated summary card "
+        "at the workstation enough?",
+        [
+            (
+                "jpmartin",
+                "Under GHS the SDS should be in the language of the country of use; ask the "
+                "supplier for the French version first. A one-page workstation card (hazards, PPE, "
+                "first aid, pictograms) is an excellent **complement**, not a replacement.",
+            )
+        ],
+    ),
+    (
+        "ilo-global",
+        "construction",
+        "discussion",
+        "jpmartin",
+        "Heat stress on construction sites: shifting working hours",
+        "Several members moved heavy work to early morning during heat waves. What thresholds "
+        "(WBGT or heat index) do you use to trigger the change, and how do you handle "
+        "piece-rate workers who lose pay?",
+        [
+            (
+                "li.wei",
+                "We use WBGT with work/rest cycles from ISO 7243 and pay a fixed "
+                "heat-day allowance so that nobody keeps working to protect their income.",
+            ),
+            (
+                "kemal_ozturk",
+                "Water, shade and rest breaks written into the subcontract made the "
+                "biggest difference for us.",
+            ),
+        ],
+    ),
+    (
+        "ilo-global",
+        "mining",
+        "question",
+        "li.wei",
+        "Respirable crystalline silica monitoring frequency in small quarries",
+        "For quarries with fewer than 20 workers, how often do you sample respirable "
+        "crystalline silica? Our regulator asks for yearly sampling but levels vary a lot "
+        "with wet or dry cutting.",
+        [],
+    ),
+    (
+        "oic-oshnet",
+        "hazardous-work",
+        "good_practice",
+        "amina.rahman",
+        "Hot work permit with a 60-minute fire watch after the job",
+        "After a near miss (smouldering insulation found 40 minutes after welding), our "
+        "permit now requires a fire watch for 60 minutes after hot work ends, and a final "
+        "check signed by the area owner. Template attached in the next post.",
+        [
+            (
+                "rashid.hse",
+                "We had a very similar incident. We also photograph the area before "
+                "and after, which helped during the investigation.",
+            )
+        ],
+    ),
+    (
+        "oic-oshnet",
+        "occupational-health-services",
+        "question",
+        "siti.nurhaliza",
+        "Audiometric testing for workers exposed below 85 dB(A)",
+        "Is it worth including workers exposed between 80 and 85 dB(A) in the annual "
+        "audiometry programme? Budget is limited and we have about 300 workers.",
+        [],
+    ),
+    (
+        "ilo-global",
+        "psychosocial-risks",
+        "discussion",
+        "fatou.diallo",
+        "Applying ILO Convention 190 on violence and harassment in small enterprises",
+        "How are small enterprises without an HR department putting C190 into practice? "
+        "We are drafting simple guidance for employers with fewer than 10 workers.",
+        [
+            (
+                "amina.rahman",
+                "A one-page policy, a named contact person outside the line of "
+                "management, and a short yearly conversation with each worker worked well for us.",
+            )
+        ],
+    ),
+    (
+        "ilo-global",
+        "osh-management-systems",
+        "question",
+        "rashid.hse",
+        "Worker participation in risk assessment under ISO 45001",
+        "Auditors asked for evidence of worker participation in hazard identification. "
+        "Beyond signatures on the risk assessment, what evidence do you keep?",
+        [],
+    ),
+    (
+        "oic-oshnet",
+        "electrical-safety",
+        "good_practice",
+        "kemal_ozturk",
+        "Personal padlocks with photos for lockout/tagout",
+        "Every maintenance worker now has personal padlocks labelled with their photo and "
+        "phone number, and only they hold the key. Group lock boxes are used for larger "
+        "isolations. Since then, no equipment has been re-energised while someone was still "
+        "working on it.",
+        [],
+    ),
+]
 
 
 def seed_demo_content() -> int:
@@ -111,7 +201,7 @@ def seed_demo_content() -> int:
     members = {
         name: accounts.register(
             name, f"{name.replace('_', '.')}@example.org", secrets.token_urlsafe(24)
-        )  # fmt: skip
+        )
         for name in MEMBERS
     }
     boards = {

@@ -73,7 +73,7 @@ def seed_reference_data() -> bool:
                 session.add(networks[slug])
                 added = True
         session.flush()
-        existing = set(session.execute(select(Board.network_id, Board.theme_id)).tuples())
+        existing = {tuple(row) for row in session.execute(select(Board.network_id, Board.theme_id))}
         for slug, *_ in NETWORKS:
             network = networks[slug]
             for position, (theme_slug, *_) in enumerate(THEMES):

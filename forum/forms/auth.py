@@ -2,17 +2,34 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
 from forum.forms import ForumForm
-from forum.services.accounts import PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN
+from forum.services.accounts import (
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    USERNAME_MAX,
+    USERNAME_MIN,
+    USERNAME_PATTERN,
+    USERNAME_RULE,
+)
+
+password_length = Length(
+    min=PASSWORD_MIN,
+    max=PASSWORD_MAX,
+    message=_l("Use between %(min)d and %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX),
+)
 
 
 class RegisterForm(ForumForm):
     username = StringField(
         _l("Username"),
-        validators=[DataRequired(), Length(min=USERNAME_MIN, max=USERNAME_MAX)],
-        description=_l("Shown with your posts. Letters, digits, dots, dashes, underscores."),
+        validators=[
+            DataRequired(),
+            Length(min=USERNAME_MIN, max=USERNAME_MAX, message=USERNAME_RULE),
+            Regexp(USERNAME_PATTERN, message=USERNAME_RULE),
+        ],
+        description=_l("Shown with your posts. %(rule)s", rule=USERNAME_RULE),
     )
     email = EmailField(
         _l("Email address"),
@@ -20,7 +37,7 @@ class RegisterForm(ForumForm):
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        validators=[DataRequired(), password_length],
         description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
     )
     confirm = PasswordField(
@@ -45,7 +62,7 @@ class ChangePasswordForm(ForumForm):
     )
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        validators=[DataRequired(), password_length],
         description=_l("At least %(n)d characters. Your other sessions will be logged out."),
     )
     confirm = PasswordField(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum.forms import ForumForm
@@ -41,7 +41,7 @@ def title_field(*required: object) -> StringField:
 class NewThreadForm(ForumForm):
     kind = RadioField(
         _l("Kind of thread"),
-        choices=[(kind.value, label) for kind, label in KIND_LABELS.items()],
+        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
         default=ThreadKind.question.value,
         validators=[DataRequired()],
     )

@@ -14,14 +14,13 @@ from forum.services import ServiceError
 USERNAME_PATTERN = re.compile(r"^\w[\w.-]{1,30}\w$")
 USERNAME_MIN, USERNAME_MAX = 3, 32
 PASSWORD_MIN, PASSWORD_MAX = 10, 256
+USERNAME_RULE = _l("Use 3 to 32 letters, digits, dots, dashes or underscores.")
 
 
 def register(username: str, email: str, password: str, *, is_admin: bool = False) -> User:
     username, email = username.strip(), email.strip().lower()
     if not USERNAME_PATTERN.match(username):
-        raise ServiceError(
-            _l("Use 3 to 32 letters, digits, dots, dashes or underscores."), "username"
-        )
+        raise ServiceError(USERNAME_RULE, "username")
     _check_password_strength(password)
     with write_transaction() as session:
         if session.scalar(select(User.id).where(User.username_key == User.key_for(username))):

@@ -65,12 +65,13 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data)
+            accounts.change_password(user, form.current_password.data, form.password.data)
         except ServiceError as error:
             form.apply_service_error(error)
         else:
-            login_user(current_user)  # this session carries the new session version
+            login_user(user)  # this session carries the new session version
             flash(_("Your password is changed. Other sessions are logged out."), "success")
             return redirect(url_for("profiles.show", username=current_user.username))
     return render_template("auth/password.html", form=form), form.http_status

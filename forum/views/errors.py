@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -45,7 +45,7 @@ def _http_error(error: HTTPException):
         retry_after = getattr(getattr(error, "limit", None), "reset_at", None)
     response = _render(error.code or 500, retry_after=retry_after)
     if error.code == 405 and error.valid_methods:
-        response[0].headers["Allow"] = ", ".join(error.valid_methods)
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
 
@@ -80,7 +80,9 @@ def _render(code: int, title=None, message=None, **context):  # noqa: ANN001, AN
     default_title, default_message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
     title, message = title or default_title, message or default_message
     if _wants_json():
-        return jsonify(error=str(title), message=str(message)), code
+        response = jsonify(error=str(title), message=str(message))
+        response.status_code = code
+        return response
     try:
         html = render_template(
             "errors/error.html", code=code, title=title, message=message, **context
@@ -88,7 +90,7 @@ def _render(code: int, title=None, message=None, **context):  # noqa: ANN001, AN
     except Exception:  # the error page itself failed: plain text rather than nothing
         current_app.logger.exception("Error page failed for %s", code)
         html = escape(f"{code} {title}. {message}")
-    return html, code
+    return make_response(html, code)
 
 
 def _wants_json() -> bool:

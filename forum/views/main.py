@@ -27,9 +27,13 @@ def network(network_slug: str):
         board_ids, _page_number(), current_app.config["THREADS_PER_PAGE"], kind
     )
     return render_template(
-        "main/network.html", network=network, boards=boards, threads=threads, kind=kind,
+        "main/network.html",
+        network=network,
+        boards=boards,
+        threads=threads,
+        kind=kind,
         stats=browsing.board_stats(board_ids),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/n/<network_slug>/<theme_slug>")
@@ -58,9 +62,14 @@ def theme(theme_slug: str):
         [b.id for b in shown], _page_number(), current_app.config["THREADS_PER_PAGE"], kind
     )
     return render_template(
-        "main/theme.html", theme=theme, boards=boards, threads=threads, kind=kind,
-        network_slug=network_slug, stats=browsing.board_stats([b.id for b in boards]),
-    )  # fmt: skip
+        "main/theme.html",
+        theme=theme,
+        boards=boards,
+        threads=threads,
+        kind=kind,
+        network_slug=network_slug,
+        stats=browsing.board_stats([b.id for b in boards]),
+    )
 
 
 def _page_number() -> int:

@@ -95,8 +95,9 @@ def delete(post_id: int):
         board = post.thread.board
         if posting.delete_post(current_user, post):
             flash(_("The post and its thread are deleted."), "success")
-            return redirect(url_for("main.board", network_slug=board.network.slug,
-                                    theme_slug=board.theme.slug))  # fmt: skip
+            return redirect(
+                url_for("main.board", network_slug=board.network.slug, theme_slug=board.theme.slug)
+            )
         flash(_("The post is deleted."), "success")
         return redirect(_post_url(post))
     return render_template("threads/delete.html", post=post, form=form)
@@ -118,8 +119,12 @@ def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: in
 
 def _post_url(post: Post) -> str:
     page = browsing.page_of_post(post, current_app.config["POSTS_PER_PAGE"])
-    return url_for("threads.show", thread_id=post.thread_id, page=page if page > 1 else None,
-                   _anchor=f"post-{post.id}")  # fmt: skip
+    return url_for(
+        "threads.show",
+        thread_id=post.thread_id,
+        page=page if page > 1 else None,
+        _anchor=f"post-{post.id}",
+    )
 
 
 def _previewing() -> bool:

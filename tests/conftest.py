@@ -1,0 +1,193 @@
+"""Fixtures: an app on a fresh database per test, and clients per role.
+
+Tests run on SQLite by default and on PostgreSQL when FORUM_TEST_DATABASE_URL is set.
+CSRF stays on: clients fetch a real token from a page, as a browser does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from forum import create_app
+from forum.cli import init_database
+from forum.extensions import db
+
+PASSWORD = "correct horse battery"
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return os.environ.get("FORUM_TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum.db'}"
+    )
+
+
+def make_config(database_url: str, **overrides: object) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": secrets.token_hex(16),
+        "THREADS_PER_PAGE": 10,
+        "POSTS_PER_PAGE": 10,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str) -> None:
+    """Build the schema once through the real migrations."""
+    app = create_app(make_config(database_url))
+    with app.app_context():
+        init_database()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema: None, database_url: str, app_config: dict[str, object]) -> Iterator[Flask]:
+    app = create_app(make_config(database_url, **app_config))
+    with app.app_context():
+        _wipe()
+        init_database()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _wipe() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+class Person:
+    """A test client that fills in forms the way a person in a browser does."""
+
+    def __init__(self, client: FlaskClient, username: str | None = None) -> None:
+        self.client = client
+        self.username = username
+
+    def csrf_token(self) -> str:
+        for page in ("/auth/login", "/"):
+            match = CSRF_PATTERN.search(self.client.get(page).get_data(as_text=True))
+            if match:
+                return match.group(1)
+        raise AssertionError("no page offered a CSRF token")
+
+    def get(self, url: str, **kwargs: object):
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, data: dict | None = None, **kwargs: object):
+        return self.client.post(
+            url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs
+        )
+
+    def register(self, username: str, email: str | None = None, password: str = PASSWORD):
+        self.username = username
+        return self.post(
+            "/auth/register",
+            {
+                "username": username,
+                "email": email or f"{username}@example.org",
+                "password": password,
+                "confirm": password,
+            },
+        )
+
+    def login(self, login: str, password: str = PASSWORD, remember: bool = False):
+        data = {"login": login, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self.post("/auth/login", data)
+
+    def start_thread(
+        self,
+        title: str,
+        body: str,
+        board: str = "oic-oshnet/confined-spaces",
+        kind: str = "question",
+    ):
+        return self.post(f"/n/{board}/new", {"kind": kind, "title": title, "body": body})
+
+    def reply(self, thread_id: int, body: str):
+        return self.post(f"/threads/{thread_id}/reply", {"body": body})
+
+
+@pytest.fixture
+def anonymous(app: Flask) -> Person:
+    return Person(app.test_client())
+
+
+def _member(app: Flask, username: str) -> Person:
+    person = Person(app.test_client())
+    response = person.register(username)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return person
+
+
+@pytest.fixture
+def member(app: Flask) -> Person:
+    return _member(app, "amina")
+
+
+@pytest.fixture
+def other_member(app: Flask) -> Person:
+    return _member(app, "kemal")
+
+
+ERROR_PATTERN = re.compile(
+    r'<(?:p class="error"[^>]*|div class="form-errors"[^>]*)>(.*?)</(?:p|div)>', re.S
+)
+
+
+def errors_in(response) -> str:  # noqa: ANN001
+    """Only the error messages a page shows next to fields or atop its form."""
+    html = response.get_data(as_text=True)
+    return " ".join(re.sub(r"<[^>]+>", " ", m) for m in ERROR_PATTERN.findall(html)).replace(
+        "&#39;", "'"
+    )
+
+
+def thread_id_from(response) -> int:  # noqa: ANN001
+    match = re.search(r"/threads/(\d+)", response.headers["Location"])
+    assert match, response.headers.get("Location")
+    return int(match.group(1))
+
+
+@dataclass
+class QueryCounter:
+    count: int = 0
+
+
+@contextmanager
+def counting_queries(app: Flask) -> Iterator[QueryCounter]:
+    counter = QueryCounter()
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_args: object) -> None:
+        counter.count += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

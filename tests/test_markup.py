@@ -1,0 +1,116 @@
+"""User Markdown is rendered once, at write time, into HTML that cannot run script."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forum import markup
+from tests.conftest import Person, thread_id_from
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)><circle/></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<iframe src=javascript:alert(1)></iframe>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](java\tscript:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[click](vbscript:msgbox(1))",
+    "![x](javascript:alert(1))",
+    "<style>body{display:none}</style>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<a id="location" name="cookie">clobber</a>',
+    '<form action="https://evil.example"><button>Go</button></form>',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<<script>script>alert(1)<</script>/script>",
+    "`<script>` in code is fine",
+    "<details open ontoggle=alert(1)>",
+    '[x](https://example.org "title" onclick=alert(1))',
+    '<base href="https://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+]
+
+ALLOWED_TAGS = markup.ALLOWED_TAGS
+ALLOWED_ATTRS = {"href", "title", "rel", "start"}
+
+
+def assert_safe(html: str) -> None:
+    for tag, attrs in re.findall(r"<([a-zA-Z0-9]+)([^>]*)>", html):
+        assert tag.lower() in ALLOWED_TAGS, (tag, html)
+        for name, value in re.findall(r'([a-zA-Z-]+)="([^"]*)"', attrs):
+            assert name in ALLOWED_ATTRS, (name, html)
+            if name == "href":
+                assert re.match(r"(https?:|mailto:)", value), (value, html)
+    assert markup.sanitise(html) == html  # cleaning twice changes nothing
+
+
+@pytest.mark.parametrize("source", HOSTILE)
+def test_hostile_markdown_is_rendered_harmless(source: str) -> None:
+    assert_safe(markup.render(source))
+
+
+def test_links_get_nofollow_ugc_and_only_safe_schemes() -> None:
+    html = markup.render("See https://www.ilo.org/osh and [mail](mailto:osh@example.org)")
+    assert '<a href="https://www.ilo.org/osh" rel="nofollow ugc">' in html
+    assert '<a href="mailto:osh@example.org" rel="nofollow ugc">mail</a>' in html
+
+
+def test_images_become_links_and_headings_sit_below_the_page_title() -> None:
+    html = markup.render("# Findings\n\n![Silo diagram](https://example.org/silo.png)")
+    assert "<h3>Findings</h3>" in html
+    assert '<a href="https://example.org/silo.png" rel="nofollow ugc">Silo diagram</a>' in html
+    assert "<img" not in html
+
+
+def test_code_is_shown_not_run() -> None:
+    html = markup.render("```\n<script>alert(1)</script>\n```")
+    assert "&lt;script&gt;" in html
+    assert "<script>" not in html
+
+
+def test_plain_text_for_search_has_no_markup() -> None:
+    assert markup.plain_text("# Title\n\n**H2S** & <b>CO</b> [link](https://x.org)") == (
+        "Title H2S & <b>CO</b> link"
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("<>\"'=/:&#;()[]!`*_ \n\tajvscriptonerlgfhmx0123")),
+        max_size=80,
+    )
+)
+def test_any_text_renders_safe(source: str) -> None:
+    assert_safe(markup.render(source))
+
+
+def test_posts_are_rendered_once_at_write_time(
+    app: Flask, member: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    thread_id = thread_id_from(member.start_thread("Stored HTML", "**bold** <script>x</script>"))
+
+    def refuse(_source: str) -> str:
+        raise AssertionError("Markdown rendered on read")
+
+    monkeypatch.setattr(markup, "render", refuse)
+    page = member.get(f"/threads/{thread_id}").get_data(as_text=True)
+    assert "<strong>bold</strong>" in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "<script>x" not in page
+
+
+def test_titles_are_escaped(member: Person) -> None:
+    thread_id = thread_id_from(member.start_thread("<img src=x onerror=alert(1)>", "body"))
+    page = member.get(f"/threads/{thread_id}").get_data(as_text=True)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<img src=x" not in page

@@ -1,0 +1,117 @@
+"""Each page issues a fixed number of SQL queries, whatever the number of rows it shows."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from forum.extensions import db
+from forum.models import Board, Network, Post, Theme, Thread, ThreadKind, User
+from forum.models._time import utcnow
+from tests.conftest import Person, counting_queries
+
+MAX_QUERIES = 10
+
+
+def _fill(app: Flask, threads: int, posts_in_first: int) -> int:
+    """Seed directly (fast): many threads and many authors, one thread with many posts."""
+    with app.app_context():
+        board = (
+            db.session.query(Board)
+            .join(Network)
+            .join(Theme)
+            .filter(Network.slug == "oic-oshnet", Theme.slug == "confined-spaces")
+            .one()
+        )
+        authors = [
+            User(
+                username=f"author{i}",
+                username_key=f"author{i}",
+                email=f"a{i}@example.org",
+                password_hash="x",
+            )
+            for i in range(max(threads, posts_in_first))
+        ]
+        db.session.add_all(authors)
+        db.session.flush()
+        first_id = 0
+        for number in range(threads):
+            thread = Thread(
+                board_id=board.id,
+                author_id=authors[number].id,
+                kind=ThreadKind.question,
+                title=f"Thread {number}",
+                last_poster_id=authors[-number].id,
+                last_activity_at=utcnow(),
+            )
+            db.session.add(thread)
+            db.session.flush()
+            count = posts_in_first if number == 0 else 1
+            for index in range(count):
+                db.session.add(
+                    Post(
+                        thread_id=thread.id,
+                        author_id=authors[index].id,
+                        is_opening=index == 0,
+                        body_source="b",
+                        body_html="<p>b</p>",
+                    )
+                )
+            thread.reply_count = count - 1
+            first_id = first_id or thread.id
+        db.session.commit()
+        return first_id
+
+
+def _queries(app: Flask, person: Person, url: str) -> int:
+    person.get(url)  # warm: the first request may load a session's user
+    with counting_queries(app) as counter:
+        response = person.get(url)
+    assert response.status_code == 200
+    return counter.count
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    return {"THREADS_PER_PAGE": 50, "POSTS_PER_PAGE": 50}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_page_query_counts_do_not_grow_with_rows(
+    app: Flask, request: pytest.FixtureRequest, who: str
+) -> None:
+    person = request.getfixturevalue(who)
+    small = _fill(app, threads=5, posts_in_first=5)
+    urls = {
+        "thread": f"/threads/{small}",
+        "board": "/n/oic-oshnet/confined-spaces",
+        "home": "/",
+        "network": "/n/oic-oshnet",
+        "theme": "/themes/confined-spaces",
+        "profile": "/u/author0",
+    }
+    few = {name: _queries(app, person, url) for name, url in urls.items()}
+
+    large = _fill_more(app)
+    urls["thread"] = f"/threads/{large}"
+    many = {name: _queries(app, person, url) for name, url in urls.items()}
+
+    for name in urls:
+        assert many[name] == few[name], (name, few[name], many[name])
+        assert many[name] <= MAX_QUERIES, (name, many[name])
+
+
+def _fill_more(app: Flask) -> int:
+    with app.app_context():
+        for table in (Post, Thread):
+            db.session.query(table).delete()
+        db.session.query(User).filter(User.username.like("author%")).delete()
+        db.session.commit()
+    return _fill(app, threads=50, posts_in_first=50)
+
+
+def test_a_thread_page_shows_fifty_posts_by_fifty_authors(app: Flask, anonymous: Person) -> None:
+    thread_id = _fill(app, threads=1, posts_in_first=50)
+    page = anonymous.get(f"/threads/{thread_id}").get_data(as_text=True)
+    assert page.count('<li class="post') == 50
+    assert "author49" in page
