@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from flask import Flask, abort, request, url_for
 from flask_babel import format_date, format_datetime, format_number, get_locale
 
 from forum import permissions
@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
         page_url=page_url,
         logout_form=LogoutForm,
     )
+    app.before_request(_refuse_nul_bytes)
     app.after_request(_security_headers)
 
 
@@ -36,6 +37,14 @@ def page_url(number: int) -> str:
     if number == 1:
         args.pop("page")
     return url_for(request.endpoint, **args)
+
+
+def _refuse_nul_bytes() -> None:
+    """No text in the forum holds NUL (PostgreSQL cannot store it): such a URL names nothing."""
+    if "\x00" in request.path:
+        abort(404)
+    if any("\x00" in key + value for key, value in request.args.items(multi=True)):
+        abort(400)
 
 
 def _security_headers(response):  # noqa: ANN001, ANN202
