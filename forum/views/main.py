@@ -46,6 +46,12 @@ def board(network_slug: str, theme_slug: str):
     return render_template("main/board.html", board=board, threads=threads, kind=kind)
 
 
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and the bench's baseline: answers without touching the database."""
+    return {"status": "ok"}
+
+
 @bp.get("/themes")
 def themes():
     return render_template("main/themes.html", themes=browsing.all_themes())

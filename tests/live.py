@@ -1,0 +1,66 @@
+"""A real `forum serve` process on a free loopback port, for live-server and browser tests."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+FORUM = Path(sys.executable).parent / "forum"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def live_server(database_url: str, log_path: Path, **environment: str) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "FORUM_DATABASE_URL": database_url,
+        "FORUM_SECRET_KEY": secrets.token_hex(16),
+        **environment,
+    }
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(FORUM), "serve", "--port", str(port), "--threads", "16"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(url, process, log_path)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"forum serve exited:\n{log_path.read_text()}")
+        try:
+            if requests.get(url + "/", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"forum serve did not answer in time:\n{log_path.read_text()}")

@@ -1,0 +1,98 @@
+"""`forum serve` as an operator runs it: schema, seed and pages over real HTTP."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.live import live_server
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("live")
+    with live_server(f"sqlite:///{folder / 'live.db'}", folder / "serve.log") as url:
+        yield url
+
+
+def test_serve_creates_and_seeds_the_database(server: str) -> None:
+    home = requests.get(server + "/", timeout=10)
+    assert home.status_code == 200
+    assert "OIC Occupational Safety and Health Network" in home.text
+    assert requests.get(server + "/n/ilo-global/fire-safety", timeout=10).status_code == 200
+
+
+def test_static_assets_are_served_locally(server: str) -> None:
+    home = requests.get(server + "/", timeout=10).text
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', home)
+    assert assets
+    for asset in assets:
+        assert requests.get(server + asset, timeout=10).status_code == 200
+    assert not re.search(r'(?:href|src)="(?:https?:)?//', home)  # no CDN
+
+
+def _register(server: str, username: str) -> requests.Session:
+    session = requests.Session()
+    response = session.post(
+        server + "/auth/register",
+        data={
+            "csrf_token": _token(session, server + "/auth/register"),
+            "username": username,
+            "email": f"{username}@example.org",
+            "password": "a long password",
+            "confirm": "a long password",
+        },
+        timeout=10,
+    )
+    assert response.status_code == 200
+    assert username in response.text
+    return session
+
+
+def test_a_member_posts_over_real_http(server: str) -> None:
+    session = _register(server, "live.member")
+    new = server + "/n/oic-oshnet/mining/new"
+    response = session.post(
+        new,
+        data={
+            "csrf_token": _token(session, new),
+            "kind": "question",
+            "title": "Dust",
+            "body": "How?",
+        },
+        timeout=10,
+    )
+    assert response.status_code == 200
+    assert re.search(r"/threads/\d+", response.url)
+    assert "How?" in response.text
+
+
+def test_socketio_accepts_members_and_refuses_anonymous_connections(server: str) -> None:
+    import socketio
+
+    anonymous = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        anonymous.connect(server, transports=["websocket"], wait_timeout=5)
+
+    session = _register(server, "socket.member")
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    member = socketio.Client(reconnection=False)
+    member.connect(server, transports=["websocket"], headers={"Cookie": cookie}, wait_timeout=5)
+    assert member.connected
+    member.disconnect()
+
+
+def _token(session: requests.Session, url: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', session.get(url).text)[1]
+
+
+def test_server_log_has_no_errors(server: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    logs = list(Path(tmp_path_factory.getbasetemp()).glob("live*/serve.log"))
+    assert logs
+    assert "Traceback" not in logs[0].read_text()
