@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "MESSAGE_QUEUE": None,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
+    "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every 429
     "LOGIN_RATE_LIMIT": "6 per minute",
     "SECURE_COOKIES": False,
     # Request bodies: a post is at most 50,000 characters; 1 MB leaves room for encoding.

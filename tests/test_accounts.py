@@ -160,3 +160,18 @@ def test_remember_me_cookie_lasts_weeks_not_a_year(app, member: Person) -> None:
 def test_login_page_redirects_a_member_who_is_already_logged_in(member: Person) -> None:
     response = member.get("/auth/login")
     assert response.status_code == 302
+
+
+def test_repeated_log_in_attempts_get_a_friendly_429_with_when_to_retry(
+    app, member: Person
+) -> None:  # noqa: ANN001
+    attacker = Person(app.test_client())
+    for _ in range(6):
+        assert attacker.login("amina", "wrong password!").status_code == 422
+    response = attacker.login("amina", PASSWORD)
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert "Slow down" in page
+    assert "You can try again in" in page
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    assert "Log out" not in attacker.get("/").get_data(as_text=True)

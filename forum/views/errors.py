@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from forum.extensions import limiter
 from forum.permissions import Denied
 from forum.services.browsing import PageOutOfRange
 
@@ -40,13 +43,16 @@ def init_app(app: Flask) -> None:
 
 
 def _http_error(error: HTTPException):
-    retry_after = None
-    if error.code == 429:
-        retry_after = getattr(getattr(error, "limit", None), "reset_at", None)
+    retry_after = _seconds_until_reset() if error.code == 429 else None
     response = _render(error.code or 500, retry_after=retry_after)
     if error.code == 405 and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
+
+
+def _seconds_until_reset() -> int | None:
+    window = limiter.current_limit
+    return max(1, int(window.reset_at - time.time())) if window else None
 
 
 def _csrf_error(error: CSRFError):
