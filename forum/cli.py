@@ -20,7 +20,7 @@ def init_database() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    for command in (serve, init_db, seed_demo, create_user):
+    for command in (serve, init_db, seed_demo, create_user, grant_moderator, verify_expert):
         app.cli.add_command(command)
 
 
@@ -64,6 +64,55 @@ def create_user(username: str, email: str, password: str, admin: bool) -> None:
     except ServiceError as error:
         raise click.ClickException(f"{error.field}: {error.message}") from error
     click.echo(f"Created {'administrator' if admin else 'user'} {user.username}.")
+
+
+@click.command("grant-moderator")
+@click.argument("username")
+@click.argument("network")
+@with_appcontext
+def grant_moderator(username: str, network: str) -> None:
+    """Make USERNAME a moderator of NETWORK (its slug, e.g. oic-oshnet)."""
+    from forum.services import accounts, browsing, experts
+
+    member = accounts.find_user(username) or _fail(f"No user called {username}.")
+    found = browsing.get_network(network) or _fail(f"No network {network}; try {_network_slugs()}.")
+    added = experts.grant_moderator(member, found)
+    click.echo(
+        f"{member.username} {'is now' if added else 'was already'} a moderator of {found.slug}."
+    )
+
+
+@click.command("verify-expert")
+@click.argument("username")
+@click.argument("theme")
+@click.option("--network", help="The vouching network's slug (default: the first network).")
+@click.option("--note", default="", help="Why, for the record.")
+@with_appcontext
+def verify_expert(username: str, theme: str, network: str | None, note: str) -> None:
+    """Verify USERNAME's expertise in THEME (its slug, e.g. confined-spaces), as an operator."""
+    from forum.services import accounts, browsing, experts
+
+    member = accounts.find_user(username) or _fail(f"No user called {username}.")
+    found_theme = browsing.get_theme(theme) or _fail(f"No theme {theme}.")
+    networks = browsing.all_networks()
+    found = networks[0] if network is None else browsing.get_network(network)
+    if found is None:
+        _fail(f"No network {network}; try {_network_slugs()}.")
+    try:
+        experts.verify_as_operator(member, found_theme, found, note)
+    except ServiceError as error:
+        _fail(str(error.message))
+    click.echo(f"{member.username} is a verified expert in {found_theme.slug} ({found.slug}).")
+
+
+def _network_slugs() -> str:
+    from forum.services import browsing
+
+    return ", ".join(n.slug for n in browsing.all_networks())
+
+
+def _fail(message: str):  # noqa: ANN202
+    raise click.ClickException(message)
 
 
 @click.command("serve")

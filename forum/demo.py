@@ -12,16 +12,30 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Board, Network, Theme, ThreadKind, User
-from forum.services import accounts, posting
+from forum.services import accounts, experts, posting, profiles, qa
 
-MEMBERS = [
-    "amina.rahman",
-    "kemal_ozturk",
-    "siti.nurhaliza",
-    "jpmartin",
-    "fatou.diallo",
-    "rashid.hse",
-    "li.wei",
+# username: (display name, institution, country, languages, claimed themes)
+PROFILES = {
+    "amina.rahman": ("Amina Rahman", "Department of Occupational Safety and Health", "MY",
+                     ["en", "ms"], ["confined-spaces", "hazardous-work"]),
+    "kemal_ozturk": ("Kemal Öztürk", "Municipal water utility", "TR", ["tr", "en"],
+                     ["electrical-safety"]),
+    "siti.nurhaliza": ("Siti Nurhaliza", "NIOSH Malaysia", "MY", ["ms", "en"],
+                       ["confined-spaces", "chemical-safety"]),
+    "jpmartin": ("Jean-Pierre Martin", "Labour inspectorate", "FR", ["fr", "en"],
+                 ["chemical-safety", "construction"]),
+    "fatou.diallo": ("Fatou Diallo", "Institut de santé au travail", "SN", ["fr", "wo"],
+                     ["psychosocial-risks"]),
+    "rashid.hse": ("Rashid Al-Amin", "Garment manufacturer", "BD", ["bn", "en"],
+                   ["fire-safety", "osh-management-systems"]),
+    "li.wei": ("Li Wei", "Mining safety consultancy", "CN", ["zh", "en"], ["mining"]),
+}  # fmt: skip
+MEMBERS = list(PROFILES)
+# (username, theme, network, note): vouched for by the forum's operators in the demo
+VERIFIED = [
+    ("siti.nurhaliza", "confined-spaces", "oic-oshnet", "Confined spaces entry and rescue trainer"),
+    ("jpmartin", "chemical-safety", "ilo-global", "Labour inspector, chemical risk specialist"),
+    ("li.wei", "mining", "ilo-global", "Mine ventilation engineer"),
 ]
 
 # (network, theme, kind, author, title, body, [(author, reply), ...])
@@ -204,6 +218,24 @@ def seed_demo_content() -> int:
         )
         for name in MEMBERS
     }
+    themes = {theme.slug: theme for theme in db.session.scalars(select(Theme))}
+    networks = {network.slug: network for network in db.session.scalars(select(Network))}
+    for name, (display, institution, country, languages, claims) in PROFILES.items():
+        profiles.update_profile(
+            members[name],
+            profiles.ProfileChanges(
+                display_name=display,
+                institution=institution,
+                country=country,
+                languages=languages,
+                bio="",
+                network_ids={networks["ilo-global"].id, networks["oic-oshnet"].id},
+                theme_ids={themes[slug].id for slug in claims},
+            ),
+        )
+    for name, theme, network, note in VERIFIED:
+        experts.verify_as_operator(members[name], themes[theme], networks[network], note)
+
     boards = {
         (board.network.slug, board.theme.slug): board
         for board in db.session.scalars(select(Board).join(Network).join(Theme))
@@ -211,6 +243,10 @@ def seed_demo_content() -> int:
     for network, theme, kind, author, title, body, replies in THREADS:
         board = boards[(network, theme)]
         thread = posting.start_thread(members[author], board, ThreadKind(kind), title, body)
-        for reply_author, reply_body in replies:
-            posting.reply(members[reply_author], thread, reply_body)
+        posts = [posting.reply(members[who], thread, text) for who, text in replies]
+        for post in posts:
+            # the asker found every answer helpful, and the first one answered the question
+            qa.vote(members[author], post)
+        if posts and thread.kind == ThreadKind.question:
+            qa.accept(members[author], posts[0])
     return len(THREADS)

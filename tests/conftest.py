@@ -183,8 +183,10 @@ def counting_queries(app: Flask) -> Iterator[QueryCounter]:
     with app.app_context():
         engine = db.engine
 
-    def count(*_args: object) -> None:
-        counter.count += 1
+    def count(_connection, _cursor, statement: str, *_args: object) -> None:  # noqa: ANN001
+        # transaction control (SQLite's explicit BEGIN) is not a query
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT")):
+            counter.count += 1
 
     event.listen(engine, "before_cursor_execute", count)
     try:

@@ -109,8 +109,8 @@ def test_board_pages_link_their_neighbours(app: Flask, member: Person, anonymous
 def test_filters_survive_pagination(member: Person, anonymous: Person) -> None:
     for number in range(12):
         member.start_thread(f"Practice {number}", "b", kind="good_practice")
-    page = anonymous.get("/n/oic-oshnet/confined-spaces?kind=good_practice").get_data(as_text=True)
-    assert 'rel="next" href="/n/oic-oshnet/confined-spaces?kind=good_practice&amp;page=2"' in page
+    page = anonymous.get("/n/oic-oshnet/confined-spaces?show=good_practice").get_data(as_text=True)
+    assert 'rel="next" href="/n/oic-oshnet/confined-spaces?show=good_practice&amp;page=2"' in page
 
 
 def test_thread_pages_link_their_neighbours(member: Person, other_member: Person) -> None:

@@ -178,10 +178,10 @@ def test_thread_kinds_are_shown_and_filtered(member: Person, anonymous: Person) 
     member.start_thread("Our evacuation drill", "Worked well.", kind="good_practice")
     member.start_thread("Which extinguisher?", "For a lab.", kind="question")
     board = "/n/oic-oshnet/confined-spaces"
-    good = anonymous.get(f"{board}?kind=good_practice").get_data(as_text=True)
+    good = anonymous.get(f"{board}?show=good_practice").get_data(as_text=True)
     assert "Our evacuation drill" in good
     assert "Which extinguisher?" not in good
-    every = anonymous.get(f"{board}?kind=unknown").get_data(as_text=True)
+    every = anonymous.get(f"{board}?show=unknown").get_data(as_text=True)
     assert "Our evacuation drill" in every
     assert "Which extinguisher?" in every
 

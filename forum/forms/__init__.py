@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField
+from wtforms import Field, SelectChoice, StringField
 
 # NUL and the C0 controls other than tab, newline and carriage return never belong in text.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -38,6 +39,16 @@ class ForumForm(FlaskForm):
             field.errors = [*field.errors, message]
         else:
             self.form_errors.append(message)
+
+
+class ActionForm(ForumForm):
+    """A button that changes something: nothing to fill in, but CSRF-checked like any form."""
+
+
+def choices(pairs: Iterable[tuple[str, object]], blank: object | None = None) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs, optionally led by an empty choice."""
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice(value, label) for value, label in pairs]
 
 
 def _has_control_characters(field: Field) -> bool:

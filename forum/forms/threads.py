@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forum.forms import ForumForm
+from forum import reference
+from forum.forms import ForumForm, choices
 from forum.models import ThreadKind
 from forum.services.posting import BODY_MAX, TITLE_MAX
 
@@ -12,6 +13,15 @@ KIND_LABELS = {
     ThreadKind.question: _l("Question"),
     ThreadKind.good_practice: _l("Good practice"),
     ThreadKind.discussion: _l("Discussion"),
+}
+
+# the thread lists' ?show= choices
+SHOW_LABELS = {
+    "question": _l("Questions"),
+    "unanswered": _l("Unanswered"),
+    "answered": _l("Answered"),
+    "good_practice": _l("Good practices"),
+    "discussion": _l("Discussions"),
 }
 
 
@@ -38,7 +48,41 @@ def title_field(*required: object) -> StringField:
     )
 
 
-class NewThreadForm(ForumForm):
+class PracticeFieldsMixin:
+    """Where a good practice comes from, and which level of control it applies."""
+
+    practice_country = SelectField(_l("Country where it was applied"), validators=[Optional()])
+    practice_sector = SelectField(_l("Sector (ISIC)"), validators=[Optional()])
+    practice_control = SelectField(
+        _l("Level in the hierarchy of controls"),
+        validators=[Optional()],
+        description=_l(
+            "Elimination is the most effective, personal protective equipment the least."
+        ),
+    )
+
+    def set_practice_choices(self) -> None:
+        self.practice_country.choices = choices(
+            reference.countries().items(), blank=_l("Not given")
+        )
+        self.practice_sector.choices = choices(
+            ((code, f"{code}. {name}") for code, name in reference.ISIC_SECTIONS.items()),
+            blank=_l("Not given"),
+        )
+        self.practice_control.choices = choices(
+            ((level.value, label) for level, label in reference.CONTROL_LABELS.items()),
+            blank=_l("Not given"),
+        )
+
+    def practice(self) -> dict[str, str | None]:
+        return {
+            "country": self.practice_country.data or None,
+            "sector": self.practice_sector.data or None,
+            "control": self.practice_control.data or None,
+        }
+
+
+class NewThreadForm(PracticeFieldsMixin, ForumForm):
     kind = RadioField(
         _l("Kind of thread"),
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
@@ -48,6 +92,10 @@ class NewThreadForm(ForumForm):
     title = title_field(DataRequired(message=_l("Give your thread a title.")))
     body = body_field(_l("Message"))
     submit = SubmitField(_l("Post thread"))
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.set_practice_choices()
 
 
 class ReplyForm(ForumForm):
@@ -67,3 +115,16 @@ class DeletePostForm(ForumForm):
 
 class PreviewForm(ForumForm):
     body = TextAreaField(_l("Message"), validators=[Length(max=BODY_MAX)])
+
+
+class PracticeFilterForm(PracticeFieldsMixin, ForumForm):
+    """The board's good-practice filters: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    submit = SubmitField(_l("Filter"))
+
+    def __init__(self, formdata, **kwargs) -> None:  # noqa: ANN001, ANN003
+        super().__init__(formdata=formdata, **kwargs)
+        self.set_practice_choices()

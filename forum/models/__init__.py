@@ -1,7 +1,37 @@
 """One module per aggregate; importing this package registers every table."""
 
 from forum.models.networks import Board, Network, Theme
-from forum.models.threads import Post, PostRevision, Thread, ThreadKind
-from forum.models.users import User
+from forum.models.threads import (
+    AcceptedAnswer,
+    ControlLevel,
+    Post,
+    PostRevision,
+    Thread,
+    ThreadKind,
+    Vote,
+)
+from forum.models.users import (
+    ExpertiseClaim,
+    ExpertVerification,
+    NetworkMembership,
+    NetworkModerator,
+    User,
+)
 
-__all__ = ["Board", "Network", "Post", "PostRevision", "Theme", "Thread", "ThreadKind", "User"]
+__all__ = [
+    "AcceptedAnswer",
+    "Board",
+    "ControlLevel",
+    "ExpertVerification",
+    "ExpertiseClaim",
+    "Network",
+    "NetworkMembership",
+    "NetworkModerator",
+    "Post",
+    "PostRevision",
+    "Theme",
+    "Thread",
+    "ThreadKind",
+    "User",
+    "Vote",
+]

@@ -18,6 +18,16 @@ class ThreadKind(enum.StrEnum):
     discussion = "discussion"
 
 
+class ControlLevel(enum.StrEnum):
+    """The hierarchy of controls, most effective first."""
+
+    elimination = "elimination"
+    substitution = "substitution"
+    engineering = "engineering"
+    administrative = "administrative"
+    ppe = "ppe"
+
+
 class Thread(db.Model):
     __tablename__ = "threads"
     __table_args__ = (
@@ -42,6 +52,14 @@ class Thread(db.Model):
     is_locked: Mapped[bool] = mapped_column(default=False)
     deleted_at: Mapped[datetime | None]
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # a question with an accepted answer (kept with AcceptedAnswer in one transaction)
+    is_answered: Mapped[bool] = mapped_column(default=False)
+    # good practices: where, in which sector, at which level of the hierarchy of controls
+    practice_country: Mapped[str | None] = mapped_column(String(2))
+    practice_sector: Mapped[str | None] = mapped_column(String(1))  # ISIC Rev. 4 section
+    practice_control: Mapped[ControlLevel | None] = mapped_column(
+        Enum(ControlLevel, native_enum=False, length=20, validate_strings=True)
+    )
 
     board: Mapped[Board] = relationship(lazy="raise")
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
@@ -70,6 +88,7 @@ class Post(db.Model):
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    vote_count: Mapped[int] = mapped_column(default=0)  # helpful votes, kept with Vote rows
 
     thread: Mapped[Thread] = relationship(lazy="raise")
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
@@ -93,3 +112,26 @@ class PostRevision(db.Model):
     title: Mapped[str | None] = mapped_column(String(200))
     body_source: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Vote(db.Model):
+    """A member found a reply helpful; one per member and post."""
+
+    __tablename__ = "votes"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AcceptedAnswer(db.Model):
+    """The reply that answered a question: at most one per thread."""
+
+    __tablename__ = "accepted_answers"
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), unique=True)
+    accepted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    post: Mapped[Post] = relationship(lazy="raise")

@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
 from forum.models._time import utcnow
+from forum.models.networks import Network, Theme
 
 
 class User(UserMixin, db.Model):
@@ -25,6 +26,14 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # the public profile
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    institution: Mapped[str] = mapped_column(String(160), default="", index=True)
+    country: Mapped[str | None] = mapped_column(String(2), index=True)  # ISO 3166-1 alpha-2
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO 639-1 codes
+    bio_source: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")  # sanitised at write time
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
@@ -34,9 +43,82 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def moderated_network_ids(self) -> frozenset[int]:
+        """The networks this user moderates; one query per request, then remembered."""
+        cached = self.__dict__.get("_moderated_network_ids")
+        if cached is None:
+            cached = frozenset(
+                db.session.scalars(
+                    select(NetworkModerator.network_id).where(NetworkModerator.user_id == self.id)
+                )
+            )
+            self.__dict__["_moderated_network_ids"] = cached
+        return cached
+
     @staticmethod
     def key_for(username: str) -> str:
         return username.strip().casefold()
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class NetworkMembership(db.Model):
+    __tablename__ = "network_memberships"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NetworkModerator(db.Model):
+    __tablename__ = "network_moderators"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"), primary_key=True, index=True)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExpertiseClaim(db.Model):
+    """A theme a member says they know; shown as claimed until a moderator verifies it."""
+
+    __tablename__ = "expertise_claims"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), primary_key=True, index=True)
+
+
+class ExpertVerification(db.Model):
+    """A moderator of a network vouches for a member's expertise in a theme.
+
+    One row per (user, theme, network): revoking keeps the row with who and when,
+    verifying again makes it active anew.
+    """
+
+    __tablename__ = "expert_verifications"
+    __table_args__ = (UniqueConstraint("user_id", "theme_id", "network_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), index=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id], lazy="raise")
+    theme: Mapped[Theme] = relationship(lazy="raise")
+    network: Mapped[Network] = relationship(lazy="raise")
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.extensions import db
-from forum.models import Board, Network, Post, Theme, Thread, ThreadKind
+from forum.models import Board, ControlLevel, Network, Post, Theme, Thread, ThreadKind
 
 
 @dataclass
@@ -49,6 +49,43 @@ class NetworkOverview:
 
 class PageOutOfRange(LookupError):
     pass
+
+
+@dataclass(frozen=True)
+class ThreadFilter:
+    """What a thread list shows: a kind, answered or not, and good-practice details."""
+
+    kind: ThreadKind | None = None
+    answered: bool | None = None  # only questions, answered or unanswered
+    practice_country: str | None = None
+    practice_sector: str | None = None
+    practice_control: ControlLevel | None = None
+
+    def apply(self, query: Select) -> Select:
+        if self.answered is not None:
+            query = query.where(
+                Thread.kind == ThreadKind.question, Thread.is_answered == self.answered
+            )
+        if self.kind is not None:
+            query = query.where(Thread.kind == self.kind)
+        for column, value in (
+            (Thread.practice_country, self.practice_country),
+            (Thread.practice_sector, self.practice_sector),
+            (Thread.practice_control, self.practice_control),
+        ):
+            if value:
+                query = query.where(column == value)
+        return query
+
+
+def paginate(query: Select, page: int, per_page: int) -> Page:
+    """One count and one page of rows; a page past the end is a PageOutOfRange (404)."""
+    total = (
+        db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    )
+    _check_page(page, total, per_page)
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return Page(items, page, per_page, total)
 
 
 def networks_with_boards() -> list[NetworkOverview]:
@@ -102,6 +139,10 @@ def get_theme(slug: str) -> Theme | None:
     return db.session.scalar(select(Theme).where(Theme.slug == slug))
 
 
+def all_networks() -> Sequence[Network]:
+    return db.session.scalars(select(Network).order_by(Network.position, Network.id)).all()
+
+
 def all_themes() -> Sequence[Theme]:
     return db.session.scalars(select(Theme).order_by(Theme.position, Theme.id)).all()
 
@@ -130,41 +171,34 @@ def boards_of_theme(theme: Theme) -> Sequence[Board]:
     ).all()
 
 
-def board_threads(board: Board, page: int, per_page: int, kind: ThreadKind | None) -> Page:
+def board_threads(board: Board, page: int, per_page: int, shown: ThreadFilter) -> Page:
     query = select(Thread).where(Thread.board_id == board.id)
-    return _thread_page(query, page, per_page, kind, pinned_first=True)
+    return _thread_page(query, page, per_page, shown, pinned_first=True)
 
 
 def threads_across_boards(
-    board_ids: Sequence[int], page: int, per_page: int, kind: ThreadKind | None
+    board_ids: Sequence[int], page: int, per_page: int, shown: ThreadFilter
 ) -> Page:
     """A theme page or network page: threads from many boards, latest activity first."""
     query = select(Thread).where(Thread.board_id.in_(board_ids))
-    return _thread_page(query, page, per_page, kind, pinned_first=False)
+    return _thread_page(query, page, per_page, shown, pinned_first=False)
 
 
 def _thread_page(
-    query: Select, page: int, per_page: int, kind: ThreadKind | None, *, pinned_first: bool
+    query: Select, page: int, per_page: int, shown: ThreadFilter, *, pinned_first: bool
 ) -> Page:
-    query = query.where(Thread.deleted_at.is_(None))
-    if kind is not None:
-        query = query.where(Thread.kind == kind)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    _check_page(page, total, per_page)
+    query = shown.apply(query.where(Thread.deleted_at.is_(None)))
     order = [Thread.last_activity_at.desc(), Thread.id.desc()]
     if pinned_first:
         order.insert(0, Thread.is_pinned.desc())
-    threads = db.session.scalars(
-        query.options(
-            joinedload(Thread.author),
-            joinedload(Thread.last_poster),
-            joinedload(Thread.board),
-        )
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(threads, page, per_page, total)
+    return paginate(with_list_details(query).order_by(*order), page, per_page)
+
+
+def with_list_details(query: Select) -> Select:
+    """What a thread row shows, loaded with the threads themselves."""
+    return query.options(
+        joinedload(Thread.author), joinedload(Thread.last_poster), joinedload(Thread.board)
+    )
 
 
 def get_thread(thread_id: int) -> Thread | None:
@@ -175,23 +209,21 @@ def get_thread(thread_id: int) -> Thread | None:
     )
 
 
-def thread_posts(thread: Thread, page: int | None, per_page: int) -> Page:
-    """A page of a thread's posts, deleted ones included (shown as placeholders); None: the last."""
+def thread_posts(thread: Thread, page: int | None, per_page: int, by_votes: bool = False) -> Page:
+    """A page of a thread's posts, deleted ones as placeholders; page None: the last page.
+
+    By votes: the opening post first, then the most helpful replies.
+    """
     query = select(Post).where(Post.thread_id == thread.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     if page is None:
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         page = max(1, math.ceil(total / per_page))
-    _check_page(page, total, per_page)
-    posts = db.session.scalars(
-        query.options(joinedload(Post.author))
-        .order_by(Post.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    for post in posts:
+    order = [Post.is_opening.desc(), Post.vote_count.desc(), Post.id] if by_votes else [Post.id]
+    posts = paginate(query.options(joinedload(Post.author)).order_by(*order), page, per_page)
+    for post in posts.items:
         # the page already holds the thread: no query per post for it
         set_committed_value(post, "thread", thread)
-    return Page(posts, page, per_page, total)
+    return posts
 
 
 def page_of_post(post: Post, per_page: int) -> int:
@@ -215,6 +247,23 @@ def user_threads(user_id: int, limit: int = 10) -> Sequence[Thread]:
         .where(Thread.author_id == user_id, Thread.deleted_at.is_(None))
         .options(joinedload(Thread.board))
         .order_by(Thread.created_at.desc())
+        .limit(limit)
+    ).all()
+
+
+def user_replies(user_id: int, limit: int = 10) -> Sequence[Post]:
+    """A member's latest replies in threads that are still there."""
+    return db.session.scalars(
+        select(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(
+            Post.author_id == user_id,
+            Post.is_opening.is_(False),
+            Post.deleted_at.is_(None),
+            Thread.deleted_at.is_(None),
+        )
+        .options(joinedload(Post.thread).joinedload(Thread.board))
+        .order_by(Post.created_at.desc())
         .limit(limit)
     ).all()
 

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
-from forum import markup, permissions
+from forum import markup, permissions, reference
 from forum.database import write_transaction
-from forum.models import Board, Post, PostRevision, Thread, ThreadKind, User
+from forum.models import (
+    AcceptedAnswer,
+    Board,
+    ControlLevel,
+    Post,
+    PostRevision,
+    Thread,
+    ThreadKind,
+    User,
+)
 from forum.models._time import utcnow
 from forum.services import ServiceError
 
@@ -15,8 +24,17 @@ TITLE_MAX = 200
 BODY_MAX = 50_000
 
 
-def start_thread(author: User, board: Board, kind: ThreadKind, title: str, body: str) -> Thread:
+def start_thread(
+    author: User,
+    board: Board,
+    kind: ThreadKind,
+    title: str,
+    body: str,
+    practice: dict[str, str | None] | None = None,
+) -> Thread:
+    """A new thread with its opening post; good practices may say where and how."""
     title, body = clean_title(title), clean_body(body)
+    practice = clean_practice(practice) if kind == ThreadKind.good_practice else {}
     permissions.require(author, "start_thread", board)
     with write_transaction() as session:
         now = utcnow()
@@ -28,6 +46,9 @@ def start_thread(author: User, board: Board, kind: ThreadKind, title: str, body:
             created_at=now,
             last_activity_at=now,
             last_poster_id=author.id,
+            practice_country=practice.get("country"),
+            practice_sector=practice.get("sector"),
+            practice_control=practice.get("control"),
         )
         session.add(thread)
         session.flush()
@@ -90,6 +111,12 @@ def delete_post(actor: User, post: Post) -> bool:
         now = utcnow()
         post.deleted_at, post.deleted_by_id = now, actor.id
         thread_goes = post.is_opening and thread.reply_count == 0
+        if thread.is_answered:  # a deleted reply cannot stay the answer
+            removed = session.execute(
+                delete(AcceptedAnswer).where(AcceptedAnswer.post_id == post.id)
+            )
+            if removed.rowcount:
+                thread.is_answered = False
         if thread_goes:
             thread.deleted_at, thread.deleted_by_id = now, actor.id
         elif not post.is_opening:
@@ -110,6 +137,20 @@ def clean_title(title: str) -> str:
     return title
 
 
+def clean_practice(practice: dict[str, str | None] | None) -> dict[str, str | None]:
+    practice = {key: value or None for key, value in (practice or {}).items()}
+    if practice.get("country") and practice["country"] not in reference.countries():
+        raise ServiceError(_l("Choose a country from the list."), "practice_country")
+    if practice.get("sector") and practice["sector"] not in reference.ISIC_SECTIONS:
+        raise ServiceError(_l("Choose a sector from the list."), "practice_sector")
+    if practice.get("control"):
+        try:
+            practice["control"] = ControlLevel(practice["control"])
+        except ValueError:
+            raise ServiceError(_l("Choose a level from the list."), "practice_control") from None
+    return practice
+
+
 def clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
@@ -121,7 +162,7 @@ def clean_body(body: str) -> str:
 
 def _new_post(thread: Thread, author: User, body: str, now, *, is_opening: bool = False) -> Post:  # noqa: ANN001
     return Post(
-        thread_id=thread.id,
+        thread=thread,
         author_id=author.id,
         is_opening=is_opening,
         body_source=body,

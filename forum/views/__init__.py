@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Flask, abort, request, url_for
 from flask_babel import format_date, format_datetime, format_number, get_locale
 
-from forum import permissions
+from forum import permissions, reference
 from forum.forms.auth import LogoutForm
-from forum.forms.threads import KIND_LABELS
-from forum.views import auth, errors, main, profiles, threads
+from forum.forms.threads import KIND_LABELS, SHOW_LABELS
+from forum.views import auth, errors, experts, main, profiles, threads
 
 
 def init_app(app: Flask) -> None:
-    for module in (main, threads, auth, profiles):
+    for module in (main, threads, auth, profiles, experts):
         app.register_blueprint(module.bp)
     errors.init_app(app)
 
@@ -24,9 +24,14 @@ def init_app(app: Flask) -> None:
         may=permissions.may,
         refusal=permissions.refusal,
         kind_labels=KIND_LABELS,
+        show_labels=SHOW_LABELS,
+        control_labels=reference.CONTROL_LABELS,
+        isic_sections=reference.ISIC_SECTIONS,
+        country_name=reference.country_name,
         page_url=page_url,
         logout_form=LogoutForm,
     )
+    app.jinja_env.filters["language_name"] = lambda code: reference.languages().get(code, code)
     app.before_request(_refuse_nul_bytes)
     app.after_request(_security_headers)
 

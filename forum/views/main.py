@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
 
-from forum.models import ThreadKind
+from forum import reference
+from forum.forms.threads import PracticeFilterForm
+from forum.models import ControlLevel, ThreadKind
 from forum.services import browsing
+from forum.services.browsing import ThreadFilter
 
 bp = Blueprint("main", __name__)
+
+# ?show=... on every thread list
+SHOWN = {
+    "question": ThreadFilter(kind=ThreadKind.question),
+    "unanswered": ThreadFilter(answered=False),
+    "answered": ThreadFilter(answered=True),
+    "good_practice": ThreadFilter(kind=ThreadKind.good_practice),
+    "discussion": ThreadFilter(kind=ThreadKind.discussion),
+}
 
 
 @bp.get("/")
@@ -17,21 +30,26 @@ def home():
     return render_template("main/home.html", overviews=overviews, stats=stats)
 
 
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and the bench's baseline: answers without touching the database."""
+    return {"status": "ok"}
+
+
 @bp.get("/n/<network_slug>")
 def network(network_slug: str):
     network = browsing.get_network(network_slug) or abort(404)
     boards = browsing.boards_of_network(network)
     board_ids = [b.id for b in boards]
-    kind = _kind()
+    shown = thread_filter(request.args)
     threads = browsing.threads_across_boards(
-        board_ids, _page_number(), current_app.config["THREADS_PER_PAGE"], kind
+        board_ids, _page_number(), current_app.config["THREADS_PER_PAGE"], shown
     )
     return render_template(
         "main/network.html",
         network=network,
         boards=boards,
         threads=threads,
-        kind=kind,
         stats=browsing.board_stats(board_ids),
     )
 
@@ -39,17 +57,16 @@ def network(network_slug: str):
 @bp.get("/n/<network_slug>/<theme_slug>")
 def board(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
-    kind = _kind()
+    shown = thread_filter(request.args)
     threads = browsing.board_threads(
-        board, _page_number(), current_app.config["THREADS_PER_PAGE"], kind
+        board, _page_number(), current_app.config["THREADS_PER_PAGE"], shown
     )
-    return render_template("main/board.html", board=board, threads=threads, kind=kind)
-
-
-@bp.get("/healthz")
-def healthz():
-    """For load balancers and the bench's baseline: answers without touching the database."""
-    return {"status": "ok"}
+    practice_filter = (
+        PracticeFilterForm(request.args) if shown.kind == ThreadKind.good_practice else None
+    )
+    return render_template(
+        "main/board.html", board=board, threads=threads, practice_filter=practice_filter
+    )
 
 
 @bp.get("/themes")
@@ -62,28 +79,44 @@ def theme(theme_slug: str):
     theme = browsing.get_theme(theme_slug) or abort(404)
     boards = browsing.boards_of_theme(theme)
     network_slug = request.args.get("network")
-    shown = [b for b in boards if network_slug in (None, "", b.network.slug)]
-    kind = _kind()
+    shown_boards = [b for b in boards if network_slug in (None, "", b.network.slug)]
     threads = browsing.threads_across_boards(
-        [b.id for b in shown], _page_number(), current_app.config["THREADS_PER_PAGE"], kind
+        [b.id for b in shown_boards],
+        _page_number(),
+        current_app.config["THREADS_PER_PAGE"],
+        thread_filter(request.args),
     )
     return render_template(
         "main/theme.html",
         theme=theme,
         boards=boards,
         threads=threads,
-        kind=kind,
         network_slug=network_slug,
         stats=browsing.board_stats([b.id for b in boards]),
     )
 
 
+def thread_filter(args: MultiDict) -> ThreadFilter:
+    """?show=unanswered; for good practices also ?practice_country=MY&practice_sector=F&....
+
+    Values we do not know are ignored: the list shows everything rather than an error.
+    """
+    shown = SHOWN.get(args.get("show", ""), ThreadFilter())
+    if shown.kind != ThreadKind.good_practice:
+        return shown
+    country = args.get("practice_country")
+    sector = args.get("practice_sector")
+    control = args.get("practice_control")
+    country = country if country in reference.countries() else None
+    sector = sector if sector in reference.ISIC_SECTIONS else None
+    control = control if control in ControlLevel.__members__ else None
+    return ThreadFilter(
+        kind=ThreadKind.good_practice,
+        practice_country=country,
+        practice_sector=sector,
+        practice_control=ControlLevel(control) if control else None,
+    )
+
+
 def _page_number() -> int:
     return request.args.get("page", 1, type=int)
-
-
-def _kind() -> ThreadKind | None:
-    try:
-        return ThreadKind(request.args.get("kind", ""))
-    except ValueError:
-        return None  # no filter, or one we do not know: show every kind

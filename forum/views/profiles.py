@@ -1,15 +1,128 @@
-"""Public member pages."""
+"""Members' public profiles, editing one's own, and verifying expertise."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from forum.services import accounts, browsing
+from forum import permissions
+from forum.extensions import db
+from forum.forms import ActionForm
+from forum.forms.experts import VerifyForm
+from forum.forms.profiles import ProfileForm
+from forum.models import ExpertVerification, Network, Theme, User
+from forum.services import ServiceError, accounts, browsing, experts, profiles
 
-bp = Blueprint("profiles", __name__, url_prefix="/u")
+bp = Blueprint("profiles", __name__)
 
 
-@bp.get("/<username>")
+@bp.get("/u/<username>")
 def show(username: str):
-    user = accounts.find_user(username) or abort(404)
-    return render_template("profiles/show.html", user=user, threads=browsing.user_threads(user.id))
+    member = accounts.find_user(username) or abort(404)
+    return _render_profile(member, _verify_form())
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def edit():
+    member = current_user._get_current_object()
+    permissions.require(current_user, "edit_profile", member)
+    networks, themes = browsing.all_networks(), browsing.all_themes()
+    form = ProfileForm(networks, themes)
+    if request.method == "GET":
+        form.process(
+            data={
+                "display_name": member.display_name,
+                "institution": member.institution,
+                "country": member.country or "",
+                "languages": member.languages,
+                "bio": member.bio_source,
+                "networks": [n.id for n in profiles.member_networks(member.id)],
+                "expertise": sorted(profiles.claimed_theme_ids(member.id)),
+            }
+        )
+    elif form.validate_on_submit():
+        changes = profiles.ProfileChanges(
+            display_name=form.display_name.data or "",
+            institution=form.institution.data or "",
+            country=form.country.data or None,
+            languages=form.languages.data or [],
+            bio=form.bio.data or "",
+            network_ids=set(form.networks.data or []),
+            theme_ids=set(form.expertise.data or []),
+        )
+        try:
+            profiles.update_profile(member, changes)
+        except ServiceError as error:
+            form.apply_service_error(error)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("profiles.show", username=member.username))
+    return render_template("profiles/edit.html", form=form), form.http_status
+
+
+@bp.post("/u/<username>/verify")
+@login_required
+def verify(username: str):
+    member = accounts.find_user(username) or abort(404)
+    form = _verify_form()
+    if form is None:  # moderates no network
+        raise permissions.Denied(_("Only network moderators can verify expertise."))
+    if form.validate_on_submit():
+        theme = db.session.get(Theme, form.theme.data) or abort(404)
+        network = db.session.get(Network, form.network.data) or abort(404)
+        try:
+            experts.verify(
+                current_user,
+                member,
+                theme,
+                network,
+                form.note.data or "",
+                unclaimed_ok=form.unclaimed_ok.data,
+            )
+        except ServiceError as error:
+            form.apply_service_error(error)
+        else:
+            flash(
+                _("%(name)s is verified in %(theme)s.", name=member.username, theme=theme.name),
+                "success",
+            )
+            return redirect(url_for("profiles.show", username=member.username))
+    return _render_profile(member, form, status=form.http_status)
+
+
+@bp.post("/verifications/<int:verification_id>/revoke")
+@login_required
+def revoke(verification_id: int):
+    verification = db.session.get(ExpertVerification, verification_id) or abort(404)
+    member = db.session.get(User, verification.user_id)
+    if ActionForm().validate_on_submit():
+        experts.revoke(current_user, verification)
+        flash(_("The verification is revoked."), "info")
+    return redirect(url_for("profiles.show", username=member.username))
+
+
+def _verify_form() -> VerifyForm | None:
+    """The verification form for moderators (networks they moderate), else None."""
+    if not current_user.is_authenticated:
+        return None
+    networks = experts.verifiable_networks(current_user)
+    if not networks:
+        return None
+    return VerifyForm(browsing.all_themes(), networks)
+
+
+def _render_profile(member, verify_form: VerifyForm | None, status: int = 200):  # noqa: ANN001
+    return render_template(
+        "profiles/show.html",
+        member=member,
+        expertise=experts.expertise_of([member.id]).get(member.id, []),
+        verifications=experts.verifications_of(member.id),
+        networks=profiles.member_networks(member.id),
+        accepted_count=profiles.accepted_answer_count(member.id),
+        threads=browsing.user_threads(member.id),
+        answers=browsing.user_replies(member.id),
+        verify_form=verify_form,
+        action_form=ActionForm(),
+    ), status

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import markup, permissions
+from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.models import Post, Thread, ThreadKind
-from forum.services import ServiceError, browsing, posting
+from forum.services import ServiceError, browsing, experts, posting, qa
 
 bp = Blueprint("threads", __name__)
 
@@ -47,7 +48,12 @@ def new(network_slug: str, theme_slug: str):
     if form.validate_on_submit() and not _previewing():
         try:
             thread = posting.start_thread(
-                current_user, board, ThreadKind(form.kind.data), form.title.data, form.body.data
+                current_user,
+                board,
+                ThreadKind(form.kind.data),
+                form.title.data,
+                form.body.data,
+                practice=form.practice(),
             )
         except ServiceError as error:
             form.apply_service_error(error)
@@ -103,6 +109,52 @@ def delete(post_id: int):
     return render_template("threads/delete.html", post=post, form=form)
 
 
+@bp.post("/threads/<int:thread_id>/accept/<int:post_id>")
+@login_required
+def accept(thread_id: int, post_id: int):
+    post = browsing.get_post(post_id)
+    if post is None or post.thread_id != thread_id:
+        abort(404)  # a reply from another thread is not this question's answer
+    _visible_thread(thread_id)
+    if ActionForm().validate_on_submit():
+        qa.accept(current_user, post)
+        flash(_("Marked as the accepted answer."), "success")
+    return redirect(url_for("threads.show", thread_id=thread_id))
+
+
+@bp.post("/threads/<int:thread_id>/unaccept")
+@login_required
+def unaccept(thread_id: int):
+    thread = _visible_thread(thread_id)
+    if ActionForm().validate_on_submit():
+        qa.unaccept(current_user, thread)
+        flash(_("The question has no accepted answer now."), "info")
+    return redirect(url_for("threads.show", thread_id=thread_id))
+
+
+@bp.post("/posts/<int:post_id>/vote")
+@login_required
+def vote(post_id: int):
+    post = browsing.get_post(post_id) or abort(404)
+    _visible_thread(post.thread_id)
+    if ActionForm().validate_on_submit():
+        counted = qa.vote(current_user, post)
+        message = _("Thanks: your vote is counted.") if counted else _("You already voted.")
+        flash(message, "success")
+    return redirect(_post_url(post))
+
+
+@bp.post("/posts/<int:post_id>/unvote")
+@login_required
+def unvote(post_id: int):
+    post = browsing.get_post(post_id) or abort(404)
+    _visible_thread(post.thread_id)
+    if ActionForm().validate_on_submit():
+        qa.unvote(current_user, post)
+        flash(_("Your vote is withdrawn."), "info")
+    return redirect(_post_url(post))
+
+
 def _visible_thread(thread_id: int) -> Thread:
     thread = browsing.get_thread(thread_id)
     if thread is None or not permissions.may("view_thread", thread):
@@ -111,9 +163,23 @@ def _visible_thread(thread_id: int) -> Thread:
 
 
 def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: int = 200):
-    posts = browsing.thread_posts(thread, page, current_app.config["POSTS_PER_PAGE"])
+    by_votes = request.args.get("sort") == "votes"
+    posts = browsing.thread_posts(thread, page, current_app.config["POSTS_PER_PAGE"], by_votes)
+    accepted = qa.accepted_post(thread)
+    authors = {post.author_id for post in posts.items} | (
+        {accepted.author_id} if accepted else set()
+    )
     return render_template(
-        "threads/show.html", thread=thread, posts=posts, form=form, preview=_preview(form)
+        "threads/show.html",
+        thread=thread,
+        posts=posts,
+        form=form,
+        preview=_preview(form),
+        accepted=accepted,
+        expertise=experts.expertise_of(sorted(authors), thread.board.theme_id),
+        my_votes=qa.votes_by(current_user, posts.items),
+        by_votes=by_votes,
+        action_form=ActionForm(),
     ), status
 
 

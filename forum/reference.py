@@ -1,0 +1,100 @@
+"""Reference lists: countries (ISO 3166-1), languages (ISO 639-1), ISIC sections, controls.
+
+Country and language names come from CLDR through Babel, in the reader's language.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from forum.models import ControlLevel
+
+# CLDR territories that are not ISO 3166-1 countries (Kosovo, XK, is kept)
+_NOT_COUNTRIES = {
+    "AC",
+    "CP",
+    "CQ",
+    "DG",
+    "EA",
+    "EU",
+    "EZ",
+    "IC",
+    "QO",
+    "TA",
+    "UN",
+    "ZZ",
+    "XA",
+    "XB",
+}
+
+ISIC_SECTIONS = {
+    "A": _l("Agriculture, forestry and fishing"),
+    "B": _l("Mining and quarrying"),
+    "C": _l("Manufacturing"),
+    "D": _l("Electricity, gas, steam and air conditioning supply"),
+    "E": _l("Water supply, sewerage, waste management and remediation"),
+    "F": _l("Construction"),
+    "G": _l("Wholesale and retail trade; repair of motor vehicles"),
+    "H": _l("Transportation and storage"),
+    "I": _l("Accommodation and food service activities"),
+    "J": _l("Information and communication"),
+    "K": _l("Financial and insurance activities"),
+    "L": _l("Real estate activities"),
+    "M": _l("Professional, scientific and technical activities"),
+    "N": _l("Administrative and support service activities"),
+    "O": _l("Public administration and defence; compulsory social security"),
+    "P": _l("Education"),
+    "Q": _l("Human health and social work activities"),
+    "R": _l("Arts, entertainment and recreation"),
+    "S": _l("Other service activities"),
+    "T": _l("Activities of households as employers"),
+    "U": _l("Activities of extraterritorial organizations and bodies"),
+}
+
+CONTROL_LABELS = {
+    ControlLevel.elimination: _l("Elimination"),
+    ControlLevel.substitution: _l("Substitution"),
+    ControlLevel.engineering: _l("Engineering controls"),
+    ControlLevel.administrative: _l("Administrative controls"),
+    ControlLevel.ppe: _l("Personal protective equipment"),
+}
+
+
+@cache
+def _countries(locale: str) -> dict[str, str]:
+    names = Locale.parse(locale).territories
+    pairs = [
+        (code, name)
+        for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    ]
+    return dict(sorted(pairs, key=lambda pair: pair[1]))
+
+
+@cache
+def _languages(locale: str) -> dict[str, str]:
+    names = Locale.parse(locale).languages
+    pairs = [(code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()]
+    return dict(sorted(pairs, key=lambda pair: pair[1].casefold()))
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> country name, sorted by name."""
+    return _countries(_locale())
+
+
+def languages() -> dict[str, str]:
+    """ISO 639-1 code -> language name, sorted by name."""
+    return _languages(_locale())
+
+
+def country_name(code: str | None) -> str:
+    return countries().get(code or "", code or "")

@@ -1,0 +1,116 @@
+"""Members' public profiles: who they are, where they work, what they know."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from forum import markup, reference
+from forum.database import write_transaction
+from forum.extensions import db
+from forum.models import (
+    AcceptedAnswer,
+    ExpertiseClaim,
+    Network,
+    NetworkMembership,
+    Post,
+    Theme,
+    User,
+)
+from forum.services import ServiceError
+
+BIO_MAX = 5_000
+DISPLAY_NAME_MAX = 80
+INSTITUTION_MAX = 160
+
+
+@dataclass
+class ProfileChanges:
+    display_name: str
+    institution: str
+    country: str | None
+    languages: list[str]
+    bio: str
+    network_ids: set[int]
+    theme_ids: set[int]
+
+
+def update_profile(user: User, changes: ProfileChanges) -> User:
+    _check(changes)
+    with write_transaction() as session:
+        known_networks = set(session.scalars(select(Network.id)))
+        known_themes = set(session.scalars(select(Theme.id)))
+        if not changes.network_ids <= known_networks:
+            raise ServiceError(_l("Choose networks from the list."), "networks")
+        if not changes.theme_ids <= known_themes:
+            raise ServiceError(_l("Choose themes from the list."), "expertise")
+        user.display_name = " ".join(changes.display_name.split())
+        user.institution = " ".join(changes.institution.split())
+        user.country = changes.country or None
+        user.languages = sorted(set(changes.languages))
+        user.bio_source = changes.bio.strip()
+        user.bio_html = markup.render(user.bio_source) if user.bio_source else ""
+        _replace(session, NetworkMembership, "network_id", user.id, changes.network_ids)
+        _replace(session, ExpertiseClaim, "theme_id", user.id, changes.theme_ids)
+    return user
+
+
+def _replace(session, model, column: str, user_id: int, wanted: Iterable[int]) -> None:  # noqa: ANN001
+    current = set(session.scalars(select(getattr(model, column)).where(model.user_id == user_id)))
+    wanted = set(wanted)
+    if current - wanted:
+        session.execute(
+            delete(model).where(
+                model.user_id == user_id, getattr(model, column).in_(current - wanted)
+            )
+        )
+    session.add_all(model(user_id=user_id, **{column: value}) for value in wanted - current)
+
+
+def _check(changes: ProfileChanges) -> None:
+    if len(changes.bio) > BIO_MAX:
+        raise ServiceError(_l("Keep your bio under %(n)d characters.", n=BIO_MAX), "bio")
+    if len(changes.display_name) > DISPLAY_NAME_MAX:
+        raise ServiceError(
+            _l("Keep the name under %(n)d characters.", n=DISPLAY_NAME_MAX), "display_name"
+        )
+    if len(changes.institution) > INSTITUTION_MAX:
+        raise ServiceError(
+            _l("Keep the institution under %(n)d characters.", n=INSTITUTION_MAX), "institution"
+        )
+    if changes.country and changes.country not in reference.countries():
+        raise ServiceError(_l("Choose a country from the list."), "country")
+    if not set(changes.languages) <= set(reference.languages()):
+        raise ServiceError(_l("Choose languages from the list."), "languages")
+
+
+def member_networks(user_id: int) -> list[Network]:
+    return list(
+        db.session.scalars(
+            select(Network)
+            .join(NetworkMembership, NetworkMembership.network_id == Network.id)
+            .where(NetworkMembership.user_id == user_id)
+            .order_by(Network.position)
+        )
+    )
+
+
+def claimed_theme_ids(user_id: int) -> set[int]:
+    return set(
+        db.session.scalars(select(ExpertiseClaim.theme_id).where(ExpertiseClaim.user_id == user_id))
+    )
+
+
+def accepted_answer_count(user_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AcceptedAnswer)
+            .join(Post, Post.id == AcceptedAnswer.post_id)
+            .where(Post.author_id == user_id, Post.deleted_at.is_(None))
+        )
+        or 0
+    )

@@ -1,0 +1,47 @@
+"""The expert directory, and the questions waiting for a member's expertise."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user, login_required
+
+from forum.forms.experts import DirectoryForm
+from forum.services import browsing, experts, qa
+from forum.services.experts import DirectoryFilter
+
+bp = Blueprint("experts", __name__)
+
+
+@bp.get("/experts")
+def directory():
+    themes, networks = browsing.all_themes(), browsing.all_networks()
+    form = DirectoryForm(themes, networks, formdata=request.args)
+    form.validate()  # unknown choices are shown as errors and ignored below
+    criteria = DirectoryFilter(
+        theme=next(
+            (t for t in themes if t.slug == form.theme.data and not form.theme.errors), None
+        ),
+        network=next(
+            (n for n in networks if n.slug == form.network.data and not form.network.errors), None
+        ),
+        country=form.country.data if form.country.data and not form.country.errors else None,
+        verified_only=bool(form.verified.data),
+        text="" if form.q.errors else (form.q.data or "").strip(),
+    )
+    members = experts.directory(
+        criteria, request.args.get("page", 1, type=int), current_app.config["THREADS_PER_PAGE"]
+    )
+    expertise = experts.expertise_of([m.id for m in members.items])
+    return render_template(
+        "experts/directory.html", form=form, members=members, expertise=expertise, criteria=criteria
+    )
+
+
+@bp.get("/unanswered")
+@login_required
+def unanswered():
+    """Open questions in the member's themes, verified themes first, oldest first."""
+    threads = qa.unanswered_page(
+        current_user, request.args.get("page", 1, type=int), current_app.config["THREADS_PER_PAGE"]
+    )
+    return render_template("experts/unanswered.html", threads=threads)
