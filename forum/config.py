@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en"],
     "SQLALCHEMY_RECORD_QUERIES": False,
+    "PASSWORD_HASH_METHOD": None,  # None: Werkzeug's default
 }
 
 # FORUM_<NAME> environment variable -> config key

@@ -39,6 +39,7 @@ def make_config(database_url: str, **overrides: object) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": secrets.token_hex(16),
         "THREADS_PER_PAGE": 10,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses Werkzeug's default
         "POSTS_PER_PAGE": 10,
         **overrides,
     }
@@ -140,6 +141,22 @@ def _member(app: Flask, username: str) -> Person:
     person = Person(app.test_client())
     response = person.register(username)
     assert response.status_code == 302, response.get_data(as_text=True)
+    return person
+
+
+def make_person(
+    app: Flask, username: str, *, admin: bool = False, moderates: tuple[str, ...] = ()
+) -> Person:
+    """A logged-in person with an account made directly (admins, moderators)."""
+    from forum.services import accounts, browsing, experts
+
+    with app.app_context():
+        user = accounts.register(username, f"{username}@example.org", PASSWORD, is_admin=admin)
+        for slug in moderates:
+            experts.grant_moderator(user, browsing.get_network(slug))
+        db.session.remove()
+    person = Person(app.test_client(), username)
+    assert person.login(username).status_code == 302
     return person
 
 

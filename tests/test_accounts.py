@@ -175,3 +175,15 @@ def test_repeated_log_in_attempts_get_a_friendly_429_with_when_to_retry(
     assert "You can try again in" in page
     assert 0 < int(response.headers["Retry-After"]) <= 60
     assert "Log out" not in attacker.get("/").get_data(as_text=True)
+
+
+def test_production_hashes_passwords_with_werkzeugs_default(database_url: str) -> None:
+    from forum import create_app
+    from forum.models import User
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"})
+    with app.app_context():
+        user = User(username="x", username_key="x", email="x@example.org")
+        user.set_password("a long password")
+    assert user.password_hash.startswith("scrypt:")
+    assert user.check_password("a long password")

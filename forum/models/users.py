@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -35,7 +36,11 @@ class User(UserMixin, db.Model):
     bio_html: Mapped[str] = mapped_column(Text, default="")  # sanitised at write time
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        # None: Werkzeug's default (scrypt); the tests choose a fast method
+        method = current_app.config.get("PASSWORD_HASH_METHOD") if current_app else None
+        self.password_hash = generate_password_hash(
+            password, **({"method": method} if method else {})
+        )
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

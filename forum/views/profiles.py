@@ -69,6 +69,9 @@ def verify(username: str):
     form = _verify_form()
     if form is None:  # moderates no network
         raise permissions.Denied(_("Only network moderators can verify expertise."))
+    chosen = db.session.get(Network, request.form.get("network", type=int) or 0)
+    if chosen is not None:
+        permissions.require(current_user, "verify_expertise", chosen)  # a 403, not a form error
     if form.validate_on_submit():
         theme = db.session.get(Theme, form.theme.data) or abort(404)
         network = db.session.get(Network, form.network.data) or abort(404)
