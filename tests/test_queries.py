@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Board, Network, Post, Theme, Thread, ThreadKind, User
+from forum.models import (
+    AcceptedAnswer,
+    Board,
+    ExpertiseClaim,
+    ExpertVerification,
+    Network,
+    Post,
+    Theme,
+    Thread,
+    ThreadKind,
+    User,
+    Vote,
+)
 from forum.models._time import utcnow
 from tests.conftest import Person, counting_queries
 
@@ -59,8 +72,39 @@ def _fill(app: Flask, threads: int, posts_in_first: int) -> int:
                 )
             thread.reply_count = count - 1
             first_id = first_id or thread.id
+        _make_experts(board, authors, first_id)
         db.session.commit()
         return first_id
+
+
+def _make_experts(board: Board, authors: list[User], thread_id: int) -> None:
+    """Every author claims the board's theme, half are verified; votes and an accepted answer."""
+    for index, author in enumerate(authors):
+        db.session.add(ExpertiseClaim(user_id=author.id, theme_id=board.theme_id))
+        if index % 2:
+            db.session.add(
+                ExpertVerification(
+                    user_id=author.id,
+                    theme_id=board.theme_id,
+                    network_id=board.network_id,
+                    note="trainer",
+                )
+            )
+    replies = db.session.scalars(
+        select(Post)
+        .where(Post.thread_id == thread_id, Post.is_opening.is_(False))
+        .order_by(Post.id)
+    ).all()
+    for post in replies:  # the asker found every reply helpful
+        db.session.add(Vote(post_id=post.id, user_id=authors[0].id))
+        post.vote_count = 1
+    if replies:
+        db.session.add(
+            AcceptedAnswer(
+                thread_id=thread_id, post_id=replies[-1].id, accepted_by_id=authors[0].id
+            )
+        )
+        db.session.get(Thread, thread_id).is_answered = True
 
 
 def _queries(app: Flask, person: Person, url: str) -> int:
@@ -103,15 +147,18 @@ def test_page_query_counts_do_not_grow_with_rows(
 
 def _fill_more(app: Flask) -> int:
     with app.app_context():
-        for table in (Post, Thread):
+        for table in (AcceptedAnswer, Vote, ExpertVerification, ExpertiseClaim, Post, Thread):
             db.session.query(table).delete()
         db.session.query(User).filter(User.username.like("author%")).delete()
         db.session.commit()
     return _fill(app, threads=50, posts_in_first=50)
 
 
-def test_a_thread_page_shows_fifty_posts_by_fifty_authors(app: Flask, anonymous: Person) -> None:
+def test_a_thread_page_shows_fifty_posts_by_fifty_experts(app: Flask, anonymous: Person) -> None:
     thread_id = _fill(app, threads=1, posts_in_first=50)
     page = anonymous.get(f"/threads/{thread_id}").get_data(as_text=True)
-    assert page.count('<li class="post') == 50
+    assert page.count('<li class="post') == 51  # 50 and the accepted answer under the question
     assert "author49" in page
+    assert page.count("Verified expert: Confined spaces") == 26  # 25 authors, one shown twice
+    assert "Claims: Confined spaces" in page
+    assert "1 found this helpful" in page
