@@ -6,27 +6,13 @@ import re
 
 import pytest
 
+from tests.e2e.people import register
+
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a long enough password"
-
-
-def _register(browser, server: str, username: str):  # noqa: ANN001, ANN202
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(server + "/")
-    page.get_by_role("link", name="Join the forum").first.click()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Email address").fill(f"{username}@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat the password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.get_by_text(f"Welcome, {username}").wait_for()
-    return page
 
 
 def test_ask_a_question_get_a_reply_edit_and_delete(browser, server: str, screenshot) -> None:  # noqa: ANN001
-    asker = _register(browser, server, "amina.rahman")
+    asker = register(browser, server, "amina.rahman")
 
     # find the board the way a person does: network, then theme
     asker.get_by_role("link", name="OIC Occupational Safety and Health Network").click()
@@ -45,7 +31,7 @@ def test_ask_a_question_get_a_reply_edit_and_delete(browser, server: str, screen
     assert re.search(r"/threads/\d+$", thread_url)
     screenshot(asker, "question")
 
-    expert = _register(browser, server, "siti.nurhaliza")
+    expert = register(browser, server, "siti.nurhaliza")
     expert.goto(server + "/n/oic-oshnet/confined-spaces")
     expert.get_by_role("link", name="Gas testing order before entering a wet well").click()
     expert.get_by_label("Your reply").fill("Yes. Oxygen first: LEL sensors misread in low oxygen.")

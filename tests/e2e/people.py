@@ -1,0 +1,28 @@
+"""What a person does in the browser to get an account or log in."""
+
+from __future__ import annotations
+
+PASSWORD = "a long enough password"
+
+
+def register(browser, server: str, username: str):  # noqa: ANN001, ANN201
+    page = browser.new_context().new_page()
+    page.goto(server + "/")
+    page.get_by_role("link", name="Join the forum").first.click()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email address").fill(f"{username}@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_text(f"Welcome, {username}").wait_for()
+    return page
+
+
+def log_in(browser, server: str, username: str, password: str = PASSWORD):  # noqa: ANN001, ANN201
+    page = browser.new_context().new_page()
+    page.goto(server + "/auth/login")
+    page.get_by_label("Username or email address").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log out").wait_for()
+    return page
