@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every 429
+    # a moving window: no burst of twice the limit across a window's edge
+    "RATELIMIT_STRATEGY": "moving-window",
     "LOGIN_RATE_LIMIT": "6 per minute",
     "SECURE_COOKIES": False,
     # Request bodies: a post is at most 50,000 characters; 1 MB leaves room for encoding.
