@@ -72,11 +72,11 @@ def create_user(username: str, email: str, password: str, admin: bool) -> None:
 @with_appcontext
 def grant_moderator(username: str, network: str) -> None:
     """Make USERNAME a moderator of NETWORK (its slug, e.g. oic-oshnet)."""
-    from forum.services import accounts, browsing, experts
+    from forum.services import accounts, admin, browsing
 
     member = accounts.find_user(username) or _fail(f"No user called {username}.")
     found = browsing.get_network(network) or _fail(f"No network {network}; try {_network_slugs()}.")
-    added = experts.grant_moderator(member, found)
+    added = admin.set_moderator(None, member, found, moderator=True)
     click.echo(
         f"{member.username} {'is now' if added else 'was already'} a moderator of {found.slug}."
     )

@@ -7,12 +7,28 @@ it is not, in words fit to show the user.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import or_, select
 
-from forum.models import Board, Network, Post, Thread, ThreadKind, User
+from forum.extensions import db
+from forum.models import (
+    Board,
+    Network,
+    NetworkModerator,
+    Post,
+    Sanction,
+    SanctionKind,
+    Thread,
+    ThreadKind,
+    User,
+)
+from forum.models._time import utcnow
 
 Reason = Any  # a lazy translatable string
 Policy = Callable[[Any, Any], Reason | None]
@@ -26,6 +42,48 @@ class Denied(Exception):
         self.reason = reason
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What a member's rights depend on beyond their own row: roles and sanctions in force."""
+
+    moderated_network_ids: frozenset[int] = frozenset()
+    suspensions: dict[int, Sanction] = field(default_factory=dict)  # network id -> sanction
+    ban: Sanction | None = None
+
+
+def standing(user: Any) -> Standing:
+    """Loaded once per request (two small queries), then remembered on the user object."""
+    if not _signed_in(user):
+        return Standing()
+    cached = user.__dict__.get("_standing")
+    if cached is None:
+        moderated = frozenset(
+            db.session.scalars(
+                select(NetworkModerator.network_id).where(NetworkModerator.user_id == user.id)
+            )
+        )
+        now = utcnow()
+        sanctions = db.session.scalars(
+            select(Sanction).where(
+                Sanction.user_id == user.id,
+                Sanction.lifted_at.is_(None),
+                or_(Sanction.ends_at.is_(None), Sanction.ends_at > now),
+            )
+        ).all()
+        cached = Standing(
+            moderated,
+            {s.network_id: s for s in sanctions if s.kind == SanctionKind.suspension},
+            next((s for s in sanctions if s.kind == SanctionKind.ban), None),
+        )
+        user.__dict__["_standing"] = cached
+    return cached
+
+
+def forget_standing(user: Any) -> None:
+    """After a change to roles or sanctions within the same request."""
+    user.__dict__.pop("_standing", None)
+
+
 def _signed_in(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated)
 
@@ -34,8 +92,27 @@ def _is_admin(user: Any) -> bool:
     return _signed_in(user) and user.is_admin
 
 
-def _moderates(user: Any, network_id: int) -> bool:
-    return _is_admin(user) or (_signed_in(user) and network_id in user.moderated_network_ids)
+def moderates(user: Any, network_id: int) -> bool:
+    return _is_admin(user) or network_id in standing(user).moderated_network_ids
+
+
+def _until(moment: datetime | None) -> str:
+    return format_datetime(moment, "medium") if moment else str(_l("further notice"))
+
+
+def _posting_refused(user: Any, network_id: int) -> Reason | None:
+    """A ban or a suspension in this network, said with its reason and end."""
+    if not _signed_in(user):
+        return _l("Log in to post.")
+    mine = standing(user)
+    sanction = mine.ban or mine.suspensions.get(network_id)
+    if sanction is None:
+        return None
+    return _l(
+        "You cannot post in this network until %(until)s. Reason: %(reason)s",
+        until=_until(sanction.ends_at),
+        reason=sanction.reason,
+    )
 
 
 def _start_thread(user: Any, board: Board) -> Reason | None:
@@ -43,7 +120,7 @@ def _start_thread(user: Any, board: Board) -> Reason | None:
         return _l("Log in to start a thread.")
     if board.is_archived:
         return _l("This board is archived: it can be read but takes no new threads.")
-    return None
+    return _posting_refused(user, board.network_id)
 
 
 def _reply(user: Any, thread: Thread) -> Reason | None:
@@ -51,29 +128,34 @@ def _reply(user: Any, thread: Thread) -> Reason | None:
         return _l("Log in to reply.")
     if thread.is_deleted:
         return _l("This thread was deleted.")
-    if thread.is_locked:
-        return _l("This thread is locked: it takes no new replies.")
     if thread.board.is_archived:
         return _l("This board is archived: it can be read but takes no new replies.")
-    return None
+    if thread.is_locked and not moderates(user, thread.board.network_id):
+        return _l("This thread is locked: it takes no new replies.")
+    return _posting_refused(user, thread.board.network_id)
 
 
 def _edit_post(user: Any, post: Post) -> Reason | None:
     if not _signed_in(user):
         return _l("Log in to edit posts.")
-    if post.author_id != user.id and not _is_admin(user):
+    network_id = post.thread.board.network_id
+    if moderates(user, network_id):
+        return None if not post.is_deleted else _l("This post was deleted.")
+    if post.author_id != user.id:
         return _l("Only the author can edit this post.")
     if post.is_deleted:
         return _l("This post was deleted.")
-    if post.thread.is_locked and not _is_admin(user):
+    if post.is_hidden:
+        return _l("A moderator hid this post; it can no longer be edited.")
+    if post.thread.is_locked:
         return _l("This thread is locked: its posts can no longer be edited.")
-    return None
+    return _posting_refused(user, network_id)
 
 
 def _delete_post(user: Any, post: Post) -> Reason | None:
     if not _signed_in(user):
         return _l("Log in to delete posts.")
-    if post.author_id != user.id and not _is_admin(user):
+    if post.author_id != user.id and not moderates(user, post.thread.board.network_id):
         return _l("Only the author can delete this post.")
     if post.is_deleted:
         return _l("This post was already deleted.")
@@ -81,9 +163,15 @@ def _delete_post(user: Any, post: Post) -> Reason | None:
 
 
 def _view_thread(user: Any, thread: Thread) -> Reason | None:
-    if thread.is_deleted and not _is_admin(user):
+    if thread.is_deleted and not moderates(user, thread.board.network_id):
         return _l("This thread was deleted.")
     return None
+
+
+def _see_hidden(user: Any, post: Post) -> Reason | None:
+    if moderates(user, post.thread.board.network_id):
+        return None
+    return _l("A moderator hid this post.")
 
 
 def _manage_answer(user: Any, thread: Thread) -> Reason | None:
@@ -91,7 +179,7 @@ def _manage_answer(user: Any, thread: Thread) -> Reason | None:
         return _l("Log in to manage answers.")
     if thread.kind != ThreadKind.question:
         return _l("Only questions have accepted answers.")
-    if thread.author_id != user.id and not _moderates(user, thread.board.network_id):
+    if thread.author_id != user.id and not moderates(user, thread.board.network_id):
         return _l(
             "Only the person who asked, or a moderator of this network, can choose the answer."
         )
@@ -100,7 +188,7 @@ def _manage_answer(user: Any, thread: Thread) -> Reason | None:
 
 def _accept_answer(user: Any, post: Post) -> Reason | None:
     reason = _manage_answer(user, post.thread)
-    if reason is None and (post.is_opening or post.is_deleted):
+    if reason is None and (post.is_opening or post.is_deleted or post.is_hidden):
         reason = _l("Only a reply that is still there can be the accepted answer.")
     return reason
 
@@ -110,16 +198,53 @@ def _vote(user: Any, post: Post) -> Reason | None:
         return _l("Log in to vote.")
     if post.author_id == user.id:
         return _l("You cannot vote for your own post.")
-    if post.is_opening or post.is_deleted:
+    if post.is_opening or post.is_deleted or post.is_hidden:
         return _l("Only replies that are still there take helpful votes.")
     return None
 
 
-def _verify_expertise(user: Any, network: Network) -> Reason | None:
-    if not _moderates(user, network.id):
-        return _l("Only moderators of %(network)s can verify expertise there.",
-                  network=network.short_name)  # fmt: skip
+def _report(user: Any, post: Post) -> Reason | None:
+    if not _signed_in(user):
+        return _l("Log in to report a post.")
+    if post.author_id == user.id:
+        return _l("You cannot report your own post.")
+    if post.is_deleted:
+        return _l("This post was deleted.")
     return None
+
+
+def _moderate(user: Any, network: Network) -> Reason | None:
+    if not moderates(user, network.id):
+        return _l("Only moderators of %(network)s can do that.", network=network.short_name)
+    return None
+
+
+def _move_thread(user: Any, move: tuple[Thread, Board]) -> Reason | None:
+    thread, board = move
+    if not moderates(user, thread.board.network_id):
+        return _l("Only moderators of this network can move its threads.")
+    if board.network_id != thread.board.network_id and not _is_admin(user):
+        return _l("Moderators move threads within their network; only admins move them across.")
+    return None
+
+
+def _sanction(user: Any, target: tuple[User, Network | None]) -> Reason | None:
+    member, network = target
+    if network is None and not _is_admin(user):
+        return _l("Only administrators can ban members from the whole forum.")
+    if network is not None and not moderates(user, network.id):
+        return _l(
+            "Only moderators of %(network)s can suspend members there.", network=network.short_name
+        )
+    if member.is_admin:
+        return _l("Administrators cannot be suspended or banned.")
+    if _signed_in(user) and member.id == user.id:
+        return _l("You cannot sanction yourself.")
+    return None
+
+
+def _administer(user: Any, _target: Any = None) -> Reason | None:
+    return None if _is_admin(user) else _l("Only administrators can do that.")
 
 
 def _edit_profile(user: Any, member: User) -> Reason | None:
@@ -134,13 +259,16 @@ POLICIES: dict[str, Policy] = {
     "edit_post": _edit_post,
     "delete_post": _delete_post,
     "view_thread": _view_thread,
+    "see_hidden": _see_hidden,
     "manage_answer": _manage_answer,
     "accept_answer": _accept_answer,
     "vote": _vote,
-    "verify_expertise": _verify_expertise,
-    "moderate": lambda user, network: (
-        None if _moderates(user, network.id) else _l("Moderators only.")
-    ),
+    "report": _report,
+    "moderate": _moderate,  # pin, lock, hide, restore, boards, reports, audit of a network
+    "verify_expertise": _moderate,
+    "move_thread": _move_thread,
+    "sanction": _sanction,
+    "administer": _administer,
     "edit_profile": _edit_profile,
 }
 

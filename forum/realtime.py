@@ -33,3 +33,12 @@ def on_connect(auth: object = None) -> bool:
         return False
     join_room(user_room(current_user.id))
     return True
+
+
+def disconnect_user(user_id: int) -> None:
+    """End a member's live connections in this process (logout, ban, password change)."""
+    server = socketio.server
+    if server is None:
+        return
+    for sid, _ in list(server.manager.get_participants("/", user_room(user_id))):
+        server.disconnect(sid, namespace="/")

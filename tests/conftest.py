@@ -148,12 +148,13 @@ def make_person(
     app: Flask, username: str, *, admin: bool = False, moderates: tuple[str, ...] = ()
 ) -> Person:
     """A logged-in person with an account made directly (admins, moderators)."""
-    from forum.services import accounts, browsing, experts
+    from forum.services import accounts, browsing
+    from forum.services.admin import set_moderator
 
     with app.app_context():
         user = accounts.register(username, f"{username}@example.org", PASSWORD, is_admin=admin)
         for slug in moderates:
-            experts.grant_moderator(user, browsing.get_network(slug))
+            set_moderator(None, user, browsing.get_network(slug), moderator=True)
         db.session.remove()
     person = Person(app.test_client(), username)
     assert person.login(username).status_code == 302

@@ -1,5 +1,13 @@
 """One module per aggregate; importing this package registers every table."""
 
+from forum.models.moderation import (
+    AuditEntry,
+    Report,
+    ReportReason,
+    ReportStatus,
+    Sanction,
+    SanctionKind,
+)
 from forum.models.networks import Board, Network, Theme
 from forum.models.threads import (
     AcceptedAnswer,
@@ -20,6 +28,12 @@ from forum.models.users import (
 
 __all__ = [
     "AcceptedAnswer",
+    "AuditEntry",
+    "Report",
+    "ReportReason",
+    "ReportStatus",
+    "Sanction",
+    "SanctionKind",
     "Board",
     "ControlLevel",
     "ExpertVerification",

@@ -89,6 +89,10 @@ class Post(db.Model):
     deleted_at: Mapped[datetime | None]
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     vote_count: Mapped[int] = mapped_column(default=0)  # helpful votes, kept with Vote rows
+    # hidden by a moderator: members see a placeholder, moderators the text and why
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hidden_reason: Mapped[str] = mapped_column(Text, default="")
 
     thread: Mapped[Thread] = relationship(lazy="raise")
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
@@ -96,6 +100,10 @@ class Post(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     def __repr__(self) -> str:
         return f"<Post {self.id} in {self.thread_id}>"

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -51,19 +51,6 @@ class User(UserMixin, db.Model):
     @property
     def shown_name(self) -> str:
         return self.display_name or self.username
-
-    @property
-    def moderated_network_ids(self) -> frozenset[int]:
-        """The networks this user moderates; one query per request, then remembered."""
-        cached = self.__dict__.get("_moderated_network_ids")
-        if cached is None:
-            cached = frozenset(
-                db.session.scalars(
-                    select(NetworkModerator.network_id).where(NetworkModerator.user_id == self.id)
-                )
-            )
-            self.__dict__["_moderated_network_ids"] = cached
-        return cached
 
     @staticmethod
     def key_for(username: str) -> str:

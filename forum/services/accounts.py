@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -41,7 +42,10 @@ def register(username: str, email: str, password: str, *, is_admin: bool = False
 
 
 def authenticate(login: str, password: str) -> User | None:
-    """The user for a username or email address and password, or None."""
+    """The user for a username or email address and password, or None.
+
+    A banned member with the right password learns why, and until when.
+    """
     login = login.strip()
     user = db.session.scalar(
         select(User).where(
@@ -50,6 +54,18 @@ def authenticate(login: str, password: str) -> User | None:
     )
     if user is None or not user.check_password(password):
         return None
+    from forum.services.sanctions import active_ban
+
+    ban = active_ban(user)
+    if ban is not None:
+        until = format_datetime(ban.ends_at, "medium") if ban.ends_at else _l("further notice")
+        raise ServiceError(
+            _l(
+                "This account is banned until %(until)s. Reason: %(reason)s",
+                until=until,
+                reason=ban.reason,
+            )
+        )
     return user
 
 

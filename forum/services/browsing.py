@@ -201,6 +201,14 @@ def with_list_details(query: Select) -> Select:
     )
 
 
+def move_targets(thread: Thread, *, admin: bool) -> Sequence[Board]:
+    """Open boards a thread may move to: its network's, or every network's for admins."""
+    query = select(Board).join(Board.network).where(Board.is_archived.is_(False))
+    if not admin:
+        query = query.where(Board.network_id == thread.board.network_id)
+    return db.session.scalars(query.order_by(Network.position, Board.position)).all()
+
+
 def get_thread(thread_id: int) -> Thread | None:
     return db.session.scalar(
         select(Thread)

@@ -17,12 +17,12 @@ from forum.models import (
     ExpertVerification,
     Network,
     NetworkMembership,
-    NetworkModerator,
     Theme,
     User,
 )
 from forum.models._time import utcnow
 from forum.services import ServiceError
+from forum.services.audit import record
 from forum.services.browsing import Page, paginate
 
 NOTE_MAX = 300
@@ -106,7 +106,7 @@ def verify(
 ) -> ExpertVerification:
     """A moderator of the network (or an admin) vouches for a member's expertise."""
     permissions.require(moderator, "verify_expertise", network)
-    return _record(member, theme, network, note, moderator.id, unclaimed_ok=unclaimed_ok)
+    return _record(member, theme, network, note, moderator, unclaimed_ok=unclaimed_ok)
 
 
 def verify_as_operator(
@@ -121,7 +121,7 @@ def _record(
     theme: Theme,
     network: Network,
     note: str,
-    verified_by_id: int | None,
+    verified_by: User | None,
     *,
     unclaimed_ok: bool,
 ) -> ExpertVerification:
@@ -153,9 +153,19 @@ def _record(
             )
             session.add(verification)
         verification.note = note
-        verification.verified_by_id = verified_by_id
+        verification.verified_by_id = verified_by.id if verified_by else None
         verification.verified_at = utcnow()
         verification.revoked_at = verification.revoked_by_id = None
+        session.flush()
+        record(
+            session,
+            verified_by,
+            "expertise.verify",
+            verification,
+            network_id=network.id,
+            label=f"{member.username}: {theme.name}",
+            reason=note,
+        )
     return verification
 
 
@@ -164,33 +174,27 @@ def revoke(actor: User, verification: ExpertVerification) -> None:
     permissions.require(actor, "verify_expertise", network)
     if not verification.is_active:
         return
-    with write_transaction():
+    with write_transaction() as session:
         verification.revoked_at = utcnow()
         verification.revoked_by_id = actor.id
-
-
-def grant_moderator(member: User, network: Network, granted_by: User | None = None) -> bool:
-    """Make a member a moderator of a network; False when they already were."""
-    with write_transaction() as session:
-        if session.get(NetworkModerator, (member.id, network.id)) is not None:
-            return False
-        session.add(
-            NetworkModerator(
-                user_id=member.id,
-                network_id=network.id,
-                granted_by_id=granted_by.id if granted_by else None,
-            )
+        record(
+            session,
+            actor,
+            "expertise.revoke",
+            verification,
+            network_id=network.id,
+            label=f"{verification.user_id}: {verification.theme_id}",
         )
-    return True
 
 
 def verifiable_networks(moderator: User) -> Sequence[Network]:
     """The networks in which this member may verify expertise."""
     query = select(Network).order_by(Network.position)
     if not moderator.is_admin:
-        if not moderator.moderated_network_ids:
+        moderated = permissions.standing(moderator).moderated_network_ids
+        if not moderated:
             return []
-        query = query.where(Network.id.in_(moderator.moderated_network_ids))
+        query = query.where(Network.id.in_(moderated))
     return db.session.scalars(query).all()
 
 

@@ -19,6 +19,7 @@ from forum.models import (
 )
 from forum.models._time import utcnow
 from forum.services import ServiceError
+from forum.services.audit import record
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
@@ -91,11 +92,23 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
                 body_source=post.body_source,
             )
         )
+        before = {"body": post.body_source, "title": post.thread.title}
         post.body_source = body
         post.body_html = markup.render(body)
         post.edited_at = utcnow()
         if title is not None:
             post.thread.title = title
+        if editor.id != post.author_id:  # a moderator's edit goes on the record
+            record(
+                session,
+                editor,
+                "post.edit",
+                post,
+                network_id=post.thread.board.network_id,
+                label=post.thread.title,
+                before=before,
+                after={"body": body, "title": post.thread.title},
+            )
     return post
 
 
@@ -111,6 +124,15 @@ def delete_post(actor: User, post: Post) -> bool:
         now = utcnow()
         post.deleted_at, post.deleted_by_id = now, actor.id
         thread_goes = post.is_opening and thread.reply_count == 0
+        if actor.id != post.author_id:
+            record(
+                session,
+                actor,
+                "post.delete",
+                post,
+                network_id=thread.board.network_id,
+                label=thread.title,
+            )
         if thread.is_answered:  # a deleted reply cannot stay the answer
             removed = session.execute(
                 delete(AcceptedAnswer).where(AcceptedAnswer.post_id == post.id)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from flask import Flask, abort, request, url_for
 from flask_babel import format_date, format_datetime, format_number, get_locale
+from flask_login import current_user
 
 from forum import permissions, reference
 from forum.forms.auth import LogoutForm
 from forum.forms.threads import KIND_LABELS, SHOW_LABELS
-from forum.views import auth, errors, experts, main, profiles, threads
+from forum.services import browsing
+from forum.services.moderation import open_report_count
+from forum.views import admin, auth, errors, experts, main, moderation, profiles, threads
 
 
 def init_app(app: Flask) -> None:
-    for module in (main, threads, auth, profiles, experts):
+    for module in (main, threads, auth, profiles, experts, moderation, admin):
         app.register_blueprint(module.bp)
     errors.init_app(app)
 
@@ -30,6 +33,7 @@ def init_app(app: Flask) -> None:
         country_name=reference.country_name,
         page_url=page_url,
         logout_form=LogoutForm,
+        open_reports=_open_reports,
     )
     app.jinja_env.filters["language_name"] = lambda code: reference.languages().get(code, code)
     app.before_request(_refuse_nul_bytes)
@@ -42,6 +46,16 @@ def page_url(number: int) -> str:
     if number == 1:
         args.pop("page")
     return url_for(request.endpoint, **args)
+
+
+def _open_reports() -> int | None:
+    """Open reports in the networks the member moderates; None for people who moderate none."""
+    if not current_user.is_authenticated:
+        return None
+    mine = permissions.standing(current_user).moderated_network_ids
+    if current_user.is_admin:
+        mine = frozenset(n.id for n in browsing.all_networks())
+    return open_report_count(mine) if mine else None
 
 
 def _refuse_nul_bytes() -> None:

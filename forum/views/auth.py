@@ -43,7 +43,11 @@ def login():
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.login.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.login.data, form.password.data)
+        except ServiceError as error:
+            form.apply_service_error(error)
+            return render_template("auth/login.html", form=form), 403
         if user is None:
             form.form_errors.append(_("That username or password is not correct."))
         else:

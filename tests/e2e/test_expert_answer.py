@@ -6,7 +6,7 @@ import pytest
 
 from forum import create_app
 from forum.extensions import db
-from forum.services import accounts, browsing, experts
+from forum.services import accounts, admin, browsing
 from tests.conftest import make_config
 from tests.e2e.people import PASSWORD, log_in, register
 
@@ -17,7 +17,7 @@ def _moderator(database_url: str, username: str, network: str) -> None:
     app = create_app(make_config(database_url))
     with app.app_context():
         user = accounts.register(username, f"{username}@example.org", PASSWORD)
-        experts.grant_moderator(user, browsing.get_network(network))
+        admin.set_moderator(None, user, browsing.get_network(network), moderator=True)
         db.session.remove()
         db.engine.dispose()
 

@@ -1,0 +1,266 @@
+"""What moderators do to threads and posts, and the reports that bring them there."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from forum import permissions
+from forum.database import write_transaction
+from forum.extensions import db
+from forum.models import (
+    Board,
+    Post,
+    PostRevision,
+    Report,
+    ReportReason,
+    ReportStatus,
+    Thread,
+    User,
+)
+from forum.models._time import utcnow
+from forum.services import ServiceError
+from forum.services.audit import record
+
+REASON_MAX = 1_000
+
+# thread flag actions: (attribute, value)
+THREAD_FLAGS = {
+    "pin": ("is_pinned", True),
+    "unpin": ("is_pinned", False),
+    "lock": ("is_locked", True),
+    "unlock": ("is_locked", False),
+}
+
+
+def clean_reason(reason: str, *, required: bool = True) -> str:
+    reason = " ".join((reason or "").split())
+    if required and not reason:
+        raise ServiceError(_l("Give a reason: the member and the audit log will see it."), "reason")
+    if len(reason) > REASON_MAX:
+        raise ServiceError(_l("Keep the reason under %(n)d characters.", n=REASON_MAX), "reason")
+    return reason
+
+
+def set_thread_flag(actor: User, thread: Thread, action: str) -> None:
+    """Pin, unpin, lock or unlock."""
+    permissions.require(actor, "moderate", thread.board.network)
+    attribute, value = THREAD_FLAGS[action]
+    if getattr(thread, attribute) == value:
+        return
+    with write_transaction() as session:
+        setattr(thread, attribute, value)
+        record(
+            session,
+            actor,
+            f"thread.{action}",
+            thread,
+            network_id=thread.board.network_id,
+            label=thread.title,
+        )
+
+
+def move_thread(actor: User, thread: Thread, board: Board, reason: str = "") -> None:
+    permissions.require(actor, "move_thread", (thread, board))
+    reason = clean_reason(reason, required=False)
+    if board.id == thread.board_id:
+        return
+    if board.is_archived:
+        raise ServiceError(_l("That board is archived."), "board")
+    before = {"board": f"{thread.board.network.slug}/{thread.board.theme.slug}"}
+    with write_transaction() as session:
+        thread.board_id = board.id
+        record(
+            session,
+            actor,
+            "thread.move",
+            thread,
+            network_id=board.network_id,
+            label=thread.title,
+            reason=reason,
+            before=before,
+            after={"board": f"{board.network.slug}/{board.theme.slug}"},
+        )
+    thread.board = board
+
+
+def delete_thread(actor: User, thread: Thread, reason: str) -> None:
+    permissions.require(actor, "moderate", thread.board.network)
+    reason = clean_reason(reason)
+    with write_transaction() as session:
+        thread.deleted_at, thread.deleted_by_id = utcnow(), actor.id
+        record(
+            session,
+            actor,
+            "thread.delete",
+            thread,
+            network_id=thread.board.network_id,
+            label=thread.title,
+            reason=reason,
+        )
+
+
+def restore_thread(actor: User, thread: Thread) -> None:
+    permissions.require(actor, "moderate", thread.board.network)
+    with write_transaction() as session:
+        thread.deleted_at = thread.deleted_by_id = None
+        record(
+            session,
+            actor,
+            "thread.restore",
+            thread,
+            network_id=thread.board.network_id,
+            label=thread.title,
+        )
+
+
+def hide_post(actor: User, post: Post, reason: str) -> None:
+    """Members see a placeholder; moderators still see the text, and why it is hidden."""
+    network = post.thread.board.network
+    permissions.require(actor, "moderate", network)
+    reason = clean_reason(reason)
+    with write_transaction() as session:
+        _hide(session, actor, post, reason)
+
+
+def _hide(session, actor: User, post: Post, reason: str) -> None:  # noqa: ANN001
+    post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), actor.id, reason
+    record(
+        session,
+        actor,
+        "post.hide",
+        post,
+        network_id=post.thread.board.network_id,
+        label=post.thread.title,
+        reason=reason,
+    )
+
+
+def unhide_post(actor: User, post: Post) -> None:
+    permissions.require(actor, "moderate", post.thread.board.network)
+    with write_transaction() as session:
+        before = {"reason": post.hidden_reason}
+        post.hidden_at = post.hidden_by_id = None
+        post.hidden_reason = ""
+        record(
+            session,
+            actor,
+            "post.unhide",
+            post,
+            network_id=post.thread.board.network_id,
+            label=post.thread.title,
+            before=before,
+        )
+
+
+def revisions(post: Post) -> Sequence[PostRevision]:
+    return db.session.scalars(
+        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
+    ).all()
+
+
+def report_post(reporter: User, post: Post, reason: ReportReason, details: str) -> Report:
+    permissions.require(reporter, "report", post)
+    details = clean_reason(details, required=reason == ReportReason.other)
+    try:
+        with write_transaction() as session:
+            if session.scalar(
+                select(Report.id).where(
+                    Report.post_id == post.id, Report.reporter_id == reporter.id
+                )
+            ):
+                raise ServiceError(_l("You have already reported this post."), "reason")
+            report = Report(
+                post_id=post.id,
+                reporter_id=reporter.id,
+                reason=reason,
+                details=details,
+                network_id=post.thread.board.network_id,
+            )
+            session.add(report)
+    except IntegrityError as error:  # the same report sent twice at once
+        raise ServiceError(_l("You have already reported this post."), "reason") from error
+    return report
+
+
+def dismiss_report(actor: User, report: Report, note: str = "") -> None:
+    _resolve(actor, report, ReportStatus.dismissed, "report.dismiss", note)
+
+
+def hide_reported_post(actor: User, report: Report, reason: str) -> None:
+    """Hide the post, and close every open report on it as acted upon."""
+    reason = clean_reason(reason)
+    _resolve(actor, report, ReportStatus.actioned, "report.hide_post", reason, hide=True)
+
+
+def _resolve(
+    actor: User, report: Report, status: ReportStatus, action: str, note: str, *, hide: bool = False
+) -> None:
+    post = report.post
+    permissions.require(actor, "moderate", post.thread.board.network)
+    note = clean_reason(note, required=False)
+    with write_transaction() as session:
+        if hide and not post.is_hidden:
+            _hide(session, actor, post, note)
+        targets = [Report.post_id == post.id] if hide else [Report.id == report.id]
+        session.execute(
+            update(Report)
+            .where(*targets, Report.status == ReportStatus.open)
+            .values(status=status, resolved_by_id=actor.id, resolved_at=utcnow())
+        )
+        record(
+            session,
+            actor,
+            action,
+            report,
+            network_id=report.network_id,
+            label=post.thread.title,
+            reason=note,
+            after={"status": status.value, "report_reason": report.reason.value},
+        )
+
+
+def get_report(report_id: int) -> Report | None:
+    return db.session.scalar(
+        select(Report)
+        .where(Report.id == report_id)
+        .options(
+            joinedload(Report.post).joinedload(Post.thread).joinedload(Thread.board),
+            joinedload(Report.reporter),
+        )
+    )
+
+
+def queue(network_id: int, status: ReportStatus, page: int, per_page: int):  # noqa: ANN201
+    """A network's reports: unsafe advice first, then the oldest."""
+    from forum.services.browsing import paginate
+
+    unsafe_first = (Report.reason != ReportReason.unsafe_advice).asc()
+    query = (
+        select(Report)
+        .where(Report.network_id == network_id, Report.status == status)
+        .options(
+            joinedload(Report.post).joinedload(Post.author),
+            joinedload(Report.post).joinedload(Post.thread),
+            joinedload(Report.reporter),
+        )
+        .order_by(unsafe_first, Report.created_at, Report.id)
+    )
+    return paginate(query, page, per_page)
+
+
+def open_report_count(network_ids: frozenset[int]) -> int:
+    if not network_ids:
+        return 0
+    return (
+        db.session.scalar(
+            select(func.count(Report.id)).where(
+                Report.network_id.in_(network_ids), Report.status == ReportStatus.open
+            )
+        )
+        or 0
+    )
