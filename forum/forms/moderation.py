@@ -128,7 +128,7 @@ class NetworkForm(ForumForm):
     description = TextAreaField(
         _l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)]
     )
-    submit = SubmitField(_l("Create network"))
+    create_network = SubmitField(_l("Create network"))
 
 
 class ModeratorForm(ForumForm):

@@ -260,7 +260,7 @@ def user_threads(user_id: int, limit: int = 10) -> Sequence[Thread]:
 
 
 def user_replies(user_id: int, limit: int = 10) -> Sequence[Post]:
-    """A member's latest replies in threads that are still there."""
+    """A member's latest replies that everyone can still read."""
     return db.session.scalars(
         select(Post)
         .join(Thread, Thread.id == Post.thread_id)
@@ -268,6 +268,7 @@ def user_replies(user_id: int, limit: int = 10) -> Sequence[Post]:
             Post.author_id == user_id,
             Post.is_opening.is_(False),
             Post.deleted_at.is_(None),
+            Post.hidden_at.is_(None),
             Thread.deleted_at.is_(None),
         )
         .options(joinedload(Post.thread).joinedload(Thread.board))

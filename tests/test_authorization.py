@@ -1,0 +1,309 @@
+"""Every state-changing route in the URL map, against every role.
+
+The wrong roles are refused (403, or sent to log in) and the refusal changes nothing in the
+database; the right role succeeds and changes something. A new POST route without an entry
+in SPEC fails the first test, so no route is forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Board, ExpertVerification, Network, Post, Report, Sanction, Theme, User
+from forum.models._time import utcnow
+from forum.services import browsing, experts, moderation, qa, sanctions
+from tests.conftest import PASSWORD, Person, make_person, thread_id_from
+
+ROLES = ("anonymous", "member", "author", "moderator_elsewhere", "moderator_here", "admin")
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+MODERATORS = frozenset({"moderator_here", "admin"})
+AUTHOR_OR_MODERATOR = MODERATORS | {"author"}
+PUBLIC = {"auth.register", "auth.login"}  # made for people who are not logged in yet
+
+
+@dataclass
+class World:
+    app: Flask
+    people: dict[str, Person]
+    thread_id: int  # by "author" in oic-oshnet / confined-spaces
+    reply_id: int  # by "expert", a member with no role in the table
+    board_id: int
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def do(self, action: Callable[..., object], *names: str) -> None:
+        """Run a service call as setup, with the named users loaded."""
+        with self.app.app_context():
+            users = [db.session.scalar(select(User).where(User.username == n)) for n in names]
+            action(*users)
+            db.session.remove()
+
+
+@dataclass
+class Spec:
+    allowed: frozenset[str]
+    request: Callable[[World, str], tuple[str, dict]]  # (url, form data) for a role
+    changes: bool = True  # does a successful request change the database?
+
+
+def _ids(world: World) -> dict[str, int]:
+    with world.app.app_context():
+        return {
+            "theme": db.session.scalar(select(Theme.id).where(Theme.slug == "mining")),
+            "new_theme": db.session.scalar(select(Theme.id).where(Theme.slug == "noise")),
+            "network": db.session.scalar(select(Network.id).where(Network.slug == "oic-oshnet")),
+            "fire_board": db.session.scalar(
+                select(Board.id)
+                .join(Network)
+                .join(Theme)
+                .where(Network.slug == "oic-oshnet", Theme.slug == "fire-safety")
+            ),
+        }
+
+
+def _accepted(world: World, role: str) -> tuple[str, dict]:
+    world.do(lambda asker: qa.accept(asker, _post(world.reply_id)), "amina")
+    return f"/threads/{world.thread_id}/unaccept", {}
+
+
+def _voted(world: World, role: str) -> tuple[str, dict]:
+    if role != "anonymous":
+        world.do(lambda voter: qa.vote(voter, _post(world.reply_id)), world.people[role].username)
+    return f"/posts/{world.reply_id}/unvote", {}
+
+
+def _verified(world: World, role: str) -> tuple[str, dict]:
+    world.do(
+        lambda member: experts.verify_as_operator(
+            member, browsing.get_theme("mining"), browsing.get_network("oic-oshnet"), "note"
+        ),
+        "siti",
+    )
+    with world.app.app_context():
+        verification = db.session.scalar(select(ExpertVerification.id))
+    return f"/verifications/{verification}/revoke", {}
+
+
+def _reported(decision: str) -> Callable[[World, str], tuple[str, dict]]:
+    def prepare(world: World, role: str) -> tuple[str, dict]:
+        world.do(
+            lambda reporter: moderation.report_post(
+                reporter, _post(world.reply_id), moderation.ReportReason.spam, ""
+            ),
+            "reporter",
+        )
+        with world.app.app_context():
+            report = db.session.scalar(select(Report.id))
+        return f"/mod/reports/{report}/{decision}", {"reason": "Unsafe"}
+
+    return prepare
+
+
+def _suspended(world: World, role: str) -> tuple[str, dict]:
+    world.do(
+        lambda mod, member: sanctions.suspend(
+            mod, member, browsing.get_network("oic-oshnet"), utcnow() + timedelta(days=3), "spam"
+        ),
+        "oic.mod",
+        "siti",
+    )
+    with world.app.app_context():
+        sanction = db.session.scalar(select(Sanction.id))
+    return f"/mod/sanctions/{sanction}/lift", {}
+
+
+def _hidden(world: World, role: str) -> tuple[str, dict]:
+    world.do(lambda mod: moderation.hide_post(mod, _post(world.reply_id), "why"), "oic.mod")
+    return f"/mod/posts/{world.reply_id}/unhide", {}
+
+
+def _deleted(world: World, role: str) -> tuple[str, dict]:
+    world.do(
+        lambda mod: moderation.delete_thread(mod, browsing.get_thread(world.thread_id), "why"),
+        "oic.mod",
+    )
+    return f"/mod/threads/{world.thread_id}/restore", {}
+
+
+def _board_update(world: World, role: str) -> tuple[str, dict]:
+    prefix = f"board-{world.board_id}-"
+    token = world.people[role].csrf_token()
+    return f"/mod/boards/{world.board_id}", {
+        f"{prefix}csrf_token": token,
+        f"{prefix}name": "Renamed",
+        f"{prefix}position": "3",
+    }
+
+
+def _post(post_id: int) -> Post:
+    return browsing.get_post(post_id)
+
+
+IN_A_WEEK = (date.today() + timedelta(days=7)).isoformat()
+
+SPEC: dict[str, Spec] = {
+    "auth.logout": Spec(frozenset(ROLES), lambda w, r: ("/auth/logout", {}), changes=False),
+    "auth.change_password": Spec(
+        SIGNED_IN,
+        lambda w, r: (
+            "/auth/password",
+            {"current_password": PASSWORD, "password": "x" * 12, "confirm": "x" * 12},
+        ),
+    ),
+    "threads.reply": Spec(
+        SIGNED_IN, lambda w, r: (f"/threads/{w.thread_id}/reply", {"body": "Reply"})
+    ),
+    "threads.new": Spec(
+        SIGNED_IN,
+        lambda w, r: (
+            "/n/oic-oshnet/confined-spaces/new",
+            {"kind": "question", "title": "T", "body": "B"},
+        ),
+    ),
+    "threads.edit": Spec(
+        AUTHOR_OR_MODERATOR,
+        lambda w, r: (
+            f"/posts/{w.extra['opening']}/edit",
+            {"body": "Edited", "title": "Edited title"},
+        ),
+    ),
+    "threads.delete": Spec(
+        AUTHOR_OR_MODERATOR, lambda w, r: (f"/posts/{w.extra['opening']}/delete", {})
+    ),
+    "threads.accept": Spec(
+        AUTHOR_OR_MODERATOR, lambda w, r: (f"/threads/{w.thread_id}/accept/{w.reply_id}", {})
+    ),
+    "threads.unaccept": Spec(AUTHOR_OR_MODERATOR, _accepted),
+    "threads.vote": Spec(SIGNED_IN, lambda w, r: (f"/posts/{w.reply_id}/vote", {})),
+    "threads.unvote": Spec(SIGNED_IN, _voted),
+    "profiles.edit": Spec(SIGNED_IN, lambda w, r: ("/profile", {"institution": "Somewhere"})),
+    "profiles.verify": Spec(
+        MODERATORS,
+        lambda w, r: (
+            "/u/siti/verify",
+            {"theme": _ids(w)["theme"], "network": _ids(w)["network"], "unclaimed_ok": "y"},
+        ),
+    ),
+    "profiles.revoke": Spec(MODERATORS, _verified),
+    "moderation.thread_flag": Spec(
+        MODERATORS, lambda w, r: (f"/mod/threads/{w.thread_id}/lock", {})
+    ),
+    "moderation.move": Spec(
+        MODERATORS,
+        lambda w, r: (f"/mod/threads/{w.thread_id}/move", {"board": _ids(w)["fire_board"]}),
+    ),
+    "moderation.delete_thread": Spec(
+        MODERATORS, lambda w, r: (f"/mod/threads/{w.thread_id}/delete", {"reason": "Duplicate"})
+    ),
+    "moderation.restore_thread": Spec(MODERATORS, _deleted),
+    "moderation.hide": Spec(
+        MODERATORS, lambda w, r: (f"/mod/posts/{w.reply_id}/hide", {"reason": "Why"})
+    ),
+    "moderation.unhide": Spec(MODERATORS, _hidden),
+    "moderation.report": Spec(
+        SIGNED_IN, lambda w, r: (f"/posts/{w.reply_id}/report", {"reason": "spam"})
+    ),
+    "moderation.decide": Spec(MODERATORS, _reported("hide")),
+    "admin.boards": Spec(
+        MODERATORS, lambda w, r: ("/mod/oic-oshnet/boards", {"theme": _ids(w)["new_theme"]})
+    ),
+    "admin.update_board": Spec(MODERATORS, _board_update),
+    "admin.archive_board": Spec(MODERATORS, lambda w, r: (f"/mod/boards/{w.board_id}/archive", {})),
+    "admin.suspensions": Spec(
+        MODERATORS,
+        lambda w, r: (
+            "/mod/oic-oshnet/sanctions",
+            {"username": "siti", "ends_on": IN_A_WEEK, "reason": "Spam"},
+        ),
+    ),
+    "admin.lift": Spec(MODERATORS, _suspended),
+    "admin.bans": Spec(
+        frozenset({"admin"}), lambda w, r: ("/admin/bans", {"username": "siti", "reason": "Abuse"})
+    ),
+    "admin.index": Spec(
+        frozenset({"admin"}),
+        lambda w, r: (
+            "/admin",
+            {"slug": "new-net", "short_name": "New", "name": "New network", "create_network": "1"},
+        ),
+    ),
+    "admin.revoke_moderator": Spec(
+        frozenset({"admin"}),
+        lambda w, r: ("/admin/networks/ilo-global/moderators/ilo.mod/revoke", {}),
+    ),
+}
+
+
+def test_every_state_changing_route_has_a_spec(app: Flask) -> None:
+    changing = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+    }
+    assert changing - PUBLIC == set(SPEC)
+
+
+@pytest.fixture
+def world(app: Flask, anonymous: Person, member: Person, other_member: Person) -> World:
+    expert = make_person(app, "siti")
+    make_person(app, "reporter")
+    people = {
+        "anonymous": anonymous,
+        "member": other_member,
+        "author": member,
+        "moderator_elsewhere": make_person(app, "ilo.mod", moderates=("ilo-global",)),
+        "moderator_here": make_person(app, "oic.mod", moderates=("oic-oshnet",)),
+        "admin": make_person(app, "root.admin", admin=True),
+    }
+    thread_id = thread_id_from(member.start_thread("A question", "Opening post"))
+    expert.reply(thread_id, "An answer")
+    with app.app_context():
+        opening, reply = db.session.scalars(
+            select(Post.id).where(Post.thread_id == thread_id).order_by(Post.id)
+        ).all()
+        board_id = db.session.scalar(
+            select(Board.id)
+            .join(Network)
+            .join(Theme)
+            .where(Network.slug == "oic-oshnet", Theme.slug == "confined-spaces")
+        )
+        db.session.add(Theme(slug="noise", name="Noise", position=99))  # a theme with no boards yet
+        db.session.commit()
+    return World(app, people, thread_id, reply, board_id, {"opening": opening})
+
+
+def _snapshot(app: Flask) -> dict[str, list[tuple]]:
+    with app.app_context():
+        return {
+            table.name: sorted(map(tuple, db.session.execute(table.select()).all()), key=repr)
+            for table in db.metadata.sorted_tables
+        }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(SPEC))
+def test_only_the_right_roles_change_anything(world: World, endpoint: str, role: str) -> None:
+    spec = SPEC[endpoint]
+    url, data = spec.request(world, role)
+    before = _snapshot(world.app)
+    response = world.people[role].post(url, data)
+    after = _snapshot(world.app)
+
+    if role in spec.allowed:
+        assert response.status_code in (200, 302), (response.status_code, url)
+        assert "/auth/login" not in response.headers.get("Location", "")
+        if spec.changes:
+            assert after != before, f"{role} was allowed {url} but nothing changed"
+    else:
+        if role == "anonymous":
+            assert response.status_code == 302
+            assert "/auth/login" in response.headers["Location"]
+        else:
+            assert response.status_code == 403, (response.status_code, url)
+        assert after == before, f"a refused {url} by {role} changed the database"
