@@ -56,6 +56,12 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message = _l("Log in to continue.")
     login_manager.login_message_category = "info"
 
+    from flask_login import user_loaded_from_cookie
+
+    @user_loaded_from_cookie.connect_via(app)
+    def _name_live_connections(_sender: Flask, user: User) -> None:
+        realtime.live_key()  # a session restored from "remember me" gets its key too
+
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
         # "<id>:<session version>": a password change bumps the version and ends other sessions

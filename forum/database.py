@@ -7,7 +7,8 @@ deferred and run alongside (WAL). PostgreSQL needs none of this.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 from forum.extensions import db
 
 WRITE_OPTION = "forum_write"
+AFTER_COMMIT = "forum_after_commit"
+logger = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -42,7 +45,12 @@ def configure_engine(engine: Engine) -> None:
 
 @contextmanager
 def write_transaction() -> Iterator[Session]:
-    """One service call, one transaction: commit on success, roll back on any error."""
+    """One service call, one transaction: commit on success, roll back on any error.
+
+    Work registered with after_commit() runs once the data is safe, and never breaks the
+    request: a failure there is logged, and what it would have done is retried elsewhere
+    (the search outbox) or seen on the next page load (notifications).
+    """
     session = db.session()
     if session.in_transaction():
         # End the request's read snapshot first: upgrading it to a writer could fail on SQLite.
@@ -53,4 +61,15 @@ def write_transaction() -> Iterator[Session]:
         session.commit()
     except BaseException:
         session.rollback()
+        session.info.pop(AFTER_COMMIT, None)
         raise
+    for callback in session.info.pop(AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:
+            logger.exception("after-commit work failed; the committed data is safe")
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run callback once the current write transaction has committed."""
+    db.session().info.setdefault(AFTER_COMMIT, []).append(callback)

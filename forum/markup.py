@@ -7,11 +7,14 @@ so whatever the renderer lets through, the stored HTML is safe to show.
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Mapping
 from functools import partial
 
 import bleach
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 ALLOWED_TAGS = frozenset(
     {
@@ -51,12 +54,68 @@ def _escape(text: str) -> str:
     )
 
 
+MENTION = re.compile(r"(?<![\w@/.-])@(\w[\w.-]{1,30}\w)")
+
+
+def _link_mentions(state) -> None:  # noqa: ANN001
+    """Turn @name into a profile link when env["mentions"] knows the name; text only."""
+    known: Mapping[str, str] = state.env.get("mentions") or {}
+    if not known:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, inside_link = [], 0
+        for token in block.children:
+            inside_link += token.type == "link_open"
+            inside_link -= token.type == "link_close"
+            if token.type != "text" or inside_link:
+                children.append(token)
+                continue
+            children.extend(_split_mentions(token, known, state))
+        block.children = children
+
+
+def _split_mentions(token, known: Mapping[str, str], state) -> list:  # noqa: ANN001
+    pieces, position = [], 0
+    for match in MENTION.finditer(token.content):
+        username = known.get(match.group(1).casefold())
+        if username is None:
+            continue
+        pieces.append(_text(state, token.content[position : match.start()]))
+        link = Token("link_open", "a", 1)
+        link.attrs = {"href": f"/u/{username}"}
+        pieces += [link, _text(state, "@" + username), Token("link_close", "a", -1)]
+        position = match.end()
+    if not pieces:
+        return [token]
+    pieces.append(_text(state, token.content[position:]))
+    return [piece for piece in pieces if piece.type != "text" or piece.content]
+
+
+def _text(state, content: str):  # noqa: ANN001, ANN202
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def mentioned_names(source: str) -> list[str]:
+    """@names written in the text (not in code), casefolded, first mention first."""
+    names: dict[str, None] = {}
+    for block in _markdown.parse(source):
+        for token in block.children or []:
+            if token.type == "text":
+                names.update((m.group(1).casefold(), None) for m in MENTION.finditer(token.content))
+    return list(names)
+
+
 def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["linkify", "table", "strikethrough"])
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("heading_close", _render_heading_close)
     md.add_render_rule("image", _render_image)
+    md.core.ruler.push("mentions", _link_mentions)
     return md
 
 
@@ -77,9 +136,13 @@ _cleaner = bleach.Cleaner(
 )
 
 
-def render(source: str) -> str:
-    """The stored HTML for a post's Markdown source."""
-    return sanitise(_markdown.render(source))
+def render(source: str, mentions: Mapping[str, str] | None = None) -> str:
+    """The stored HTML for a post's Markdown source.
+
+    mentions maps casefolded names to existing usernames: those @names become profile links,
+    any other @name stays plain text.
+    """
+    return sanitise(_markdown.render(source, {"mentions": mentions or {}}))
 
 
 def sanitise(html: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, union_all
 
 from forum.extensions import db
 from forum.models import (
@@ -43,40 +43,60 @@ class Denied(Exception):
 
 
 @dataclass(frozen=True)
+class SanctionInForce:
+    reason: str
+    ends_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Standing:
     """What a member's rights depend on beyond their own row: roles and sanctions in force."""
 
     moderated_network_ids: frozenset[int] = frozenset()
-    suspensions: dict[int, Sanction] = field(default_factory=dict)  # network id -> sanction
-    ban: Sanction | None = None
+    suspensions: dict[int, SanctionInForce] = field(default_factory=dict)  # by network id
+    ban: SanctionInForce | None = None
 
 
 def standing(user: Any) -> Standing:
-    """Loaded once per request (two small queries), then remembered on the user object."""
+    """Loaded once per request in one query, then remembered on the user object."""
     if not _signed_in(user):
         return Standing()
     cached = user.__dict__.get("_standing")
     if cached is None:
-        moderated = frozenset(
-            db.session.scalars(
-                select(NetworkModerator.network_id).where(NetworkModerator.user_id == user.id)
-            )
-        )
-        now = utcnow()
-        sanctions = db.session.scalars(
-            select(Sanction).where(
-                Sanction.user_id == user.id,
-                Sanction.lifted_at.is_(None),
-                or_(Sanction.ends_at.is_(None), Sanction.ends_at > now),
-            )
-        ).all()
-        cached = Standing(
-            moderated,
-            {s.network_id: s for s in sanctions if s.kind == SanctionKind.suspension},
-            next((s for s in sanctions if s.kind == SanctionKind.ban), None),
-        )
+        cached = _load_standing(user.id)
         user.__dict__["_standing"] = cached
     return cached
+
+
+def _load_standing(user_id: int) -> Standing:
+    now = utcnow()
+    roles = select(
+        NetworkModerator.network_id,
+        literal("moderator").label("kind"),
+        literal(None).label("reason"),
+        literal(None).label("ends_at"),
+    ).where(NetworkModerator.user_id == user_id)
+    sanctions = select(Sanction.network_id, Sanction.kind, Sanction.reason, Sanction.ends_at).where(
+        Sanction.user_id == user_id,
+        Sanction.lifted_at.is_(None),
+        or_(Sanction.ends_at.is_(None), Sanction.ends_at > now),
+    )
+    moderated, suspensions, ban = set(), {}, None
+    for network_id, kind, reason, ends_at in db.session.execute(union_all(roles, sanctions)):
+        if kind == "moderator":
+            moderated.add(network_id)
+        elif kind == SanctionKind.ban.value:
+            ban = SanctionInForce(reason, _as_datetime(ends_at))
+        else:
+            suspensions[network_id] = SanctionInForce(reason, _as_datetime(ends_at))
+    return Standing(frozenset(moderated), suspensions, ban)
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    """A UNION loses the column type on SQLite: its datetimes come back as text."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
 
 
 def forget_standing(user: Any) -> None:

@@ -16,7 +16,17 @@ from flask import Flask
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Board, ExpertVerification, Network, Post, Report, Sanction, Theme, User
+from forum.models import (
+    Board,
+    ExpertVerification,
+    Network,
+    Notification,
+    Post,
+    Report,
+    Sanction,
+    Theme,
+    User,
+)
 from forum.models._time import utcnow
 from forum.services import browsing, experts, moderation, qa, sanctions
 from tests.conftest import PASSWORD, Person, make_person, thread_id_from
@@ -50,6 +60,7 @@ class Spec:
     allowed: frozenset[str]
     request: Callable[[World, str], tuple[str, dict]]  # (url, form data) for a role
     changes: bool = True  # does a successful request change the database?
+    refused_with: int = 403  # 404 where another member's object is as good as missing
 
 
 def _ids(world: World) -> dict[str, int]:
@@ -139,6 +150,16 @@ def _board_update(world: World, role: str) -> tuple[str, dict]:
         f"{prefix}name": "Renamed",
         f"{prefix}position": "3",
     }
+
+
+def _own_notification(world: World, role: str) -> tuple[str, dict]:
+    """The author was told of the expert's reply: only the author may open that."""
+    with world.app.app_context():
+        notification = db.session.scalar(
+            select(Notification.id).join(User, User.id == Notification.recipient_id)
+            .where(User.username == "amina")
+        )  # fmt: skip
+    return f"/notifications/{notification}/open", {}
 
 
 def _post(post_id: int) -> Post:
@@ -233,6 +254,19 @@ SPEC: dict[str, Spec] = {
             {"slug": "new-net", "short_name": "New", "name": "New network", "create_network": "1"},
         ),
     ),
+    "notifications.open_one": Spec(frozenset({"author"}), _own_notification, refused_with=404),
+    "notifications.mark_all_read": Spec(
+        SIGNED_IN, lambda w, r: ("/notifications/read", {}), changes=False
+    ),
+    "notifications.settings": Spec(
+        SIGNED_IN, lambda w, r: ("/notifications/settings", {"kinds": []})
+    ),
+    "notifications.watch_thread": Spec(
+        SIGNED_IN, lambda w, r: (f"/threads/{w.thread_id}/watch/mute", {})
+    ),
+    "notifications.watch_board": Spec(
+        SIGNED_IN, lambda w, r: (f"/boards/{w.board_id}/watch/watch", {})
+    ),
     "admin.revoke_moderator": Spec(
         frozenset({"admin"}),
         lambda w, r: ("/admin/networks/ilo-global/moderators/ilo.mod/revoke", {}),
@@ -305,5 +339,5 @@ def test_only_the_right_roles_change_anything(world: World, endpoint: str, role:
             assert response.status_code == 302
             assert "/auth/login" in response.headers["Location"]
         else:
-            assert response.status_code == 403, (response.status_code, url)
+            assert response.status_code == spec.refused_with, (response.status_code, url)
         assert after == before, f"a refused {url} by {role} changed the database"

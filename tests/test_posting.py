@@ -132,7 +132,7 @@ def test_a_locked_thread_takes_no_replies(app: Flask, member: Person, other_memb
         db.session.commit()
     page = other_member.get(f"/threads/{thread_id}").get_data(as_text=True)
     assert "This thread is locked: it takes no new replies." in page
-    assert 'action="/threads/' not in page
+    assert f'action="/threads/{thread_id}/reply"' not in page
 
     response = other_member.reply(thread_id, "Sneaking in.")
     assert response.status_code == 403

@@ -9,6 +9,7 @@ from forum.models.moderation import (
     SanctionKind,
 )
 from forum.models.networks import Board, Network, Theme
+from forum.models.notifications import Notification, NotificationKind, Watch
 from forum.models.threads import (
     AcceptedAnswer,
     ControlLevel,
@@ -41,6 +42,8 @@ __all__ = [
     "Network",
     "NetworkMembership",
     "NetworkModerator",
+    "Notification",
+    "NotificationKind",
     "Post",
     "PostRevision",
     "Theme",
@@ -48,4 +51,5 @@ __all__ = [
     "ThreadKind",
     "User",
     "Vote",
+    "Watch",
 ]

@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO 639-1 codes
     bio_source: Mapped[str] = mapped_column(Text, default="")
     bio_html: Mapped[str] = mapped_column(Text, default="")  # sanitised at write time
+    # notification kinds switched off (everything else is on)
+    muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     def set_password(self, password: str) -> None:
         # None: Werkzeug's default (scrypt); the tests choose a fast method

@@ -21,7 +21,7 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
-from forum.services import ServiceError
+from forum.services import ServiceError, notifications
 from forum.services.audit import record
 from forum.services.browsing import Page, paginate
 
@@ -177,6 +177,10 @@ def revoke(actor: User, verification: ExpertVerification) -> None:
     with write_transaction() as session:
         verification.revoked_at = utcnow()
         verification.revoked_by_id = actor.id
+        theme = session.get(Theme, verification.theme_id)
+        notifications.on_expertise(
+            session, actor, verification.user_id, theme.name, network.short_name, False
+        )
         record(
             session,
             actor,

@@ -23,7 +23,7 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
-from forum.services import ServiceError
+from forum.services import ServiceError, notifications
 from forum.services.audit import record
 
 REASON_MAX = 1_000
@@ -74,6 +74,7 @@ def move_thread(actor: User, thread: Thread, board: Board, reason: str = "") -> 
     before = {"board": f"{thread.board.network.slug}/{thread.board.theme.slug}"}
     with write_transaction() as session:
         thread.board_id = board.id
+        notifications.on_moderation(session, actor, thread.author_id, "thread.move", thread, None)
         record(
             session,
             actor,
@@ -93,6 +94,9 @@ def delete_thread(actor: User, thread: Thread, reason: str) -> None:
     reason = clean_reason(reason)
     with write_transaction() as session:
         thread.deleted_at, thread.deleted_by_id = utcnow(), actor.id
+        notifications.on_moderation(
+            session, actor, thread.author_id, "thread.delete", thread, None, reason
+        )
         record(
             session,
             actor,
@@ -129,6 +133,9 @@ def hide_post(actor: User, post: Post, reason: str) -> None:
 
 def _hide(session, actor: User, post: Post, reason: str) -> None:  # noqa: ANN001
     post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), actor.id, reason
+    notifications.on_moderation(
+        session, actor, post.author_id, "post.hide", post.thread, post, reason
+    )
     record(
         session,
         actor,
@@ -146,6 +153,9 @@ def unhide_post(actor: User, post: Post) -> None:
         before = {"reason": post.hidden_reason}
         post.hidden_at = post.hidden_by_id = None
         post.hidden_reason = ""
+        notifications.on_moderation(
+            session, actor, post.author_id, "post.unhide", post.thread, post
+        )
         record(
             session,
             actor,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from forum import markup, permissions, reference
 from forum.database import write_transaction
@@ -18,9 +18,10 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
-from forum.services import ServiceError
+from forum.services import ServiceError, inbox, notifications
 from forum.services.audit import record
 
+MENTIONS_LINKED = 500  # links for up to 500 @names; notifications.MENTION_LIMIT are told
 TITLE_MAX = 200
 BODY_MAX = 50_000
 
@@ -53,7 +54,12 @@ def start_thread(
         )
         session.add(thread)
         session.flush()
-        session.add(_new_post(thread, author, body, now, is_opening=True))
+        names, mentioned = _mentions(session, body)
+        post = _new_post(thread, author, body, now, is_opening=True, mentions=names)
+        session.add(post)
+        session.flush()
+        inbox.watch_if_new(session, author.id, thread)
+        notifications.on_new_thread(session, author, thread, post, mentioned)
     return thread
 
 
@@ -62,7 +68,8 @@ def reply(author: User, thread: Thread, body: str) -> Post:
     permissions.require(author, "reply", thread)
     with write_transaction() as session:
         now = utcnow()
-        post = _new_post(thread, author, body, now)
+        names, mentioned = _mentions(session, body)
+        post = _new_post(thread, author, body, now, mentions=names)
         session.add(post)
         # counters as SQL expressions: concurrent replies never overwrite each other's count
         session.execute(
@@ -74,6 +81,9 @@ def reply(author: User, thread: Thread, body: str) -> Post:
                 last_poster_id=author.id,
             )
         )
+        session.flush()
+        inbox.watch_if_new(session, author.id, thread)
+        notifications.on_reply(session, author, thread, post, mentioned)
     return post
 
 
@@ -94,11 +104,14 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
         )
         before = {"body": post.body_source, "title": post.thread.title}
         post.body_source = body
-        post.body_html = markup.render(body)
+        post.body_html = markup.render(body, _mentions(session, body)[0])
         post.edited_at = utcnow()
         if title is not None:
             post.thread.title = title
-        if editor.id != post.author_id:  # a moderator's edit goes on the record
+        if editor.id != post.author_id:  # a moderator's edit goes on the record, and to the author
+            notifications.on_moderation(
+                session, editor, post.author_id, "post.edit", post.thread, post
+            )
             record(
                 session,
                 editor,
@@ -125,6 +138,7 @@ def delete_post(actor: User, post: Post) -> bool:
         post.deleted_at, post.deleted_by_id = now, actor.id
         thread_goes = post.is_opening and thread.reply_count == 0
         if actor.id != post.author_id:
+            notifications.on_moderation(session, actor, post.author_id, "post.delete", thread, post)
             record(
                 session,
                 actor,
@@ -182,12 +196,35 @@ def clean_body(body: str) -> str:
     return body
 
 
-def _new_post(thread: Thread, author: User, body: str, now, *, is_opening: bool = False) -> Post:  # noqa: ANN001
+def _mentions(session, body: str) -> tuple[dict[str, str], list[int]]:  # noqa: ANN001
+    """The @names in a post that are members: for links, and the ids to notify, in order."""
+    names = markup.mentioned_names(body)[:MENTIONS_LINKED]
+    if not names:
+        return {}, []
+    found = {
+        key: (user_id, username)
+        for key, user_id, username in session.execute(
+            select(User.username_key, User.id, User.username).where(User.username_key.in_(names))
+        )
+    }
+    ordered = [found[name] for name in names if name in found]
+    return {name: found[name][1] for name in names if name in found}, [uid for uid, _ in ordered]
+
+
+def _new_post(
+    thread: Thread,
+    author: User,
+    body: str,
+    now,  # noqa: ANN001
+    *,
+    is_opening: bool = False,
+    mentions: dict[str, str] | None = None,
+) -> Post:
     return Post(
         thread=thread,
         author_id=author.id,
         is_opening=is_opening,
         body_source=body,
-        body_html=markup.render(body),
+        body_html=markup.render(body, mentions),
         created_at=now,
     )

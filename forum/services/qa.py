@@ -23,6 +23,7 @@ from forum.models import (
     User,
     Vote,
 )
+from forum.services import notifications
 from forum.services.browsing import Page, paginate, with_list_details
 
 
@@ -39,6 +40,7 @@ def accept(actor: User, post: Post) -> None:
         else:
             current.post_id, current.accepted_by_id = post.id, actor.id
         thread.is_answered = True
+        notifications.on_accepted(session, actor, post)
 
 
 def unaccept(actor: User, thread: Thread) -> None:
@@ -58,6 +60,7 @@ def vote(voter: User, post: Post) -> bool:
             session.add(Vote(post_id=post.id, user_id=voter.id))
             session.flush()
             _count_vote(session, post, +1)
+            notifications.on_vote(session, voter, post)
     except IntegrityError:  # the same member voting twice at the same moment
         return False
     return True

@@ -77,9 +77,9 @@ def _impose(
         )
     permissions.forget_standing(member)
     if kind == SanctionKind.ban:
-        from forum.realtime import disconnect_user
+        from forum.realtime import end_sessions
 
-        disconnect_user(member.id)
+        end_sessions(user_id=member.id)
     return sanction
 
 

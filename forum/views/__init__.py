@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, request, url_for
+from flask import Flask, abort, g, request, url_for
 from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_login import current_user
 
@@ -10,12 +10,22 @@ from forum import permissions, reference
 from forum.forms.auth import LogoutForm
 from forum.forms.threads import KIND_LABELS, SHOW_LABELS
 from forum.services import browsing
-from forum.services.moderation import open_report_count
-from forum.views import admin, auth, errors, experts, main, moderation, profiles, threads
+from forum.services.inbox import header_counts
+from forum.views import (
+    admin,
+    auth,
+    errors,
+    experts,
+    main,
+    moderation,
+    notifications,
+    profiles,
+    threads,
+)
 
 
 def init_app(app: Flask) -> None:
-    for module in (main, threads, auth, profiles, experts, moderation, admin):
+    for module in (main, threads, auth, profiles, experts, moderation, admin, notifications):
         app.register_blueprint(module.bp)
     errors.init_app(app)
 
@@ -33,7 +43,7 @@ def init_app(app: Flask) -> None:
         country_name=reference.country_name,
         page_url=page_url,
         logout_form=LogoutForm,
-        open_reports=_open_reports,
+        header_counts=_header_counts,
     )
     app.jinja_env.filters["language_name"] = lambda code: reference.languages().get(code, code)
     app.before_request(_refuse_nul_bytes)
@@ -48,14 +58,15 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint, **args)
 
 
-def _open_reports() -> int | None:
-    """Open reports in the networks the member moderates; None for people who moderate none."""
-    if not current_user.is_authenticated:
-        return None
-    mine = permissions.standing(current_user).moderated_network_ids
-    if current_user.is_admin:
-        mine = frozenset(n.id for n in browsing.all_networks())
-    return open_report_count(mine) if mine else None
+def _header_counts() -> tuple[int, int | None]:
+    """(unread notifications, open reports or None for non-moderators), once per page."""
+    cached = g.get("header_counts")
+    if cached is None:
+        moderated = permissions.standing(current_user).moderated_network_ids
+        if current_user.is_admin:
+            moderated = frozenset(n.id for n in browsing.all_networks())
+        cached = g.header_counts = header_counts(current_user.id, moderated)
+    return cached
 
 
 def _refuse_nul_bytes() -> None:

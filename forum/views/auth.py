@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from forum import realtime
 from forum.extensions import limiter
 from forum.forms.auth import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
 from forum.services import ServiceError, accounts
@@ -27,6 +37,7 @@ def register():
             form.apply_service_error(error)
         else:
             login_user(user)
+            realtime.live_key()
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.username), "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), form.http_status
@@ -52,6 +63,7 @@ def login():
             form.form_errors.append(_("That username or password is not correct."))
         else:
             login_user(user, remember=form.remember.data)
+            realtime.live_key()
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), form.http_status
 
@@ -59,7 +71,10 @@ def login():
 @bp.post("/logout")
 def logout():
     if LogoutForm().validate_on_submit():
+        key = session.get(realtime.LIVE_KEY)
         logout_user()
+        if key:
+            realtime.end_sessions(key=key)  # this browser's live connections, not the others
         flash(_("You are logged out."), "info")
     return redirect(url_for("main.home"))
 
@@ -75,7 +90,9 @@ def change_password():
         except ServiceError as error:
             form.apply_service_error(error)
         else:
+            realtime.end_sessions(user_id=user.id)  # every other session is over
             login_user(user)  # this session carries the new session version
+            realtime.live_key()
             flash(_("Your password is changed. Other sessions are logged out."), "success")
             return redirect(url_for("profiles.show", username=current_user.username))
     return render_template("auth/password.html", form=form), form.http_status

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from forum import reference
+from forum.forms import ActionForm
 from forum.forms.threads import PracticeFilterForm
 from forum.models import ControlLevel, ThreadKind
-from forum.services import browsing
+from forum.services import browsing, inbox
 from forum.services.browsing import ThreadFilter
 
 bp = Blueprint("main", __name__)
@@ -65,7 +67,12 @@ def board(network_slug: str, theme_slug: str):
         PracticeFilterForm(request.args) if shown.kind == ThreadKind.good_practice else None
     )
     return render_template(
-        "main/board.html", board=board, threads=threads, practice_filter=practice_filter
+        "main/board.html",
+        board=board,
+        threads=threads,
+        practice_filter=practice_filter,
+        watch_state=inbox.watch_state(current_user, board=board),
+        action_form=ActionForm(),
     )
 
 

@@ -10,7 +10,7 @@ from forum import markup, permissions
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.models import Post, Thread, ThreadKind
-from forum.services import ServiceError, browsing, experts, posting, qa
+from forum.services import ServiceError, browsing, experts, inbox, posting, qa
 
 bp = Blueprint("threads", __name__)
 
@@ -180,6 +180,7 @@ def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: in
         my_votes=qa.votes_by(current_user, posts.items),
         by_votes=by_votes,
         action_form=ActionForm(),
+        watch_state=inbox.watch_state(current_user, thread=thread),
     ), status
 
 

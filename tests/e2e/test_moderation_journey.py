@@ -54,7 +54,7 @@ def test_a_report_of_unsafe_advice_is_hidden_with_a_reason_and_audited(
 
     # the network's moderator sees it in the queue and hides it with a reason
     moderator = log_in(browser, server, "oic.moderator")
-    assert moderator.locator(".count-badge").inner_text() == "1"
+    assert moderator.get_by_title("Open reports").inner_text() == "1"
     moderator.get_by_role("link", name="Moderation").click()
     moderator.get_by_role("link", name="1 open report").click()
     card = moderator.locator(".report-card")

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SubmitField
+from wtforms.validators import Optional
+
+from forum.forms import ForumForm, choices
+from forum.forms.profiles import CheckboxesField
+from forum.models import NotificationKind
+
+KIND_LABELS = {
+    NotificationKind.reply_to_my_thread.value: _l("Replies to threads I started"),
+    NotificationKind.reply_in_watched.value: _l("Replies in threads I watch"),
+    NotificationKind.new_thread_watched.value: _l("New threads in boards I watch"),
+    NotificationKind.mention.value: _l("Someone mentions me with @"),
+    NotificationKind.question_in_expertise.value: _l("New questions in my expertise"),
+    NotificationKind.answer_accepted.value: _l("My answer is accepted"),
+    NotificationKind.helpful_votes.value: _l("Members find my replies helpful"),
+    NotificationKind.expertise_verified.value: _l("My expertise is verified"),
+    NotificationKind.expertise_revoked.value: _l("A verification of mine is revoked"),
+    NotificationKind.moderation.value: _l("Moderators act on my content"),
+}
+
+
+class SettingsForm(ForumForm):
+    kinds = CheckboxesField(_l("Tell me when"), validators=[Optional()])
+    submit = SubmitField(_l("Save settings"))
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.kinds.choices = choices(KIND_LABELS.items())

@@ -1,0 +1,227 @@
+"""A member's inbox: what notifications say, reading and marking them, settings, watches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from forum.database import write_transaction
+from forum.extensions import db
+from forum.models import (
+    Board,
+    Notification,
+    NotificationKind,
+    Report,
+    ReportStatus,
+    Thread,
+    User,
+    Watch,
+)
+from forum.models._time import utcnow
+from forum.services.browsing import Page, paginate
+
+Kind = NotificationKind
+
+# --- showing ---------------------------------------------------------------------------
+
+MODERATION_ACTIONS = {
+    "post.hide": _l("A moderator hid your post in “%(title)s”. Reason: %(reason)s"),
+    "post.unhide": _l("A moderator made your post in “%(title)s” visible again."),
+    "post.edit": _l("A moderator edited your post in “%(title)s”."),
+    "post.delete": _l("A moderator deleted your post in “%(title)s”."),
+    "thread.delete": _l("A moderator deleted your thread “%(title)s”. Reason: %(reason)s"),
+    "thread.move": _l("A moderator moved your thread “%(title)s”."),
+    "user.suspension": _l("A moderator suspended you from posting. Reason: %(reason)s"),
+}
+
+
+def describe(notification: Notification) -> tuple[str, str]:
+    """The sentence a member reads, and where following it leads."""
+    actor = notification.actor.username if notification.actor else _("The forum")
+    title = notification.thread.title if notification.thread else ""
+    data, kind = notification.data or {}, notification.kind
+    if kind == Kind.helpful_votes:
+        text = ngettext(
+            "%(num)s member found your reply in “%(title)s” helpful",
+            "%(num)s members found your reply in “%(title)s” helpful",
+            data.get("count", 1),
+            title=title,
+        )
+    elif kind in (Kind.expertise_verified, Kind.expertise_revoked):
+        text = (
+            _("%(actor)s verified your expertise in %(theme)s (%(network)s).", actor=actor, **data)
+            if kind == Kind.expertise_verified
+            else _("Your verification in %(theme)s (%(network)s) was revoked.", **data)
+        )
+    elif kind == Kind.moderation:
+        template = MODERATION_ACTIONS.get(
+            data.get("action", ""), _l("A moderator acted on your content.")
+        )
+        text = str(template) % {"title": title, "reason": data.get("reason", "")}
+    else:
+        text = {
+            Kind.mention: _("%(actor)s mentioned you in “%(title)s”", actor=actor, title=title),
+            Kind.reply_to_my_thread: _(
+                "%(actor)s replied to your thread “%(title)s”", actor=actor, title=title
+            ),
+            Kind.reply_in_watched: _("%(actor)s replied in “%(title)s”", actor=actor, title=title),
+            Kind.new_thread_watched: _(
+                "%(actor)s started “%(title)s” in a board you watch", actor=actor, title=title
+            ),
+            Kind.question_in_expertise: _(
+                "New question in %(theme)s: “%(title)s”", title=title, theme=data.get("theme", "")
+            ),
+            Kind.answer_accepted: _(
+                "%(actor)s accepted your answer in “%(title)s”", actor=actor, title=title
+            ),
+        }[kind]
+    if notification.post_id:
+        url = url_for("threads.permalink", post_id=notification.post_id)
+    elif notification.thread_id:
+        url = url_for("threads.show", thread_id=notification.thread_id)
+    else:
+        url = url_for("profiles.show", username=notification.recipient_username)
+    return text, url
+
+
+# --- reading and marking ---------------------------------------------------------------
+
+
+def header_counts(user_id: int, moderated_network_ids: frozenset[int]) -> tuple[int, int | None]:
+    """Unread notifications, and open reports where one moderates (None: nowhere): one query."""
+    unread = (
+        select(func.count(Notification.id))
+        .where(Notification.recipient_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+    if not moderated_network_ids:
+        return db.session.scalar(select(unread)) or 0, None
+    reports = (
+        select(func.count(Report.id))
+        .where(Report.network_id.in_(moderated_network_ids), Report.status == ReportStatus.open)
+        .scalar_subquery()
+    )
+    counts = db.session.execute(select(unread, reports)).one()
+    return counts[0] or 0, counts[1] or 0
+
+
+def unread_count(user_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.recipient_id == user_id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def listing(user_id: int, page: int, per_page: int) -> Page:
+    """Unread first, then newest first."""
+    query = (
+        select(Notification)
+        .where(Notification.recipient_id == user_id)
+        .options(
+            joinedload(Notification.actor),
+            joinedload(Notification.thread),
+            joinedload(Notification.recipient),
+        )
+        .order_by(
+            Notification.read_at.is_not(None),
+            Notification.created_at.desc(),
+            Notification.id.desc(),
+        )
+    )
+    return paginate(query, page, per_page)
+
+
+def load(ids: Sequence[int]) -> Sequence[Notification]:
+    return db.session.scalars(
+        select(Notification)
+        .where(Notification.id.in_(ids))
+        .options(
+            joinedload(Notification.actor),
+            joinedload(Notification.thread),
+            joinedload(Notification.recipient),
+        )
+    ).all()
+
+
+def get_own(user: User, notification_id: int) -> Notification | None:
+    """A member's own notification; anyone else's is as good as missing."""
+    return db.session.scalar(
+        select(Notification).where(
+            Notification.id == notification_id, Notification.recipient_id == user.id
+        )
+    )
+
+
+def mark_read(user: User, notification_ids: Sequence[int] | None = None) -> int:
+    """Mark some (or, None, all) of the member's notifications read."""
+    with write_transaction() as session:
+        query = update(Notification).where(
+            Notification.recipient_id == user.id, Notification.read_at.is_(None)
+        )
+        if notification_ids is not None:
+            query = query.where(Notification.id.in_(notification_ids))
+        return session.execute(query.values(read_at=utcnow())).rowcount
+
+
+def set_muted_kinds(user: User, muted: Iterable[str]) -> None:
+    known = {kind.value for kind in NotificationKind}
+    with write_transaction():
+        user.muted_kinds = sorted(set(muted) & known)
+
+
+def set_watch(
+    user: User, *, thread: Thread | None = None, board: Board | None = None, state: str
+) -> None:
+    """state: "watch", "mute" or "none"."""
+    with write_transaction() as session:
+        _set_watch(session, user.id, thread=thread, board=board, state=state)
+
+
+def watch_if_new(session: Session, user_id: int, thread: Thread) -> None:
+    """Start watching a thread one takes part in, unless one has muted it."""
+    if (
+        session.scalar(
+            select(Watch.id).where(Watch.user_id == user_id, Watch.thread_id == thread.id)
+        )
+        is None
+    ):
+        session.add(Watch(user_id=user_id, thread_id=thread.id, watching=True))
+
+
+def _set_watch(
+    session: Session, user_id: int, *, thread: Thread | None, board: Board | None, state: str
+) -> None:
+    column, target = (Watch.thread_id, thread) if thread is not None else (Watch.board_id, board)
+    current = session.scalar(select(Watch).where(Watch.user_id == user_id, column == target.id))
+    if state == "none":
+        if current is not None:
+            session.delete(current)
+        return
+    if current is None:
+        current = Watch(
+            user_id=user_id,
+            thread_id=thread.id if thread else None,
+            board_id=board.id if board else None,
+        )
+        session.add(current)
+    current.watching = state == "watch"
+
+
+def watch_state(user: User, *, thread: Thread | None = None, board: Board | None = None) -> str:
+    if not user.is_authenticated:
+        return "none"
+    column, target = (Watch.thread_id, thread) if thread is not None else (Watch.board_id, board)
+    watching = db.session.scalar(
+        select(Watch.watching).where(Watch.user_id == user.id, column == target.id)
+    )
+    return "none" if watching is None else ("watch" if watching else "mute")
