@@ -67,9 +67,10 @@ def on_read(payload: Any = None) -> None:
 
     if not current_user.is_authenticated:
         return
-    if not isinstance(payload, dict) or not isinstance(payload.get("id"), int):
+    notification_id = payload.get("id") if isinstance(payload, dict) else None
+    if type(notification_id) is not int or not 0 < notification_id < 2**63:
         return  # malformed: ignored
-    inbox.mark_read(current_user._get_current_object(), [payload["id"]])
+    inbox.mark_read(current_user._get_current_object(), [notification_id])
 
 
 def deliver(notification_ids: Sequence[int]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.live import live_server
+from tests.live import close_socket, connect_socket, live_server
 
 pytestmark = pytest.mark.live
 
@@ -76,16 +76,14 @@ def test_a_member_posts_over_real_http(server: str) -> None:
 def test_socketio_accepts_members_and_refuses_anonymous_connections(server: str) -> None:
     import socketio
 
-    anonymous = socketio.Client(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        anonymous.connect(server, transports=["websocket"], wait_timeout=5)
+        connect_socket(server)
 
     session = _register(server, "socket.member")
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
-    member = socketio.Client(reconnection=False)
-    member.connect(server, transports=["websocket"], headers={"Cookie": cookie}, wait_timeout=5)
+    member = connect_socket(server, {"Cookie": cookie})
     assert member.connected
-    member.disconnect()
+    close_socket(member)
 
 
 def _token(session: requests.Session, url: str) -> str:

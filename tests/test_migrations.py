@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from forum import create_app
 from forum.extensions import db
 from forum.models import Post, Thread, User
+from tests.databases import scratch_database
 
 
 @pytest.fixture
-def scratch_database(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database of the same kind as the test database."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'upgrade.db'}"
-        return
-    name = f"forum_upgrade_{secrets.token_hex(4)}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def scratch(database_url: str, tmp_path: Path) -> Iterator[str]:
+    with scratch_database(database_url, tmp_path) as url:
+        yield url
 
 
 # rows as the first revision's schema holds them, written without today's models
@@ -54,8 +40,8 @@ FIRST_REVISION_ROWS = [
 ]
 
 
-def test_a_first_revision_database_upgrades_without_losing_data(scratch_database: str) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_database, "SECRET_KEY": "t"})
+def test_a_first_revision_database_upgrades_without_losing_data(scratch: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch, "SECRET_KEY": "t"})
     with app.app_context():
         upgrade(revision="0001_foundation")
         with db.engine.begin() as connection:

@@ -65,8 +65,9 @@ class Watch(db.Model):
 
     __tablename__ = "watches"
     __table_args__ = (
-        UniqueConstraint("user_id", "thread_id"),
-        UniqueConstraint("user_id", "board_id"),
+        # named here: the convention would give both the same name, which PostgreSQL refuses
+        UniqueConstraint("user_id", "thread_id", name="uq_watches_user_thread"),
+        UniqueConstraint("user_id", "board_id", name="uq_watches_user_board"),
         Index("ix_watches_thread", "thread_id"),
         Index("ix_watches_board", "board_id"),
     )

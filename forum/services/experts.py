@@ -157,6 +157,9 @@ def _record(
         verification.verified_at = utcnow()
         verification.revoked_at = verification.revoked_by_id = None
         session.flush()
+        notifications.on_expertise(
+            session, verified_by, member.id, theme.name, network.short_name, verified=True
+        )
         record(
             session,
             verified_by,
@@ -179,7 +182,7 @@ def revoke(actor: User, verification: ExpertVerification) -> None:
         verification.revoked_by_id = actor.id
         theme = session.get(Theme, verification.theme_id)
         notifications.on_expertise(
-            session, actor, verification.user_id, theme.name, network.short_name, False
+            session, actor, verification.user_id, theme.name, network.short_name, verified=False
         )
         record(
             session,

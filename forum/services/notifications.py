@@ -118,7 +118,13 @@ def on_vote(session: Session, voter: User, post: Post) -> None:
 
 
 def on_expertise(
-    session: Session, actor: User | None, member_id: int, theme: str, network: str, verified: bool
+    session: Session,
+    actor: User | None,
+    member_id: int,
+    theme: str,
+    network: str,
+    *,
+    verified: bool,
 ) -> None:
     kind = Kind.expertise_verified if verified else Kind.expertise_revoked
     _send(session, {member_id: kind}, actor, None, None, data={"theme": theme, "network": network})

@@ -14,7 +14,7 @@ from forum.database import write_transaction
 from forum.extensions import db
 from forum.models import Network, Sanction, SanctionKind, User
 from forum.models._time import utcnow
-from forum.services import ServiceError
+from forum.services import ServiceError, notifications
 from forum.services.audit import record
 from forum.services.moderation import clean_reason
 
@@ -65,6 +65,10 @@ def _impose(
         if kind == SanctionKind.ban:
             member.session_version = User.session_version + 1  # every session and cookie ends
         session.flush()
+        if kind == SanctionKind.suspension:
+            notifications.on_moderation(
+                session, actor, member.id, "user.suspension", None, None, reason
+            )
         record(
             session,
             actor,

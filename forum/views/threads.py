@@ -10,7 +10,7 @@ from forum import markup, permissions
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.models import Post, Thread, ThreadKind
-from forum.services import ServiceError, browsing, experts, inbox, posting, qa
+from forum.services import ServiceError, browsing, experts, inbox, notifications, posting, qa
 
 bp = Blueprint("threads", __name__)
 
@@ -33,6 +33,7 @@ def reply(thread_id: int):
             form.apply_service_error(error)
         else:
             flash(_("Your reply is posted."), "success")
+            _say_if_mentions_capped(form.body.data)
             return redirect(_post_url(post))
     return _render_thread(thread, form, page=None, status=form.http_status)
 
@@ -59,6 +60,7 @@ def new(network_slug: str, theme_slug: str):
             form.apply_service_error(error)
         else:
             flash(_("Your thread is posted."), "success")
+            _say_if_mentions_capped(form.body.data)
             return redirect(url_for("threads.show", thread_id=thread.id))
     return render_template(
         "threads/new.html", board=board, form=form, preview=_preview(form)
@@ -153,6 +155,19 @@ def unvote(post_id: int):
         qa.unvote(current_user, post)
         flash(_("Your vote is withdrawn."), "info")
     return redirect(_post_url(post))
+
+
+def _say_if_mentions_capped(body: str) -> None:
+    named = len(markup.mentioned_names(body))
+    if named > notifications.MENTION_LIMIT:
+        flash(
+            _(
+                "You mentioned %(named)d members; only the first %(limit)d were notified.",
+                named=named,
+                limit=notifications.MENTION_LIMIT,
+            ),
+            "info",
+        )
 
 
 def _visible_thread(thread_id: int) -> Thread:

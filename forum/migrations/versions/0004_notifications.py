@@ -28,8 +28,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_watches_thread_id_threads')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_watches_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_watches')),
-    sa.UniqueConstraint('user_id', 'board_id', name=op.f('uq_watches_user_id')),
-    sa.UniqueConstraint('user_id', 'thread_id', name=op.f('uq_watches_user_id'))
+    sa.UniqueConstraint('user_id', 'board_id', name='uq_watches_user_board'),
+    sa.UniqueConstraint('user_id', 'thread_id', name='uq_watches_user_thread')
     )
     with op.batch_alter_table('watches', schema=None) as batch_op:
         batch_op.create_index('ix_watches_board', ['board_id'], unique=False)

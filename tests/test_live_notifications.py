@@ -1,0 +1,162 @@
+"""Notifications over real sockets: python-socketio clients against `forum serve` processes."""
+
+from __future__ import annotations
+
+import queue
+import re
+import socket
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+from sqlalchemy.engine import make_url
+
+from tests.databases import scratch_database
+from tests.live import close_socket, connect_socket, live_server
+
+pytestmark = pytest.mark.live
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+def _token(session: requests.Session, url: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', session.get(url).text)[1]
+
+
+OPEN_SESSIONS: list[requests.Session] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_sessions() -> Iterator[None]:
+    yield
+    while OPEN_SESSIONS:
+        OPEN_SESSIONS.pop().close()
+
+
+def register(server: str, username: str) -> requests.Session:
+    session = requests.Session()
+    OPEN_SESSIONS.append(session)
+    session.post(
+        server + "/auth/register",
+        data={
+            "csrf_token": _token(session, server + "/auth/register"),
+            "username": username,
+            "email": f"{username}@example.org",
+            "password": "a long password",
+            "confirm": "a long password",
+        },
+        timeout=10,
+    ).raise_for_status()
+    return session
+
+
+def start_thread(server: str, session: requests.Session, title: str) -> int:
+    url = server + "/n/oic-oshnet/confined-spaces/new"
+    response = session.post(
+        url,
+        data={
+            "csrf_token": _token(session, url),
+            "kind": "question",
+            "title": title,
+            "body": "Details",
+        },
+        timeout=10,
+    )
+    return int(re.search(r"/threads/(\d+)", response.url)[1])
+
+
+def reply(server: str, session: requests.Session, thread_id: int, body: str) -> None:
+    page = server + f"/threads/{thread_id}"
+    session.post(
+        page + "/reply", data={"csrf_token": _token(session, page), "body": body}, timeout=10
+    ).raise_for_status()
+
+
+def listen(
+    server: str, session: requests.Session, **headers: str
+) -> tuple[socketio.Client, queue.Queue]:
+    received: queue.Queue = queue.Queue()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    client = connect_socket(server, {"Cookie": cookie, **headers})
+    client.on("notification", received.put)
+    return client, received
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("live-notify")
+    with live_server(f"sqlite:///{folder / 'live.db'}", folder / "serve.log") as url:
+        yield url
+
+
+def test_the_author_hears_a_reply_live_and_others_do_not(server: str) -> None:
+    asker, replier, bystander = (
+        register(server, name) for name in ("asker", "replier", "bystander")
+    )
+    thread_id = start_thread(server, asker, "Live reply please")
+    asker_socket, asker_events = listen(server, asker)
+    bystander_socket, bystander_events = listen(server, bystander)
+    replier_socket, replier_events = listen(server, replier)
+    try:
+        reply(server, replier, thread_id, "Here is the answer")
+        event = asker_events.get(timeout=5)
+        assert event["text"] == "replier replied to your thread “Live reply please”"
+        assert event["unread"] == 1
+        with pytest.raises(queue.Empty):
+            bystander_events.get(timeout=1)
+        assert replier_events.empty()  # never to the actor
+    finally:
+        for client in (asker_socket, bystander_socket, replier_socket):
+            close_socket(client)
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "http://127.0.0.1:1"])
+def test_cross_origin_sockets_are_refused(server: str, origin: str) -> None:
+    member = register(server, f"origin{abs(hash(origin)) % 10_000}")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        listen(server, member, Origin=origin)
+
+
+def test_oversized_socket_messages_are_dropped(server: str) -> None:
+    member = register(server, "big.sender")
+    client, _ = listen(server, member)
+    try:
+        client.emit("notifications:read", {"id": 1, "padding": "x" * 100_000})
+        client.sleep(0.5)
+    finally:
+        close_socket(client)
+    assert requests.get(server + "/healthz", timeout=5).status_code == 200
+
+
+# --- several processes: PostgreSQL and Redis --------------------------------------------------
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def test_a_reply_through_one_process_reaches_a_socket_on_another(
+    database_url: str, tmp_path: Path
+) -> None:
+    if make_url(database_url).get_backend_name() != "postgresql" or not _redis_up():
+        pytest.skip("runs on PostgreSQL with Redis (FORUM_TEST_DATABASE_URL, redis on 6379)")
+    with ExitStack() as stack:
+        url = stack.enter_context(scratch_database(database_url, tmp_path))
+        env = {"FORUM_MESSAGE_QUEUE": REDIS}
+        server_a = stack.enter_context(live_server(url, tmp_path / "a.log", **env))
+        server_b = stack.enter_context(live_server(url, tmp_path / "b.log", **env))
+        asker, replier = register(server_b, "asker.b"), register(server_a, "replier.a")
+        thread_id = start_thread(server_b, asker, "Across processes")
+        client, events = listen(server_b, asker)  # connected to process B
+        try:
+            reply(server_a, replier, thread_id, "Posted through process A")  # posted through A
+            event = events.get(timeout=10)
+            assert event["text"] == "replier.a replied to your thread “Across processes”"
+        finally:
+            close_socket(client)
