@@ -26,7 +26,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, log_path: Path, **environment: str) -> Iterator[str]:
+def live_server(
+    database_url: str, log_path: Path, *, threads: int = 16, **environment: str
+) -> Iterator[str]:
     port = free_port()
     env = {
         **os.environ,
@@ -36,7 +38,7 @@ def live_server(database_url: str, log_path: Path, **environment: str) -> Iterat
     }
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [str(FORUM), "serve", "--port", str(port), "--threads", "16"],
+            [str(FORUM), "serve", "--port", str(port), "--threads", str(threads)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
