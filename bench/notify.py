@@ -28,9 +28,16 @@ from forum.cli import init_database  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.models import ExpertiseClaim, Network, NetworkMembership, Theme, User  # noqa: E402
 from forum.models._time import utcnow  # noqa: E402
-from tests.live import close_socket, connect_socket, live_server  # noqa: E402
+from tests.live import (  # noqa: E402
+    HTTP_PASSWORD,
+    close_sessions,
+    close_socket,
+    connect_socket,
+    csrf_token,
+    live_server,
+    log_in_over_http,
+)
 
-PASSWORD = "bench password"  # noqa: S105 (scratch accounts in a throwaway database)
 BOARD = "/n/oic-oshnet/confined-spaces"
 
 
@@ -38,7 +45,9 @@ def seed_experts(database_url: str, count: int) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench-only"})
     with app.app_context():
         init_database()
-        password_hash = generate_password_hash(PASSWORD)  # one hash for all: seeding stays fast
+        password_hash = generate_password_hash(
+            HTTP_PASSWORD
+        )  # one hash for all: seeding stays fast
         names = [f"expert{i:04}" for i in range(count)] + ["asker", "replier"]
         db.session.execute(
             insert(User),
@@ -68,23 +77,6 @@ def seed_experts(database_url: str, count: int) -> None:
         db.engine.dispose()
 
 
-def log_in(server: str, username: str) -> requests.Session:
-    session = requests.Session()
-    token = _token(session, server + "/auth/login")
-    session.post(
-        server + "/auth/login",
-        data={"csrf_token": token, "login": username, "password": PASSWORD},
-        timeout=30,
-    ).raise_for_status()
-    return session
-
-
-def _token(session: requests.Session, url: str) -> str:
-    return re.search(
-        r'name="csrf_token" type="hidden" value="([^"]+)"', session.get(url, timeout=30).text
-    )[1]
-
-
 def listen(server: str, session: requests.Session, arrived: dict, key: str):  # noqa: ANN201
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     client = connect_socket(server, {"Cookie": cookie})
@@ -110,12 +102,12 @@ def main() -> None:
         with live_server(
             url, Path(folder) / "serve.log", threads=args.experts + 50, **limits
         ) as server:
-            asker, replier = log_in(server, "asker"), log_in(server, "replier")
+            asker, replier = log_in_over_http(server, "asker"), log_in_over_http(server, "replier")
             new = server + BOARD + "/new"
             response = asker.post(
                 new,
                 data={
-                    "csrf_token": _token(asker, new),
+                    "csrf_token": csrf_token(asker, new),
                     "kind": "discussion",
                     "title": "Latency",
                     "body": "x",
@@ -130,7 +122,7 @@ def main() -> None:
             page = f"{server}/threads/{thread}"
             for number in range(args.replies):
                 before = len(arrived.get("asker", []))
-                data = {"csrf_token": _token(replier, page), "body": f"reply {number}"}
+                data = {"csrf_token": csrf_token(replier, page), "body": f"reply {number}"}
                 sent = time.perf_counter()
                 response = replier.post(
                     page + "/reply", data=data, timeout=30, allow_redirects=False
@@ -155,7 +147,7 @@ def main() -> None:
                 print(f"  {label}: p50 {statistics.median(values):.1f} ms, p95 {p95:.1f} ms")
             print("  (negative: delivery runs after the commit, before the response is sent)")
 
-            sessions = [log_in(server, f"expert{i:04}") for i in range(args.experts)]
+            sessions = [log_in_over_http(server, f"expert{i:04}") for i in range(args.experts)]
             fan: dict = {}
             clients = [listen(server, s, fan, f"e{i}") for i, s in enumerate(sessions)]
             time.sleep(1)
@@ -163,7 +155,7 @@ def main() -> None:
             response = replier.post(
                 new,
                 data={
-                    "csrf_token": _token(replier, new),
+                    "csrf_token": csrf_token(replier, new),
                     "kind": "question",
                     "title": "Busy theme question",
                     "body": "?",
@@ -179,8 +171,7 @@ def main() -> None:
             print(f"delivered within 2 s: {len(within)}/{args.experts} ({share:.1f}%)")
             for client in clients:
                 close_socket(client)
-            for session in [*sessions, asker, replier]:
-                session.close()
+            close_sessions()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from forum import create_app
 from forum.cli import init_database
@@ -169,6 +169,21 @@ def member(app: Flask) -> Person:
 @pytest.fixture
 def other_member(app: Flask) -> Person:
     return _member(app, "kemal")
+
+
+def reply_ids(app: Flask, thread_id: int) -> list[int]:
+    """A thread's replies (not its opening post), oldest first."""
+    from forum.models import Post
+
+    with app.app_context():
+        query = select(Post.id).where(Post.thread_id == thread_id, Post.is_opening.is_(False))
+        return list(db.session.scalars(query.order_by(Post.id)))
+
+
+def ids_of(app: Flask, model, *slugs: str) -> list[int]:  # noqa: ANN001
+    """Ids of themes or networks by slug."""
+    with app.app_context():
+        return list(db.session.scalars(select(model.id).where(model.slug.in_(slugs))))
 
 
 ERROR_PATTERN = re.compile(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -104,3 +105,58 @@ def close_socket(client) -> None:  # noqa: ANN001
         websocket.shutdown()  # close() skips the socket of a connection already dropped
     if client.eio.http is not None:
         client.eio.http.close()
+
+
+# --- a member over real HTTP (requests), for live tests and benches ----------------------------
+
+HTTP_PASSWORD = "a long password"  # noqa: S105 (test accounts)
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_open_sessions: list[requests.Session] = []
+
+
+def csrf_token(session: requests.Session, url: str) -> str:
+    return CSRF.search(session.get(url, timeout=30).text)[1]
+
+
+def register_over_http(server: str, username: str) -> requests.Session:
+    session = _session()
+    response = session.post(
+        server + "/auth/register",
+        timeout=30,
+        data={
+            "csrf_token": csrf_token(session, server + "/auth/register"),
+            "username": username,
+            "email": f"{username}@example.org",
+            "password": HTTP_PASSWORD,
+            "confirm": HTTP_PASSWORD,
+        },
+    )
+    response.raise_for_status()
+    assert username in response.text  # logged in
+    return session
+
+
+def log_in_over_http(server: str, username: str, password: str = HTTP_PASSWORD) -> requests.Session:
+    session = _session()
+    session.post(
+        server + "/auth/login",
+        timeout=30,
+        data={
+            "csrf_token": csrf_token(session, server + "/auth/login"),
+            "login": username,
+            "password": password,
+        },
+    ).raise_for_status()
+    return session
+
+
+def close_sessions() -> None:
+    """Close every session the helpers above opened (a test's teardown, a bench's end)."""
+    while _open_sessions:
+        _open_sessions.pop().close()
+
+
+def _session() -> requests.Session:
+    session = requests.Session()
+    _open_sessions.append(session)
+    return session

@@ -15,41 +15,23 @@ import socketio
 from sqlalchemy.engine import make_url
 
 from tests.databases import scratch_database
-from tests.live import close_socket, connect_socket, live_server
+from tests.live import (
+    close_sessions,
+    close_socket,
+    connect_socket,
+    csrf_token,
+    live_server,
+    register_over_http,
+)
 
 pytestmark = pytest.mark.live
 REDIS = "redis://127.0.0.1:6379/0"
 
 
-def _token(session: requests.Session, url: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', session.get(url).text)[1]
-
-
-OPEN_SESSIONS: list[requests.Session] = []
-
-
 @pytest.fixture(autouse=True)
 def _close_sessions() -> Iterator[None]:
     yield
-    while OPEN_SESSIONS:
-        OPEN_SESSIONS.pop().close()
-
-
-def register(server: str, username: str) -> requests.Session:
-    session = requests.Session()
-    OPEN_SESSIONS.append(session)
-    session.post(
-        server + "/auth/register",
-        data={
-            "csrf_token": _token(session, server + "/auth/register"),
-            "username": username,
-            "email": f"{username}@example.org",
-            "password": "a long password",
-            "confirm": "a long password",
-        },
-        timeout=10,
-    ).raise_for_status()
-    return session
+    close_sessions()
 
 
 def start_thread(server: str, session: requests.Session, title: str) -> int:
@@ -57,7 +39,7 @@ def start_thread(server: str, session: requests.Session, title: str) -> int:
     response = session.post(
         url,
         data={
-            "csrf_token": _token(session, url),
+            "csrf_token": csrf_token(session, url),
             "kind": "question",
             "title": title,
             "body": "Details",
@@ -70,7 +52,7 @@ def start_thread(server: str, session: requests.Session, title: str) -> int:
 def reply(server: str, session: requests.Session, thread_id: int, body: str) -> None:
     page = server + f"/threads/{thread_id}"
     session.post(
-        page + "/reply", data={"csrf_token": _token(session, page), "body": body}, timeout=10
+        page + "/reply", data={"csrf_token": csrf_token(session, page), "body": body}, timeout=10
     ).raise_for_status()
 
 
@@ -93,7 +75,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_the_author_hears_a_reply_live_and_others_do_not(server: str) -> None:
     asker, replier, bystander = (
-        register(server, name) for name in ("asker", "replier", "bystander")
+        register_over_http(server, name) for name in ("asker", "replier", "bystander")
     )
     thread_id = start_thread(server, asker, "Live reply please")
     asker_socket, asker_events = listen(server, asker)
@@ -114,13 +96,13 @@ def test_the_author_hears_a_reply_live_and_others_do_not(server: str) -> None:
 
 @pytest.mark.parametrize("origin", ["https://evil.example", "http://127.0.0.1:1"])
 def test_cross_origin_sockets_are_refused(server: str, origin: str) -> None:
-    member = register(server, f"origin{abs(hash(origin)) % 10_000}")
+    member = register_over_http(server, f"origin{abs(hash(origin)) % 10_000}")
     with pytest.raises(socketio.exceptions.ConnectionError):
         listen(server, member, Origin=origin)
 
 
 def test_oversized_socket_messages_are_dropped(server: str) -> None:
-    member = register(server, "big.sender")
+    member = register_over_http(server, "big.sender")
     client, _ = listen(server, member)
     try:
         client.emit("notifications:read", {"id": 1, "padding": "x" * 100_000})
@@ -151,7 +133,10 @@ def test_a_reply_through_one_process_reaches_a_socket_on_another(
         env = {"FORUM_MESSAGE_QUEUE": REDIS}
         server_a = stack.enter_context(live_server(url, tmp_path / "a.log", **env))
         server_b = stack.enter_context(live_server(url, tmp_path / "b.log", **env))
-        asker, replier = register(server_b, "asker.b"), register(server_a, "replier.a")
+        asker, replier = (
+            register_over_http(server_b, "asker.b"),
+            register_over_http(server_a, "replier.a"),
+        )
         thread_id = start_thread(server_b, asker, "Across processes")
         client, events = listen(server_b, asker)  # connected to process B
         try:

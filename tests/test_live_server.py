@@ -9,9 +9,22 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.live import close_socket, connect_socket, live_server
+from tests.live import (
+    close_sessions,
+    close_socket,
+    connect_socket,
+    csrf_token,
+    live_server,
+    register_over_http,
+)
 
 pytestmark = pytest.mark.live
+
+
+@pytest.fixture(autouse=True)
+def _close_sessions() -> Iterator[None]:
+    yield
+    close_sessions()
 
 
 @pytest.fixture(scope="module")
@@ -37,31 +50,13 @@ def test_static_assets_are_served_locally(server: str) -> None:
     assert not re.search(r'(?:href|src)="(?:https?:)?//', home)  # no CDN
 
 
-def _register(server: str, username: str) -> requests.Session:
-    session = requests.Session()
-    response = session.post(
-        server + "/auth/register",
-        data={
-            "csrf_token": _token(session, server + "/auth/register"),
-            "username": username,
-            "email": f"{username}@example.org",
-            "password": "a long password",
-            "confirm": "a long password",
-        },
-        timeout=10,
-    )
-    assert response.status_code == 200
-    assert username in response.text
-    return session
-
-
 def test_a_member_posts_over_real_http(server: str) -> None:
-    session = _register(server, "live.member")
+    session = register_over_http(server, "live.member")
     new = server + "/n/oic-oshnet/mining/new"
     response = session.post(
         new,
         data={
-            "csrf_token": _token(session, new),
+            "csrf_token": csrf_token(session, new),
             "kind": "question",
             "title": "Dust",
             "body": "How?",
@@ -79,15 +74,11 @@ def test_socketio_accepts_members_and_refuses_anonymous_connections(server: str)
     with pytest.raises(socketio.exceptions.ConnectionError):
         connect_socket(server)
 
-    session = _register(server, "socket.member")
+    session = register_over_http(server, "socket.member")
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     member = connect_socket(server, {"Cookie": cookie})
     assert member.connected
     close_socket(member)
-
-
-def _token(session: requests.Session, url: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', session.get(url).text)[1]
 
 
 def test_server_log_has_no_errors(server: str, tmp_path_factory: pytest.TempPathFactory) -> None:

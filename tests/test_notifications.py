@@ -9,8 +9,8 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import select
 
 from forum.extensions import db, socketio
-from forum.models import Network, Notification, NotificationKind, Post, Theme, User
-from tests.conftest import Person, counting_queries, make_person, thread_id_from
+from forum.models import Network, Notification, NotificationKind, Theme, User
+from tests.conftest import Person, counting_queries, ids_of, make_person, reply_ids, thread_id_from
 
 Kind = NotificationKind
 
@@ -24,22 +24,6 @@ def _inbox(app: Flask, username: str) -> list[tuple[str, int | None]]:
             .order_by(Notification.id)
         ).all()
         return [(kind.value, thread_id) for kind, thread_id in rows]
-
-
-def _ids(app: Flask, model, *slugs: str) -> list[int]:  # noqa: ANN001
-    with app.app_context():
-        return list(db.session.scalars(select(model.id).where(model.slug.in_(slugs))))
-
-
-def _reply_ids(app: Flask, thread_id: int) -> list[int]:
-    with app.app_context():
-        return list(
-            db.session.scalars(
-                select(Post.id)
-                .where(Post.thread_id == thread_id, Post.is_opening.is_(False))
-                .order_by(Post.id)
-            )
-        )
 
 
 def _socket(app: Flask, person: Person) -> SocketIOTestClient:
@@ -105,8 +89,8 @@ def test_mentions_notify_at_most_twenty_and_say_so(app: Flask, member: Person) -
 def test_a_new_question_reaches_the_experts_of_its_theme_in_its_network(
     app: Flask, member: Person
 ) -> None:
-    confined, mining = _ids(app, Theme, "confined-spaces"), _ids(app, Theme, "mining")
-    oic, ilo = _ids(app, Network, "oic-oshnet"), _ids(app, Network, "ilo-global")
+    confined, mining = ids_of(app, Theme, "confined-spaces"), ids_of(app, Theme, "mining")
+    oic, ilo = ids_of(app, Network, "oic-oshnet"), ids_of(app, Network, "ilo-global")
     cases = {
         "expert.here": (confined, oic),
         "expert.elsewhere": (confined, ilo),
@@ -138,7 +122,7 @@ def test_accepted_answers_and_grouped_votes(
 ) -> None:
     thread_id = thread_id_from(member.start_thread("Ear plugs", "Which?"))
     other_member.reply(thread_id, "Foam, rolled properly.")
-    reply = _reply_ids(app, thread_id)[0]
+    reply = reply_ids(app, thread_id)[0]
     member.post(f"/threads/{thread_id}/accept/{reply}")
     member.post(f"/posts/{reply}/vote")
     make_person(app, "voter.two").post(f"/posts/{reply}/vote")
@@ -156,14 +140,14 @@ def test_expertise_and_moderation_reach_the_member(
     moderator.post(
         "/u/kemal/verify",
         {
-            "theme": _ids(app, Theme, "mining")[0],
-            "network": _ids(app, Network, "oic-oshnet")[0],
+            "theme": ids_of(app, Theme, "mining")[0],
+            "network": ids_of(app, Network, "oic-oshnet")[0],
             "unclaimed_ok": "y",
         },
     )
     thread_id = thread_id_from(member.start_thread("Silo", "Alone?"))
     other_member.reply(thread_id, "Sure, go alone.")
-    moderator.post(f"/mod/posts/{_reply_ids(app, thread_id)[0]}/hide", {"reason": "Unsafe advice"})
+    moderator.post(f"/mod/posts/{reply_ids(app, thread_id)[0]}/hide", {"reason": "Unsafe advice"})
     page = other_member.get("/notifications").get_data(as_text=True)
     assert "oic.mod verified your expertise in Mining (OIC-OSHNET)." in page
     assert "A moderator hid your post in “Silo”. Reason: Unsafe advice" in page
@@ -205,7 +189,7 @@ def test_the_inbox_lists_unread_first_and_opening_marks_read(
     with app.app_context():
         older = db.session.scalar(select(Notification.id).order_by(Notification.id))
     response = member.post(f"/notifications/{older}/open")
-    first_reply = _reply_ids(app, first)[0]
+    first_reply = reply_ids(app, first)[0]
     assert response.headers["Location"] == f"/posts/{first_reply}"
     page = member.get("/notifications").get_data(as_text=True)
     assert page.index("replied to your thread “Second”") < page.index(
@@ -255,7 +239,7 @@ def test_a_reply_arrives_live_with_the_unread_count(
     payload = events[0]["args"][0]
     assert payload["kind"] == "reply_to_my_thread"
     assert payload["text"] == "kemal replied to your thread “Live”"
-    assert payload["url"] == f"/posts/{_reply_ids(app, thread_id)[0]}"
+    assert payload["url"] == f"/posts/{reply_ids(app, thread_id)[0]}"
     assert payload["unread"] == 1
     assert [e for e in replier.get_received() if e["name"] == "notification"] == []
 
@@ -315,8 +299,8 @@ def test_a_suspension_and_a_revocation_reach_the_member(app: Flask, other_member
     moderator.post(
         "/u/kemal/verify",
         {
-            "theme": _ids(app, Theme, "mining")[0],
-            "network": _ids(app, Network, "oic-oshnet")[0],
+            "theme": ids_of(app, Theme, "mining")[0],
+            "network": ids_of(app, Network, "oic-oshnet")[0],
             "unclaimed_ok": "y",
         },
     )

@@ -6,12 +6,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Network, Theme, User
-from tests.conftest import Person, errors_in
-
-
-def _ids(app: Flask, model, *slugs: str) -> list[int]:  # noqa: ANN001
-    with app.app_context():
-        return list(db.session.scalars(select(model.id).where(model.slug.in_(slugs))))
+from tests.conftest import Person, errors_in, ids_of
 
 
 def _profile(app: Flask, **overrides: object) -> dict[str, object]:
@@ -20,8 +15,8 @@ def _profile(app: Flask, **overrides: object) -> dict[str, object]:
         "institution": "Department of Occupational Safety and Health",
         "country": "MY",
         "languages": ["ms", "en"],
-        "networks": _ids(app, Network, "oic-oshnet"),
-        "expertise": _ids(app, Theme, "confined-spaces", "fire-safety"),
+        "networks": ids_of(app, Network, "oic-oshnet"),
+        "expertise": ids_of(app, Theme, "confined-spaces", "fire-safety"),
         "bio": "Trainer for **confined space** rescue. <script>alert(1)</script>",
     }
     data.update(overrides)
@@ -59,7 +54,7 @@ def test_changing_claims_removes_the_old_ones(
     app: Flask, member: Person, anonymous: Person
 ) -> None:
     member.post("/profile", _profile(app))
-    member.post("/profile", _profile(app, expertise=_ids(app, Theme, "mining")))
+    member.post("/profile", _profile(app, expertise=ids_of(app, Theme, "mining")))
     page = anonymous.get("/u/amina").get_data(as_text=True)
     assert "Claims: Mining" in page
     assert "Claims: Confined spaces" not in page

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AcceptedAnswer, ExpertVerification, Post, Theme, Thread, Vote
-from tests.conftest import Person, errors_in, make_person, thread_id_from
+from tests.conftest import Person, errors_in, make_person, reply_ids, thread_id_from
 
 
 @dataclass
@@ -19,17 +19,6 @@ class Question:
     thread_id: int
     reply_id: int
     second_reply_id: int
-
-
-def _reply_ids(app: Flask, thread_id: int) -> list[int]:
-    with app.app_context():
-        return list(
-            db.session.scalars(
-                select(Post.id)
-                .where(Post.thread_id == thread_id, Post.is_opening.is_(False))
-                .order_by(Post.id)
-            )
-        )
 
 
 def _answered(app: Flask, thread_id: int) -> tuple[bool, int | None]:
@@ -49,7 +38,7 @@ def question(app: Flask, member: Person, expert: Person, other_member: Person) -
     thread_id = thread_id_from(member.start_thread("CO monitoring in a wet well?", "Is CO needed?"))
     expert.reply(thread_id, "Yes: sludge and generators both make CO.")
     other_member.reply(thread_id, "We test CO at three levels.")
-    first, second = _reply_ids(app, thread_id)
+    first, second = reply_ids(app, thread_id)
     return Question(thread_id, first, second)
 
 
@@ -100,7 +89,7 @@ def test_only_replies_to_questions_can_be_accepted(
     assert refused.status_code == 403
     discussion = thread_id_from(member.start_thread("Talk", "Open talk", kind="discussion"))
     other_member.reply(discussion, "A view")
-    reply = _reply_ids(app, discussion)[0]
+    reply = reply_ids(app, discussion)[0]
     response = member.post(f"/threads/{discussion}/accept/{reply}")
     assert response.status_code == 403
     assert "Only questions have accepted answers." in response.get_data(as_text=True)
@@ -240,7 +229,7 @@ def test_unanswered_in_my_expertise_routes_verified_themes_first_then_oldest(
     member.start_thread("A discussion", "?", kind="discussion")
     answered = thread_id_from(member.start_thread("Answered confined question", "?"))
     expert.reply(answered, "answer")
-    member.post(f"/threads/{answered}/accept/{_reply_ids(app, answered)[0]}")
+    member.post(f"/threads/{answered}/accept/{reply_ids(app, answered)[0]}")
     assert all(r.status_code == 302 for r in (old_confined, old_fire, new_fire))
 
     page = expert.get("/unanswered").get_data(as_text=True)

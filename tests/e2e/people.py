@@ -26,3 +26,19 @@ def log_in(browser, server: str, username: str, password: str = PASSWORD):  # no
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Log out").wait_for()
     return page
+
+
+def make_moderator(database_url: str, username: str, network: str) -> None:
+    """An account that moderates a network, made directly in the live server's database."""
+    from forum import create_app
+    from forum.extensions import db
+    from forum.services import accounts, browsing
+    from forum.services.admin import set_moderator
+    from tests.conftest import make_config
+
+    app = create_app(make_config(database_url))
+    with app.app_context():
+        user = accounts.register(username, f"{username}@example.org", PASSWORD)
+        set_moderator(None, user, browsing.get_network(network), moderator=True)
+        db.session.remove()
+        db.engine.dispose()

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from forum import create_app
-from forum.extensions import db
-from forum.services import accounts, admin, browsing
-from tests.conftest import make_config
-from tests.e2e.people import PASSWORD, log_in, register
+from tests.e2e.people import log_in, make_moderator, register
 
 pytestmark = pytest.mark.browser
-
-
-def _moderator(database_url: str, username: str, network: str) -> None:
-    app = create_app(make_config(database_url))
-    with app.app_context():
-        user = accounts.register(username, f"{username}@example.org", PASSWORD)
-        admin.set_moderator(None, user, browsing.get_network(network), moderator=True)
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_verified_expert_answers_and_the_asker_accepts(
     browser, server: str, database_url: str, screenshot
 ) -> None:  # noqa: ANN001
-    _moderator(database_url, "oic.moderator", "oic-oshnet")
+    make_moderator(database_url, "oic.moderator", "oic-oshnet")
 
     # the expert says who she is and what she knows
     expert = register(browser, server, "siti.nurhaliza")

@@ -4,23 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from forum import create_app
-from forum.extensions import db
-from forum.services import accounts, browsing
-from forum.services.admin import set_moderator
-from tests.conftest import make_config
-from tests.e2e.people import PASSWORD, log_in, register
+from tests.e2e.people import log_in, make_moderator, register
 
 pytestmark = pytest.mark.browser
-
-
-def _moderator(database_url: str, username: str, network: str) -> None:
-    app = create_app(make_config(database_url))
-    with app.app_context():
-        user = accounts.register(username, f"{username}@example.org", PASSWORD)
-        set_moderator(None, user, browsing.get_network(network), moderator=True)
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_report_of_unsafe_advice_is_hidden_with_a_reason_and_audited(
@@ -29,7 +15,7 @@ def test_a_report_of_unsafe_advice_is_hidden_with_a_reason_and_audited(
     database_url: str,
     screenshot,  # noqa: ANN001
 ) -> None:
-    _moderator(database_url, "oic.moderator", "oic-oshnet")
+    make_moderator(database_url, "oic.moderator", "oic-oshnet")
 
     asker = register(browser, server, "amina.rahman")
     asker.goto(server + "/n/oic-oshnet/confined-spaces/new")
