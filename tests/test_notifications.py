@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from flask_socketio import SocketIOTestClient
 from sqlalchemy import select
@@ -312,3 +313,61 @@ def test_a_suspension_and_a_revocation_reach_the_member(app: Flask, other_member
     page = other_member.get("/notifications").get_data(as_text=True)
     assert "A moderator suspended you from posting. Reason: Spam links" in page
     assert "Your verification in Mining (OIC-OSHNET) was revoked." in page
+
+
+def test_a_client_cannot_join_another_members_room(
+    app: Flask, member: Person, other_member: Person
+) -> None:
+    thread_id = thread_id_from(member.start_thread("Private", "x"))
+    with app.app_context():
+        amina = db.session.scalar(select(User.id).where(User.username == "amina"))
+    intruder = _socket(app, other_member)
+    for event in ("join", "join_room", "enter_room", "subscribe"):
+        intruder.emit(event, {"room": f"user:{amina}"})
+    third = make_person(app, "third")
+    third.reply(thread_id, "for amina's eyes")
+    assert [e for e in intruder.get_received() if e["name"] == "notification"] == []
+
+
+@pytest.mark.usefixtures("_schema")
+def test_posting_works_and_nothing_is_lost_when_the_message_queue_is_down(
+    database_url: str,
+) -> None:
+    from forum import create_app
+    from tests.conftest import make_config
+
+    # nothing listens on port 1: every publish to the queue fails
+    app = create_app(make_config(database_url, MESSAGE_QUEUE="redis://127.0.0.1:1/0"))
+    try:
+        with app.app_context():
+            from tests.conftest import _wipe, init_database
+
+            _wipe()
+            init_database()
+        member, other = Person(app.test_client()), Person(app.test_client())
+        member.register("asker.down")
+        other.register("replier.down")
+        thread_id = thread_id_from(member.start_thread("Queue down", "x"))
+        assert other.reply(thread_id, "still posted").status_code == 302
+        assert "still posted" in member.get(f"/threads/{thread_id}").get_data(as_text=True)
+        page = member.get("/notifications").get_data(as_text=True)
+        assert "replier.down replied to your thread “Queue down”" in page
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_a_failing_emit_never_fails_the_post(
+    app: Flask, member: Person, other_member: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from forum import realtime
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ConnectionError("message queue unreachable")
+
+    monkeypatch.setattr(realtime.socketio, "emit", broken)
+    thread_id = thread_id_from(member.start_thread("Emit fails", "x"))
+    assert other_member.reply(thread_id, "saved anyway").status_code == 302
+    assert "kemal replied to your thread “Emit fails”" in member.get("/notifications").get_data(
+        as_text=True
+    )
