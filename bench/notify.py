@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import tempfile
@@ -36,9 +35,9 @@ from tests.live import (  # noqa: E402
     csrf_token,
     live_server,
     log_in_over_http,
+    start_thread_over_http,
+    thread_id_in,
 )
-
-BOARD = "/n/oic-oshnet/confined-spaces"
 
 
 def seed_experts(database_url: str, count: int) -> None:
@@ -103,18 +102,9 @@ def main() -> None:
             url, Path(folder) / "serve.log", threads=args.experts + 50, **limits
         ) as server:
             asker, replier = log_in_over_http(server, "asker"), log_in_over_http(server, "replier")
-            new = server + BOARD + "/new"
-            response = asker.post(
-                new,
-                data={
-                    "csrf_token": csrf_token(asker, new),
-                    "kind": "discussion",
-                    "title": "Latency",
-                    "body": "x",
-                },
-                timeout=30,
+            thread = thread_id_in(
+                start_thread_over_http(server, asker, "Latency", kind="discussion")
             )
-            thread = int(re.search(r"/threads/(\d+)", response.url)[1])
 
             arrived: dict = {}
             client = listen(server, asker, arrived, "asker")
@@ -152,16 +142,7 @@ def main() -> None:
             clients = [listen(server, s, fan, f"e{i}") for i, s in enumerate(sessions)]
             time.sleep(1)
             started = time.perf_counter()
-            response = replier.post(
-                new,
-                data={
-                    "csrf_token": csrf_token(replier, new),
-                    "kind": "question",
-                    "title": "Busy theme question",
-                    "body": "?",
-                },
-                timeout=30,
-            )
+            start_thread_over_http(server, replier, "Busy theme question")
             sent = time.perf_counter()
             time.sleep(2.5)
             within = [key for key, got in fan.items() if got and got[0][0] - sent <= 2.0]

@@ -150,6 +150,25 @@ def log_in_over_http(server: str, username: str, password: str = HTTP_PASSWORD) 
     return session
 
 
+def start_thread_over_http(
+    server: str,
+    session: requests.Session,
+    title: str,
+    *,
+    board: str = "oic-oshnet/confined-spaces",
+    kind: str = "question",
+    body: str = "Details",
+) -> requests.Response:
+    """Post the new-thread form; the response is the new thread's page (see thread_id_in)."""
+    url = f"{server}/n/{board}/new"
+    data = {"csrf_token": csrf_token(session, url), "kind": kind, "title": title, "body": body}
+    return session.post(url, data=data, timeout=30)
+
+
+def thread_id_in(response: requests.Response) -> int:
+    return int(re.search(r"/threads/(\d+)", response.url)[1])
+
+
 def close_sessions() -> None:
     """Close every session the helpers above opened (a test's teardown, a bench's end)."""
     while _open_sessions:

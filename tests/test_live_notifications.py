@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import queue
-import re
 import socket
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -22,6 +21,8 @@ from tests.live import (
     csrf_token,
     live_server,
     register_over_http,
+    start_thread_over_http,
+    thread_id_in,
 )
 
 pytestmark = pytest.mark.live
@@ -32,21 +33,6 @@ REDIS = "redis://127.0.0.1:6379/0"
 def _close_sessions() -> Iterator[None]:
     yield
     close_sessions()
-
-
-def start_thread(server: str, session: requests.Session, title: str) -> int:
-    url = server + "/n/oic-oshnet/confined-spaces/new"
-    response = session.post(
-        url,
-        data={
-            "csrf_token": csrf_token(session, url),
-            "kind": "question",
-            "title": title,
-            "body": "Details",
-        },
-        timeout=10,
-    )
-    return int(re.search(r"/threads/(\d+)", response.url)[1])
 
 
 def reply(server: str, session: requests.Session, thread_id: int, body: str) -> None:
@@ -77,7 +63,7 @@ def test_the_author_hears_a_reply_live_and_others_do_not(server: str) -> None:
     asker, replier, bystander = (
         register_over_http(server, name) for name in ("asker", "replier", "bystander")
     )
-    thread_id = start_thread(server, asker, "Live reply please")
+    thread_id = thread_id_in(start_thread_over_http(server, asker, "Live reply please"))
     asker_socket, asker_events = listen(server, asker)
     bystander_socket, bystander_events = listen(server, bystander)
     replier_socket, replier_events = listen(server, replier)
@@ -137,7 +123,7 @@ def test_a_reply_through_one_process_reaches_a_socket_on_another(
             register_over_http(server_b, "asker.b"),
             register_over_http(server_a, "replier.a"),
         )
-        thread_id = start_thread(server_b, asker, "Across processes")
+        thread_id = thread_id_in(start_thread_over_http(server_b, asker, "Across processes"))
         client, events = listen(server_b, asker)  # connected to process B
         try:
             reply(server_a, replier, thread_id, "Posted through process A")  # posted through A

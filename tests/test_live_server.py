@@ -13,9 +13,9 @@ from tests.live import (
     close_sessions,
     close_socket,
     connect_socket,
-    csrf_token,
     live_server,
     register_over_http,
+    start_thread_over_http,
 )
 
 pytestmark = pytest.mark.live
@@ -52,16 +52,8 @@ def test_static_assets_are_served_locally(server: str) -> None:
 
 def test_a_member_posts_over_real_http(server: str) -> None:
     session = register_over_http(server, "live.member")
-    new = server + "/n/oic-oshnet/mining/new"
-    response = session.post(
-        new,
-        data={
-            "csrf_token": csrf_token(session, new),
-            "kind": "question",
-            "title": "Dust",
-            "body": "How?",
-        },
-        timeout=10,
+    response = start_thread_over_http(
+        server, session, "Dust", board="oic-oshnet/mining", body="How?"
     )
     assert response.status_code == 200
     assert re.search(r"/threads/\d+", response.url)

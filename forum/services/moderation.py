@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from forum import permissions
 from forum.database import write_transaction
@@ -35,6 +35,34 @@ THREAD_FLAGS = {
     "lock": ("is_locked", True),
     "unlock": ("is_locked", False),
 }
+
+
+def on_the_record(
+    session: Session,
+    actor: User,
+    action: str,
+    content: Post | Thread,
+    *,
+    reason: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    network_id: int | None = None,
+) -> None:
+    """A moderator acted on a member's content: the author is told, the audit log keeps it."""
+    thread = content if isinstance(content, Thread) else content.thread
+    post = content if isinstance(content, Post) else None
+    notifications.on_moderation(session, actor, content.author_id, action, thread, post, reason)
+    record(
+        session,
+        actor,
+        action,
+        content,
+        network_id=network_id or thread.board.network_id,
+        label=thread.title,
+        reason=reason,
+        before=before,
+        after=after,
+    )
 
 
 def clean_reason(reason: str, *, required: bool = True) -> str:
@@ -74,17 +102,15 @@ def move_thread(actor: User, thread: Thread, board: Board, reason: str = "") -> 
     before = {"board": f"{thread.board.network.slug}/{thread.board.theme.slug}"}
     with write_transaction() as session:
         thread.board_id = board.id
-        notifications.on_moderation(session, actor, thread.author_id, "thread.move", thread, None)
-        record(
+        on_the_record(
             session,
             actor,
             "thread.move",
             thread,
-            network_id=board.network_id,
-            label=thread.title,
             reason=reason,
             before=before,
             after={"board": f"{board.network.slug}/{board.theme.slug}"},
+            network_id=board.network_id,
         )
     thread.board = board
 
@@ -94,18 +120,7 @@ def delete_thread(actor: User, thread: Thread, reason: str) -> None:
     reason = clean_reason(reason)
     with write_transaction() as session:
         thread.deleted_at, thread.deleted_by_id = utcnow(), actor.id
-        notifications.on_moderation(
-            session, actor, thread.author_id, "thread.delete", thread, None, reason
-        )
-        record(
-            session,
-            actor,
-            "thread.delete",
-            thread,
-            network_id=thread.board.network_id,
-            label=thread.title,
-            reason=reason,
-        )
+        on_the_record(session, actor, "thread.delete", thread, reason=reason)
 
 
 def restore_thread(actor: User, thread: Thread) -> None:
@@ -133,18 +148,7 @@ def hide_post(actor: User, post: Post, reason: str) -> None:
 
 def _hide(session, actor: User, post: Post, reason: str) -> None:  # noqa: ANN001
     post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), actor.id, reason
-    notifications.on_moderation(
-        session, actor, post.author_id, "post.hide", post.thread, post, reason
-    )
-    record(
-        session,
-        actor,
-        "post.hide",
-        post,
-        network_id=post.thread.board.network_id,
-        label=post.thread.title,
-        reason=reason,
-    )
+    on_the_record(session, actor, "post.hide", post, reason=reason)
 
 
 def unhide_post(actor: User, post: Post) -> None:
@@ -153,18 +157,7 @@ def unhide_post(actor: User, post: Post) -> None:
         before = {"reason": post.hidden_reason}
         post.hidden_at = post.hidden_by_id = None
         post.hidden_reason = ""
-        notifications.on_moderation(
-            session, actor, post.author_id, "post.unhide", post.thread, post
-        )
-        record(
-            session,
-            actor,
-            "post.unhide",
-            post,
-            network_id=post.thread.board.network_id,
-            label=post.thread.title,
-            before=before,
-        )
+        on_the_record(session, actor, "post.unhide", post, before=before)
 
 
 def revisions(post: Post) -> Sequence[PostRevision]:

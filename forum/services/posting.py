@@ -19,7 +19,7 @@ from forum.models import (
 )
 from forum.models._time import utcnow
 from forum.services import ServiceError, inbox, notifications
-from forum.services.audit import record
+from forum.services.moderation import on_the_record
 
 MENTIONS_LINKED = 500  # links for up to 500 @names; notifications.MENTION_LIMIT are told
 TITLE_MAX = 200
@@ -109,19 +109,8 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
         if title is not None:
             post.thread.title = title
         if editor.id != post.author_id:  # a moderator's edit goes on the record, and to the author
-            notifications.on_moderation(
-                session, editor, post.author_id, "post.edit", post.thread, post
-            )
-            record(
-                session,
-                editor,
-                "post.edit",
-                post,
-                network_id=post.thread.board.network_id,
-                label=post.thread.title,
-                before=before,
-                after={"body": body, "title": post.thread.title},
-            )
+            after = {"body": body, "title": post.thread.title}
+            on_the_record(session, editor, "post.edit", post, before=before, after=after)
     return post
 
 
@@ -138,15 +127,7 @@ def delete_post(actor: User, post: Post) -> bool:
         post.deleted_at, post.deleted_by_id = now, actor.id
         thread_goes = post.is_opening and thread.reply_count == 0
         if actor.id != post.author_id:
-            notifications.on_moderation(session, actor, post.author_id, "post.delete", thread, post)
-            record(
-                session,
-                actor,
-                "post.delete",
-                post,
-                network_id=thread.board.network_id,
-                label=thread.title,
-            )
+            on_the_record(session, actor, "post.delete", post)
         if thread.is_answered:  # a deleted reply cannot stay the answer
             removed = session.execute(
                 delete(AcceptedAnswer).where(AcceptedAnswer.post_id == post.id)
