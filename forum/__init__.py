@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
-from forum import realtime
+from forum import realtime, search
 from forum.config import PROJECT_ROOT, build_config
 from forum.database import configure_engine
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     _init_login(app)
     realtime.init_app(app)
+    search.init_app(app)
 
     from forum import cli, views
 

@@ -20,7 +20,15 @@ def init_database() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    for command in (serve, init_db, seed_demo, create_user, grant_moderator, verify_expert):
+    for command in (
+        serve,
+        init_db,
+        seed_demo,
+        reindex,
+        create_user,
+        grant_moderator,
+        verify_expert,
+    ):
         app.cli.add_command(command)
 
 
@@ -47,6 +55,25 @@ def seed_demo() -> None:
     init_database()
     created = seed_demo_content()
     click.echo(f"Demo content: {created} threads added." if created else "Demo content present.")
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex() -> None:
+    """Rebuild the search index from the database into a new index, then swap it in."""
+    from forum.search import documents, outbox
+
+    init_database()
+    total = documents.indexable_count()
+    with click.progressbar(length=total, label="Indexing posts", show_pos=True) as bar:
+
+        def advancing(stream):  # noqa: ANN001, ANN202
+            for document in stream:
+                bar.update(1)
+                yield document
+
+        indexed = outbox.rebuild(progress=advancing)
+    click.echo(f"Search index rebuilt: {indexed} posts.")
 
 
 @click.command("create-user")
@@ -131,6 +158,7 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
     """Serve HTTP and Socket.IO on one port (gunicorn, threaded)."""
     from flask import current_app
 
+    from forum.search import outbox
     from forum.server import run_gunicorn
 
     init_database()
@@ -138,6 +166,9 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
         from forum.demo import seed_demo_content
 
         seed_demo_content()
+    rebuilt = outbox.ensure_current()
+    if rebuilt:
+        click.echo(f"Search index was {rebuilt}: rebuilt from the database.")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     db.engine.dispose()  # no connection crosses into the server's worker
     click.echo(f"OSH e-Forum on http://{host}:{port}/")

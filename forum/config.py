@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     # a moving window: no burst of twice the limit across a window's edge
     "RATELIMIT_STRATEGY": "moving-window",
     "LOGIN_RATE_LIMIT": "6 per minute",
+    "SEARCH_RATE_LIMIT": "60 per minute",
     "SECURE_COOKIES": False,
     # Request bodies: a post is at most 50,000 characters; 1 MB leaves room for encoding.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -50,6 +51,7 @@ ENVIRONMENT = {
     "FORUM_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     "FORUM_SECURE_COOKIES": "SECURE_COOKIES",
     "FORUM_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
+    "FORUM_SEARCH_RATE_LIMIT": "SEARCH_RATE_LIMIT",
 }
 
 BOOLEAN_KEYS = {"SECURE_COOKIES"}
@@ -69,10 +71,22 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = instance_secret_key(instance)
+    _check_search_backend(config)
     if config["SECURE_COOKIES"]:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
     return config
+
+
+SEARCH_BACKENDS = ("whoosh", "postgres")
+
+
+def _check_search_backend(config: dict[str, Any]) -> None:
+    backend = config["SEARCH_BACKEND"]
+    if backend not in SEARCH_BACKENDS:
+        raise ValueError(f"FORUM_SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}")
+    if backend == "postgres" and not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        raise ValueError("FORUM_SEARCH_BACKEND=postgres needs a PostgreSQL FORUM_DATABASE_URL")
 
 
 def normalise_database_url(url: str) -> str:

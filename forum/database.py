@@ -71,5 +71,8 @@ def write_transaction() -> Iterator[Session]:
 
 
 def after_commit(callback: Callable[[], object]) -> None:
-    """Run callback once the current write transaction has committed."""
-    db.session().info.setdefault(AFTER_COMMIT, []).append(callback)
+    """Run callback once the current write transaction has committed (once, however often
+    the same callback is asked for)."""
+    callbacks = db.session().info.setdefault(AFTER_COMMIT, [])
+    if callback not in callbacks:
+        callbacks.append(callback)

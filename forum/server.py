@@ -7,6 +7,8 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from forum.search import outbox
+
 
 class _ForumServer(BaseApplication):
     def __init__(self, app: Flask, options: dict[str, Any]) -> None:
@@ -32,5 +34,7 @@ def run_gunicorn(app: Flask, *, host: str, port: int, threads: int) -> None:
         "graceful_timeout": 10,
         "accesslog": "-",
         "errorlog": "-",
+        # in the worker, not here: gunicorn forks it, and threads do not cross a fork
+        "post_worker_init": lambda _worker: outbox.start_background_drainer(app),
     }
     _ForumServer(app, options).run()

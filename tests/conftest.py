@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from forum.cli import init_database
 from forum.extensions import db
 
 PASSWORD = "correct horse battery"
+SCRATCH_INDEX = os.path.join(tempfile.gettempdir(), f"forum-test-index-{os.getpid()}")
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -36,6 +38,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def make_config(database_url: str, **overrides: object) -> dict[str, object]:
     return {
         "TESTING": True,
+        # never the project's own search_index/; the app fixture gives each test its own
+        "SEARCH_INDEX": SCRATCH_INDEX,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": secrets.token_hex(16),
         "THREADS_PER_PAGE": 10,
@@ -61,8 +65,11 @@ def app_config() -> dict[str, object]:
 
 
 @pytest.fixture
-def app(_schema: None, database_url: str, app_config: dict[str, object]) -> Iterator[Flask]:
-    app = create_app(make_config(database_url, **app_config))
+def app(
+    _schema: None, database_url: str, app_config: dict[str, object], tmp_path
+) -> Iterator[Flask]:
+    config = {"SEARCH_INDEX": str(tmp_path / "search_index"), **app_config}
+    app = create_app(make_config(database_url, **config))
     with app.app_context():
         _wipe()
         init_database()

@@ -35,6 +35,8 @@ def live_server(
         **os.environ,
         "FORUM_DATABASE_URL": database_url,
         "FORUM_SECRET_KEY": secrets.token_hex(16),
+        # servers of one database share one index, as in production
+        "FORUM_SEARCH_INDEX": str(log_path.parent / "search_index"),
         **environment,
     }
     with log_path.open("w") as log:

@@ -10,6 +10,7 @@ from forum.models.moderation import (
 )
 from forum.models.networks import Board, Network, Theme
 from forum.models.notifications import Notification, NotificationKind, Watch
+from forum.models.search import SearchOutbox
 from forum.models.threads import (
     AcceptedAnswer,
     ControlLevel,
@@ -33,6 +34,7 @@ __all__ = [
     "Report",
     "ReportReason",
     "ReportStatus",
+    "SearchOutbox",
     "Sanction",
     "SanctionKind",
     "Board",

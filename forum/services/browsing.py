@@ -83,7 +83,7 @@ def paginate(query: Select, page: int, per_page: int) -> Page:
     total = (
         db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     )
-    _check_page(page, total, per_page)
+    check_page(page, total, per_page)
     items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(items, page, per_page, total)
 
@@ -277,6 +277,6 @@ def user_replies(user_id: int, limit: int = 10) -> Sequence[Post]:
     ).all()
 
 
-def _check_page(page: int, total: int, per_page: int) -> None:
+def check_page(page: int, total: int, per_page: int) -> None:
     if page < 1 or (page > 1 and (page - 1) * per_page >= total):
         raise PageOutOfRange(page)

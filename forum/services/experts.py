@@ -21,6 +21,7 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
+from forum.search import outbox
 from forum.services import ServiceError, notifications
 from forum.services.audit import record
 from forum.services.browsing import Page, paginate
@@ -157,6 +158,7 @@ def _record(
         verification.verified_at = utcnow()
         verification.revoked_at = verification.revoked_by_id = None
         session.flush()
+        outbox.member_threads_changed(session, member.id, theme.id)
         notifications.on_expertise(
             session, verified_by, member.id, theme.name, network.short_name, verified=True
         )
@@ -181,6 +183,7 @@ def revoke(actor: User, verification: ExpertVerification) -> None:
         verification.revoked_at = utcnow()
         verification.revoked_by_id = actor.id
         theme = session.get(Theme, verification.theme_id)
+        outbox.member_threads_changed(session, verification.user_id, theme.id)
         notifications.on_expertise(
             session, actor, verification.user_id, theme.name, network.short_name, verified=False
         )

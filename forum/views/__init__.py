@@ -20,12 +20,23 @@ from forum.views import (
     moderation,
     notifications,
     profiles,
+    search,
     threads,
 )
 
 
 def init_app(app: Flask) -> None:
-    for module in (main, threads, auth, profiles, experts, moderation, admin, notifications):
+    for module in (
+        main,
+        threads,
+        auth,
+        profiles,
+        experts,
+        search,
+        moderation,
+        admin,
+        notifications,
+    ):
         app.register_blueprint(module.bp)
     errors.init_app(app)
 

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms.validators import Optional
+
+from forum.forms import ForumForm, choices
+from forum.search.query import STATES, SearchQuery, parse
+
+KIND_CHOICES = (
+    ("question", _l("Questions")),
+    ("good_practice", _l("Good practices")),
+    ("discussion", _l("Discussions")),
+)
+SHOW_CHOICES = (
+    ("answered", _l("Answered questions")),
+    ("unanswered", _l("Unanswered questions")),
+    ("expert", _l("Posts by verified experts")),
+)
+SORT_CHOICES = (("relevance", _l("Best match")), ("newest", _l("Newest")))
+FILTERS = ("theme", "network", "kind", "show", "author", "after", "before")
+
+
+class SearchForm(ForumForm):
+    """The search page: a GET form, nothing changes, so no CSRF token.
+
+    Filters typed as words (theme:fire-safety) and chosen in the controls mean the same;
+    what was typed wins, and the page shows it back in the controls.
+    """
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Search for"),
+        description=_l(
+            'Words, "an exact phrase", either OR other, -without. '
+            "Filters: theme:, network:, board:, author:, kind:, is:answered, is:unanswered, "
+            "is:expert, before:, after: (dates as YYYY-MM-DD)."
+        ),
+    )
+    theme = SelectField(_l("Theme"), validators=[Optional()])
+    network = SelectField(_l("Network"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=choices(KIND_CHOICES, blank=_l("Any kind")))
+    show = SelectField(_l("Show"), choices=choices(SHOW_CHOICES, blank=_l("Everything")))
+    author = StringField(_l("Author"), validators=[Optional()])
+    after = DateField(_l("On or after"), validators=[Optional()])
+    before = DateField(_l("Before"), validators=[Optional()])
+    sort = SelectField(_l("Sort by"), choices=choices(SORT_CHOICES), validators=[Optional()])
+    submit = SubmitField(_l("Search"))
+
+    def __init__(self, themes, networks, **kwargs) -> None:  # noqa: ANN001
+        super().__init__(**kwargs)
+        self.theme.choices = choices(((t.slug, t.name) for t in themes), blank=_l("Any theme"))
+        self.network.choices = choices(
+            ((n.slug, n.short_name) for n in networks), blank=_l("Any network")
+        )
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.q.raw_data and self.q.raw_data[0].strip()) and not any(
+            self[name].raw_data and self[name].raw_data[0] for name in FILTERS
+        )
+
+    def to_query(self) -> SearchQuery:
+        """The words parsed, with each filter they do not set taken from its control.
+
+        Call after validate(): a control whose value was refused shows its error and is
+        left out, the rest of the search still runs.
+        """
+        query = parse(self.q.data or "")
+
+        def chosen(name: str) -> object | None:
+            field = self[name]
+            return None if field.errors or not field.data else field.data
+
+        answered, expert = STATES.get(chosen("show") or "", (None, False))
+        author = chosen("author")
+        return replace(
+            query,
+            theme=query.theme or chosen("theme"),
+            network=query.network or chosen("network"),
+            kind=query.kind or chosen("kind"),
+            author=query.author or (author.strip().lstrip("@").casefold() if author else None),
+            answered=query.answered if query.answered is not None else answered,
+            expert=query.expert or expert,
+            after=query.after or chosen("after"),
+            before=query.before or chosen("before"),
+        )
+
+    def show_query(self, query: SearchQuery) -> None:
+        """Put the filters typed as words into the controls; those without one stay words."""
+        both = query.answered is not None and query.expert
+        kept = [f"board:{query.board}"] if query.board else []
+        kept += ["is:expert"] if both else []
+        self.q.data = " ".join([query.words(), *kept]).strip()
+        self.theme.data = query.theme or ""
+        self.network.data = query.network or ""
+        self.kind.data = query.kind or ""
+        self.author.data = query.author or ""
+        self.after.data, self.before.data = query.after, query.before
+        shown = (query.answered, False if both else query.expert)
+        self.show.data = next((name for name, state in STATES.items() if state == shown), "")

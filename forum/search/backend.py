@@ -1,0 +1,105 @@
+"""The contract every search backend keeps; tests/test_search_conformance.py holds them to it.
+
+A backend stores one document per visible post and answers a SearchQuery with raw hits,
+one per matching post. Grouping per thread, boosts, facets, sorting and paging happen once,
+in forum.search.results, so both backends mean the same thing by a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from forum.search.query import SearchQuery
+
+# Snippets mark matches with these; display code turns them into <mark> after escaping the text.
+MATCH_START, MATCH_END = "\x02", "\x03"
+SNIPPET_CHARS = 240
+TITLE_WEIGHT = 3.0  # a word in the title counts this much more than one in the body
+
+
+@dataclass(frozen=True)
+class Document:
+    post_id: int
+    thread_id: int
+    title: str
+    body: str  # plain text
+    author: str  # casefolded username
+    network: str
+    theme: str
+    kind: str
+    is_opening: bool
+    answered: bool
+    accepted: bool
+    expert: bool
+    created_at: datetime
+
+    @property
+    def board(self) -> str:
+        return f"{self.network}/{self.theme}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    post_id: int
+    thread_id: int
+    theme: str
+    network: str
+    created_at: datetime
+    accepted: bool
+    expert: bool
+    score: float  # the backend's own relevance, before forum-wide boosts
+
+
+class IndexBusy(Exception):
+    """Another process held the index's write lock for longer than we wait."""
+
+
+class IndexWriter(Protocol):
+    def delete_thread(self, thread_id: int) -> None: ...
+    def delete_post(self, post_id: int) -> None: ...
+    def add(self, document: Document) -> None: ...
+
+
+class SearchBackend(Protocol):
+    name: str
+
+    def exists(self) -> bool:
+        """An index of the current schema is there to search and write."""
+
+    def create(self) -> None:
+        """Make an empty index (when none exists)."""
+
+    def document_count(self) -> int: ...
+
+    def writer(self, timeout: float) -> AbstractContextManager[IndexWriter]:
+        """The one writer at a time across processes; IndexBusy after timeout seconds."""
+
+    def rebuild(
+        self,
+        documents: Iterable[Document],
+        replay: Callable[[IndexWriter], None],
+        timeout: float,
+    ) -> None:
+        """Fill a new index from documents, swap it in under the write lock, then replay()."""
+
+    def hits(self, query: SearchQuery) -> list[Hit]: ...
+
+    def snippets(self, query: SearchQuery, post_ids: Iterable[int]) -> dict[int, str]:
+        """Best passages of these posts, matches between MATCH_START and MATCH_END."""
+
+    def clear(self) -> None: ...
+
+
+def chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

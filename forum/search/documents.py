@@ -1,0 +1,122 @@
+"""What is indexed: one document per visible post, with its thread's fields, from the database."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+
+from sqlalchemy import Select, and_, func, select
+
+from forum import markup
+from forum.extensions import db
+from forum.models import (
+    AcceptedAnswer,
+    Board,
+    ExpertVerification,
+    Network,
+    Post,
+    Theme,
+    Thread,
+    User,
+)
+from forum.search.backend import Document
+
+BATCH = 2_000
+
+
+def visible_posts() -> list:
+    """Hidden or deleted content is never indexed, so it can never be found."""
+    return [Post.deleted_at.is_(None), Post.hidden_at.is_(None), Thread.deleted_at.is_(None)]
+
+
+def for_threads(thread_ids: Collection[int]) -> list[Document]:
+    if not thread_ids:
+        return []
+    return _documents(_rows().where(Post.thread_id.in_(thread_ids)))
+
+
+def for_posts(post_ids: Collection[int]) -> list[Document]:
+    if not post_ids:
+        return []
+    return _documents(_rows().where(Post.id.in_(post_ids)))
+
+
+def every_document() -> Iterator[Document]:
+    """The whole forum in batches by post id, for a rebuild."""
+    last = 0
+    while True:
+        batch = _documents(_rows().where(Post.id > last).order_by(Post.id).limit(BATCH))
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].post_id
+
+
+def indexable_count() -> int:
+    query = select(func.count(Post.id)).join(Thread, Thread.id == Post.thread_id)
+    return db.session.scalar(query.where(*visible_posts())) or 0
+
+
+def _rows() -> Select:
+    return (
+        select(
+            Post.id,
+            Post.thread_id,
+            Thread.title,
+            Post.body_html,
+            User.username_key,
+            Network.slug,
+            Theme.slug,
+            Thread.kind,
+            Post.is_opening,
+            Thread.is_answered,
+            AcceptedAnswer.post_id.is_not(None),
+            Post.author_id,
+            Board.theme_id,
+            Post.created_at,
+        )
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(Board, Board.id == Thread.board_id)
+        .join(Network, Network.id == Board.network_id)
+        .join(Theme, Theme.id == Board.theme_id)
+        .join(User, User.id == Post.author_id)
+        .outerjoin(
+            AcceptedAnswer,
+            and_(AcceptedAnswer.post_id == Post.id, AcceptedAnswer.thread_id == Post.thread_id),
+        )
+        .where(*visible_posts())
+    )
+
+
+def _documents(query: Select) -> list[Document]:
+    rows = db.session.execute(query).all()
+    if not rows:
+        return []
+    experts = _verified({row.author_id for row in rows})
+    return [
+        Document(
+            post_id=row[0],
+            thread_id=row[1],
+            title=row[2],
+            body=markup.html_to_text(row[3]),
+            author=row[4],
+            network=row[5],
+            theme=row[6],
+            kind=str(row[7]),
+            is_opening=row[8],
+            answered=row[9],
+            accepted=row[10],
+            expert=(row.author_id, row.theme_id) in experts,
+            created_at=row.created_at,
+        )
+        for row in rows
+    ]
+
+
+def _verified(user_ids: set[int]) -> set[tuple[int, int]]:
+    """(member, theme) pairs verified by any network, as the badges on posts show them."""
+    query = select(ExpertVerification.user_id, ExpertVerification.theme_id).where(
+        ExpertVerification.revoked_at.is_(None)
+    )
+    if len(user_ids) < 500:  # a rebuild's batch asks for everyone; a few posts for few
+        query = query.where(ExpertVerification.user_id.in_(user_ids))
+    return {(user_id, theme_id) for user_id, theme_id in db.session.execute(query)}

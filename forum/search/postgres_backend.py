@@ -1,0 +1,312 @@
+"""PostgreSQL full-text search, for forums that run on PostgreSQL across several machines.
+
+The index is a table of its own (derived data, like Whoosh's folder, so it is the backend's
+to create and rebuild, not a migration's): one row per visible post with a weighted tsvector
+(title above body) under a GIN index. A transaction-level advisory lock makes writers take
+turns; a rebuild fills a new table and renames it into place inside one transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    cast,
+    delete,
+    false,
+    func,
+    literal,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, REAL, REGCONFIG, TSVECTOR, insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from forum.extensions import db
+from forum.search.backend import (
+    MATCH_END,
+    MATCH_START,
+    SNIPPET_CHARS,
+    TITLE_WEIGHT,
+    Document,
+    Hit,
+    IndexBusy,
+    chunks,
+)
+from forum.search.query import SearchQuery, Term
+
+SCHEMA_VERSION = 1  # a change to the table below needs a new number: old tables are rebuilt
+TABLE = f"search_posts_v{SCHEMA_VERSION}"
+LOCK_KEY = 0x05E4_F0_12  # this forum's advisory lock for index writes
+LANGUAGE = "english"
+# ts_rank weights for D, C, B, A: the title (A) counts TITLE_WEIGHT times the body (D)
+RANK_WEIGHTS = "{%.1f,%.1f,%.1f,%.1f}" % (0.1, 0.1, 0.1, 0.1 * TITLE_WEIGHT)  # noqa: UP031
+LOCK_NOT_AVAILABLE = "55P03"
+
+COLUMNS = """
+    post_id integer PRIMARY KEY,
+    thread_id integer NOT NULL,
+    title text NOT NULL,
+    body text NOT NULL,
+    author text NOT NULL,
+    network text NOT NULL,
+    theme text NOT NULL,
+    board text NOT NULL,
+    kind text NOT NULL,
+    answered boolean NOT NULL,
+    accepted boolean NOT NULL,
+    expert boolean NOT NULL,
+    created_at timestamp NOT NULL,
+    document tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english', title), 'A') ||
+        setweight(to_tsvector('english', body), 'D')
+    ) STORED
+"""
+
+
+def _table(name: str) -> Table:
+    return Table(
+        name,
+        MetaData(),
+        Column("post_id", Integer, primary_key=True),
+        Column("thread_id", Integer),
+        Column("title", Text),
+        Column("body", Text),
+        Column("author", Text),
+        Column("network", Text),
+        Column("theme", Text),
+        Column("board", Text),
+        Column("kind", Text),
+        Column("answered", Boolean),
+        Column("accepted", Boolean),
+        Column("expert", Boolean),
+        Column("created_at", DateTime),
+        Column("document", TSVECTOR),
+    )
+
+
+posts = _table(TABLE)
+
+
+class PostgresBackend:
+    name = "postgres"
+
+    def exists(self) -> bool:
+        with db.engine.connect() as connection:
+            return connection.scalar(select(func.to_regclass(TABLE))) is not None
+
+    def create(self) -> None:
+        with self.writer(timeout=30):
+            pass  # the writer makes the table when it is missing
+
+    def document_count(self) -> int:
+        if not self.exists():
+            return 0
+        with db.engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(posts)) or 0
+
+    def clear(self) -> None:
+        with self.writer(timeout=30) as writer:
+            writer.connection.execute(delete(posts))
+
+    @contextmanager
+    def writer(self, timeout: float) -> Iterator[_Writer]:
+        with db.engine.begin() as connection:
+            _take_lock(connection, timeout)
+            _create_table(connection, TABLE)
+            yield _Writer(connection, posts)
+
+    def rebuild(
+        self,
+        documents: Iterable[Document],
+        replay: Callable[[Any], None],
+        timeout: float,
+    ) -> None:
+        name = f"search_posts_build_{secrets.token_hex(4)}"
+        building = _table(name)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"CREATE TABLE {name} ({COLUMNS})"))
+        try:
+            for batch in chunks(documents, 2_000):
+                with db.engine.begin() as connection:
+                    connection.execute(insert(building), [_row(d) for d in batch])
+            with db.engine.begin() as connection:
+                _create_indexes(connection, name)
+            with self.writer(timeout) as writer:
+                writer.connection.execute(text(f"DROP TABLE {TABLE}"))
+                writer.connection.execute(text(f"ALTER TABLE {name} RENAME TO {TABLE}"))
+                replay(writer)
+        finally:
+            with db.engine.begin() as connection:
+                connection.execute(text(f"DROP TABLE IF EXISTS {name}"))
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def hits(self, query: SearchQuery) -> list[Hit]:
+        if not self.exists():
+            return []
+        matching = _compile(query)
+        weights = cast(literal(RANK_WEIGHTS), ARRAY(REAL))
+        score = (
+            func.ts_rank(weights, posts.c.document, matching)
+            if matching is not None
+            else literal(0.0)
+        )
+        statement = select(
+            posts.c.post_id,
+            posts.c.thread_id,
+            posts.c.theme,
+            posts.c.network,
+            posts.c.created_at,
+            posts.c.accepted,
+            posts.c.expert,
+            score,
+        ).where(*_filters(query))
+        if query.has_words:
+            statement = statement.where(
+                posts.c.document.op("@@")(matching) if matching is not None else false()
+            )
+        excluded = _any_of(query.excluded)
+        if excluded is not None:
+            statement = statement.where(~posts.c.document.op("@@")(excluded))
+        with db.engine.connect() as connection:
+            return [Hit(*row) for row in connection.execute(statement)]
+
+    def snippets(self, query: SearchQuery, post_ids: Iterable[int]) -> dict[int, str]:
+        post_ids = list(post_ids)
+        if not post_ids or not self.exists():
+            return {}
+        words = _any_of(query.positive_terms())
+        options = (
+            f'StartSel="{MATCH_START}", StopSel="{MATCH_END}", MaxFragments=2, '
+            'MaxWords=35, MinWords=12, FragmentDelimiter=" … "'
+        )
+        passage = (
+            func.ts_headline(_language(), posts.c.body, words, options)
+            if words is not None
+            else func.substr(posts.c.body, 1, SNIPPET_CHARS)
+        )
+        statement = select(posts.c.post_id, passage).where(posts.c.post_id.in_(post_ids))
+        with db.engine.connect() as connection:
+            return dict(connection.execute(statement).all())
+
+
+class _Writer:
+    def __init__(self, connection: Connection, table: Table) -> None:
+        self.connection = connection
+        self.table = table
+
+    def delete_thread(self, thread_id: int) -> None:
+        self.connection.execute(delete(self.table).where(self.table.c.thread_id == thread_id))
+
+    def delete_post(self, post_id: int) -> None:
+        self.connection.execute(delete(self.table).where(self.table.c.post_id == post_id))
+
+    def add(self, document: Document) -> None:
+        row = _row(document)
+        statement = insert(self.table).values(row)
+        self.connection.execute(
+            statement.on_conflict_do_update(index_elements=["post_id"], set_=row)
+        )
+
+
+def _language():  # noqa: ANN202
+    return cast(literal(LANGUAGE), REGCONFIG)
+
+
+def _take_lock(connection: Connection, timeout: float) -> None:
+    connection.execute(text(f"SET LOCAL lock_timeout = {max(1, int(timeout * 1000))}"))
+    try:
+        connection.execute(select(func.pg_advisory_xact_lock(LOCK_KEY)))
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise IndexBusy(TABLE) from error
+        raise
+
+
+def _create_table(connection: Connection, name: str) -> None:
+    if connection.scalar(select(func.to_regclass(name))) is None:
+        connection.execute(text(f"CREATE TABLE {name} ({COLUMNS})"))
+        _create_indexes(connection, name)
+
+
+def _create_indexes(connection: Connection, name: str) -> None:
+    suffix = secrets.token_hex(4)  # index names outlive the table's rename: keep them unique
+    connection.execute(
+        text(f"CREATE INDEX search_document_{suffix} ON {name} USING gin (document)")
+    )
+    connection.execute(text(f"CREATE INDEX search_thread_{suffix} ON {name} (thread_id)"))
+
+
+def _row(document: Document) -> dict[str, Any]:
+    return {
+        "post_id": document.post_id,
+        "thread_id": document.thread_id,
+        "title": document.title,
+        "body": document.body,
+        "author": document.author,
+        "network": document.network,
+        "theme": document.theme,
+        "board": document.board,
+        "kind": document.kind,
+        "answered": document.answered,
+        "accepted": document.accepted,
+        "expert": document.expert,
+        "created_at": document.created_at,
+    }
+
+
+def _term(term: Term):  # noqa: ANN202
+    to_query = func.phraseto_tsquery if term.phrase else func.plainto_tsquery
+    return to_query(_language(), term.text)
+
+
+def _any_of(terms: Iterable[Term]):  # noqa: ANN202
+    combined = None
+    for term in terms:
+        combined = _term(term) if combined is None else combined.op("||")(_term(term))
+    return combined
+
+
+def _compile(query: SearchQuery):  # noqa: ANN202
+    """Every group (any of its terms) must match; None without words."""
+    combined = None
+    for group in query.groups:
+        alternatives = _any_of(group)
+        combined = alternatives if combined is None else combined.op("&&")(alternatives)
+    return combined
+
+
+def _filters(query: SearchQuery) -> list:
+    conditions = [
+        column == value
+        for column, value in (
+            (posts.c.theme, query.theme),
+            (posts.c.network, query.network),
+            (posts.c.board, query.board),
+            (posts.c.author, query.author),
+            (posts.c.kind, query.kind),
+        )
+        if value
+    ]
+    if query.answered is not None:
+        conditions += [posts.c.kind == "question", posts.c.answered.is_(query.answered)]
+    if query.expert:
+        conditions.append(posts.c.expert.is_(True))
+    if query.after:
+        conditions.append(posts.c.created_at >= datetime.combine(query.after, datetime.min.time()))
+    if query.before:
+        conditions.append(posts.c.created_at < datetime.combine(query.before, datetime.min.time()))
+    return conditions

@@ -1,0 +1,167 @@
+"""From a backend's raw hits to a page of results: the same for every backend.
+
+Hits are grouped per thread (its best post speaks for it), boosted for accepted and expert
+answers, counted per theme and network, sorted, paged, then fetched from the database in a
+fixed number of queries. The database has the last word on visibility: a post hidden a
+moment ago and not yet out of the index is dropped here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from forum.extensions import db
+from forum.models import Network, Post, Theme, Thread
+from forum.search.backend import MATCH_END, MATCH_START, Hit, SearchBackend
+from forum.search.query import SearchQuery
+from forum.services import browsing
+from forum.services.browsing import Page
+
+ACCEPTED_BOOST = 2.0
+EXPERT_BOOST = 1.5
+SORTS = ("relevance", "newest")
+
+
+@dataclass
+class ThreadMatch:
+    thread_id: int
+    best: Hit
+    score: float
+    newest: datetime
+
+
+@dataclass
+class Result:
+    thread: Thread
+    post: Post
+    snippet: list[tuple[str, bool]]  # (text, is a match), escaped when shown
+    accepted: bool = False  # the post is the question's accepted answer
+    expert: bool = False  # by an expert verified in the thread's theme
+
+
+@dataclass
+class SearchPage:
+    query: SearchQuery
+    results: Page
+    themes: list[tuple[Theme, int]] = field(default_factory=list)
+    networks: list[tuple[Network, int]] = field(default_factory=list)
+
+
+def boosted(hit: Hit) -> float:
+    return hit.score * (ACCEPTED_BOOST if hit.accepted else 1) * (EXPERT_BOOST if hit.expert else 1)
+
+
+def group(hits: Sequence[Hit]) -> list[ThreadMatch]:
+    matches: dict[int, ThreadMatch] = {}
+    for hit in hits:
+        score = boosted(hit)
+        match = matches.get(hit.thread_id)
+        if match is None:
+            matches[hit.thread_id] = ThreadMatch(hit.thread_id, hit, score, hit.created_at)
+            continue
+        if score > match.score or (score == match.score and hit.post_id < match.best.post_id):
+            match.best, match.score = hit, score
+        match.newest = max(match.newest, hit.created_at)
+    return list(matches.values())
+
+
+def ordered(matches: list[ThreadMatch], sort: str) -> list[ThreadMatch]:
+    if sort == "newest":
+        return sorted(matches, key=lambda m: (m.newest, m.score, m.thread_id), reverse=True)
+    return sorted(matches, key=lambda m: (-m.score, -m.newest.timestamp(), -m.thread_id))
+
+
+def search(
+    backend: SearchBackend, query: SearchQuery, page: int, per_page: int, sort: str = "relevance"
+) -> SearchPage:
+    themes = {theme.slug: theme for theme in browsing.all_themes()}
+    networks = {network.slug: network for network in browsing.all_networks()}
+    query = _check_names(query, themes, networks)
+    if query.is_empty or query.unmatchable:
+        return SearchPage(query, Page([], 1, per_page, 0))
+
+    matches = ordered(group(backend.hits(query)), sort if sort in SORTS else "relevance")
+    browsing.check_page(page, len(matches), per_page)
+    window = matches[(page - 1) * per_page : page * per_page]
+    results = _fetch(backend, query, window)
+    theme_counts = Counter(m.best.theme for m in matches)
+    network_counts = Counter(m.best.network for m in matches)
+    return SearchPage(
+        query,
+        Page(results, page, per_page, len(matches)),
+        themes=[(t, theme_counts[s]) for s, t in themes.items() if theme_counts[s]],
+        networks=[(n, network_counts[s]) for s, n in networks.items() if network_counts[s]],
+    )
+
+
+def _check_names(
+    query: SearchQuery, themes: dict[str, Theme], networks: dict[str, Network]
+) -> SearchQuery:
+    """Filters naming a theme or network we do not have find nothing, and say why."""
+    unknown = []
+    if query.theme and query.theme not in themes:
+        unknown.append(_l("There is no theme “%(name)s”.", name=query.theme))
+    if query.network and query.network not in networks:
+        unknown.append(_l("There is no network “%(name)s”.", name=query.network))
+    if query.board:
+        network, _, theme = query.board.partition("/")
+        if network not in networks or theme not in themes:
+            unknown.append(_l("There is no board “%(name)s”.", name=query.board))
+    for notice in unknown:
+        query = query.with_notice(notice)
+    return replace(query, unmatchable=True) if unknown else query
+
+
+def _fetch(backend: SearchBackend, query: SearchQuery, window: list[ThreadMatch]) -> list[Result]:
+    if not window:
+        return []
+    thread_ids = [m.thread_id for m in window]
+    post_ids = [m.best.post_id for m in window]
+    threads = {
+        thread.id: thread
+        for thread in db.session.scalars(
+            browsing.with_list_details(select(Thread)).where(
+                Thread.id.in_(thread_ids), Thread.deleted_at.is_(None)
+            )
+        ).unique()
+    }
+    posts = {
+        post.id: post
+        for post in db.session.scalars(
+            select(Post)
+            .where(Post.id.in_(post_ids), Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+            .options(joinedload(Post.author))
+        )
+    }
+    snippets = backend.snippets(query, post_ids)
+    return [
+        Result(
+            threads[m.thread_id],
+            posts[m.best.post_id],
+            segments(snippets.get(m.best.post_id)),
+            accepted=m.best.accepted,
+            expert=m.best.expert,
+        )
+        for m in window
+        if m.thread_id in threads and m.best.post_id in posts
+    ]
+
+
+def segments(snippet: str | None) -> list[tuple[str, bool]]:
+    """Split a marked passage into (text, is a match) pieces for the template to escape."""
+    pieces: list[tuple[str, bool]] = []
+    for number, part in enumerate((snippet or "").split(MATCH_START)):
+        rest = part
+        if number and MATCH_END in part:
+            match, _, rest = part.partition(MATCH_END)
+            pieces.append((match, True))
+        if rest:
+            pieces.append((rest.replace(MATCH_END, ""), False))
+    return pieces

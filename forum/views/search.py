@@ -1,0 +1,60 @@
+"""The search page and the similar-threads lookup behind the composer."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from forum import search
+from forum.extensions import limiter
+from forum.forms.search import SearchForm
+from forum.search.results import SORTS
+from forum.services import browsing
+
+bp = Blueprint("search", __name__)
+TITLE_MAX = 200
+
+
+def _search_limit() -> str:
+    return current_app.config["SEARCH_RATE_LIMIT"]
+
+
+@bp.get("/search")
+@limiter.limit(_search_limit)
+def results():
+    form = SearchForm(browsing.all_themes(), browsing.all_networks(), formdata=request.args)
+    if form.is_blank:
+        return render_template("search/results.html", form=form, found=None)
+    form.validate()
+    query = form.to_query()
+    sort = form.sort.data if form.sort.data in SORTS else "relevance"
+    found = search.search(
+        query, request.args.get("page", 1, type=int), current_app.config["THREADS_PER_PAGE"], sort
+    )
+    form.show_query(found.query)
+    return render_template("search/results.html", form=form, found=found, refine_url=_refine_url)
+
+
+def _refine_url(**changes: str) -> str:
+    """This search with some filters changed, from its first page."""
+    args = {**request.args.to_dict(), **changes}
+    args.pop("page", None)
+    return url_for("search.results", **{key: value for key, value in args.items() if value})
+
+
+@bp.get("/search/similar")
+@limiter.limit(_search_limit)
+def similar():
+    """Up to five threads like the title being typed, as JSON for the composer's script."""
+    title = request.args.get("title", "")[:TITLE_MAX]
+    return {
+        "threads": [
+            {
+                "title": result.thread.title,
+                "url": url_for("threads.show", thread_id=result.thread.id),
+                "board": f"{result.thread.board.network.short_name} · {result.thread.board.name}",
+                "answered": result.thread.is_answered,
+                "replies": result.thread.reply_count,
+            }
+            for result in search.similar(title)
+        ]
+    }
