@@ -170,10 +170,9 @@ def _word(text: str) -> Term | None:
 
 
 def _phrase(text: str) -> Term | None:
+    """Quoted text stays quoted, even one word: "-abc" or "theme:x" are words to find."""
     text = " ".join(text.split())
-    if not text:
-        return None
-    return Term(text, phrase=" " in text)
+    return Term(text, phrase=True) if text else None
 
 
 def _first_terms(

@@ -18,8 +18,12 @@ def _search_limit() -> str:
     return current_app.config["SEARCH_RATE_LIMIT"]
 
 
+# the page and the composer's lookups share one budget per client
+search_limit = limiter.shared_limit(_search_limit, scope="search")
+
+
 @bp.get("/search")
-@limiter.limit(_search_limit)
+@search_limit
 def results():
     form = SearchForm(browsing.all_themes(), browsing.all_networks(), formdata=request.args)
     if form.is_blank:
@@ -42,7 +46,7 @@ def _refine_url(**changes: str) -> str:
 
 
 @bp.get("/search/similar")
-@limiter.limit(_search_limit)
+@search_limit
 def similar():
     """Up to five threads like the title being typed, as JSON for the composer's script."""
     title = request.args.get("title", "")[:TITLE_MAX]

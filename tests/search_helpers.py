@@ -1,0 +1,50 @@
+"""Writing content through the real services, and searching it, inside one app context."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from forum import search
+from forum.models import Post, Thread, ThreadKind, User
+from forum.services import accounts, browsing, posting
+from tests.conftest import PASSWORD
+
+
+class Forum:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.members: dict[str, User] = {}
+
+    def member(self, name: str, *, admin: bool = False) -> User:
+        if name not in self.members:
+            self.members[name] = accounts.register(
+                name, f"{name}@example.org", PASSWORD, is_admin=admin
+            )
+        return self.members[name]
+
+    def thread(
+        self,
+        title: str,
+        body: str = "Details to follow.",
+        *,
+        author: str = "amina",
+        board: str = "oic-oshnet/confined-spaces",
+        kind: str = "question",
+    ) -> Thread:
+        network, theme = board.split("/")
+        return posting.start_thread(
+            self.member(author), browsing.get_board(network, theme), ThreadKind(kind), title, body
+        )
+
+    def reply(self, thread: Thread, body: str, *, author: str = "kemal") -> Post:
+        return posting.reply(self.member(author), thread, body)
+
+    def find(self, text: str, *, page: int = 1, per_page: int = 10, sort: str = "relevance"):  # noqa: ANN201
+        return search.search(search.parse(text), page, per_page, sort)
+
+    def indexed(self, text: str) -> set[int]:
+        """The posts the index itself holds for these words, before any check on read."""
+        return {hit.post_id for hit in search.backend().hits(search.parse(text))}
+
+    def titles(self, text: str, **kwargs: object) -> list[str]:
+        return [result.thread.title for result in self.find(text, **kwargs).results.items]

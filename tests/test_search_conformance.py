@@ -1,0 +1,286 @@
+"""One conformance suite, two backends: Whoosh always, PostgreSQL full-text against the
+PostgreSQL test database (CI's second run). Content goes in through the real services, so
+the outbox and its drain are part of every test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import update
+
+from forum import search
+from forum.extensions import db
+from forum.models import Post
+from forum.models._time import utcnow
+from forum.search import documents, outbox
+from forum.services import browsing, experts, moderation, posting, qa
+from tests.search_helpers import Forum
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def app_config(request: pytest.FixtureRequest, database_url: str) -> dict[str, object]:
+    if request.param == "postgres" and not database_url.startswith("postgresql"):
+        pytest.skip("the PostgreSQL backend runs against FORUM_TEST_DATABASE_URL")
+    return {"SEARCH_BACKEND": request.param}
+
+
+@pytest.fixture
+def forum(app: Flask) -> Iterator[Forum]:
+    with app.app_context():
+        search.backend().clear()
+        yield Forum(app)
+        db.session.remove()
+
+
+def test_stemming_finds_other_forms_of_a_word(forum: Forum) -> None:
+    forum.thread("Blower for a sewer", "We were running the fan while ventilating the chamber.")
+    assert forum.titles("run") == ["Blower for a sewer"]
+    assert forum.titles("ventilation") == ["Blower for a sewer"]
+    assert forum.titles("ventilated chambers") == ["Blower for a sewer"]
+
+
+@pytest.mark.parametrize("acronym", ["CO", "UV", "H2S", "PPE"])
+def test_short_acronyms_are_searchable(forum: Forum, acronym: str) -> None:
+    forum.thread("Readings at the manhole", f"The {acronym} level was checked before entry.")
+    forum.thread("Unrelated", "Nothing of the kind here.")
+    assert forum.titles(acronym.lower()) == ["Readings at the manhole"]
+    assert forum.titles(acronym) == ["Readings at the manhole"]
+
+
+def test_every_word_must_match_somewhere_in_the_thread_post(forum: Forum) -> None:
+    forum.thread("Confined space rescue plan", "Tripod and winch at the entry point.")
+    forum.thread("Rescue from height", "Use a rescue kit with a pulley.")
+    assert forum.titles("rescue winch") == ["Confined space rescue plan"]
+    assert forum.titles("confined winch") == ["Confined space rescue plan"]  # title + body
+
+
+def test_exact_phrases(forum: Forum) -> None:
+    forum.thread("Heights", "Test the air at three heights: top, middle and bottom.")
+    forum.thread("Other order", "The heights were three metres apart.")
+    assert forum.titles('"three heights"') == ["Heights"]
+    assert sorted(forum.titles("three heights")) == ["Heights", "Other order"]
+
+
+def test_or_between_terms(forum: Forum) -> None:
+    forum.thread("Blower sizing", "How big a blower?")
+    forum.thread("Fan placement", "Where should the fan stand?")
+    forum.thread("Harness", "Full body harness inspection.")
+    assert sorted(forum.titles("blower OR fan")) == ["Blower sizing", "Fan placement"]
+
+
+def test_exclusions(forum: Forum) -> None:
+    forum.thread("Ventilation with a blower", "Forced ventilation.")
+    forum.thread("Natural ventilation", "Open both manholes.")
+    assert forum.titles("ventilation -blower") == ["Natural ventilation"]
+    assert forum.titles('ventilation -"both manholes"') == ["Ventilation with a blower"]
+
+
+def test_filters_by_theme_network_board_kind_and_author(forum: Forum) -> None:
+    forum.thread("Extinguisher checks", "Monthly checks.", board="oic-oshnet/fire-safety")
+    forum.thread("Extinguisher training", "Yearly checks.", board="asean-oshnet/fire-safety",
+                 author="kemal", kind="good_practice")  # fmt: skip
+    forum.thread("Tank checks", "Checks of the tank.", board="asean-oshnet/confined-spaces")
+    assert sorted(forum.titles("checks theme:fire-safety")) == [
+        "Extinguisher checks",
+        "Extinguisher training",
+    ]
+    assert sorted(forum.titles("checks network:asean-oshnet")) == [
+        "Extinguisher training",
+        "Tank checks",
+    ]
+    assert forum.titles("checks board:asean-oshnet/confined-spaces") == ["Tank checks"]
+    assert forum.titles("checks kind:good-practice") == ["Extinguisher training"]
+    assert forum.titles("checks author:kemal") == ["Extinguisher training"]
+    assert forum.titles("author:@Kemal") == ["Extinguisher training"]
+
+
+def test_answered_unanswered_and_expert_filters(forum: Forum) -> None:
+    answered = forum.thread("Gas detector bump test", "How often?")
+    forum.thread("Gas detector calibration", "Who calibrates?")
+    reply = forum.reply(answered, "Bump test every day before use.", author="siti")
+    qa.accept(forum.member("amina"), reply)
+    assert forum.titles("gas is:answered") == ["Gas detector bump test"]
+    assert forum.titles("gas is:unanswered") == ["Gas detector calibration"]
+    assert forum.titles("gas is:expert") == []
+
+    theme, network = browsing.get_theme("confined-spaces"), browsing.get_network("oic-oshnet")
+    experts.verify_as_operator(forum.member("siti"), theme, network, "trainer")
+    found = forum.find("gas is:expert").results.items
+    assert [(r.thread.title, r.post.id, r.expert) for r in found] == [
+        ("Gas detector bump test", reply.id, True)
+    ]
+
+
+def test_date_filters(forum: Forum) -> None:
+    old = forum.thread("Old permit question", "Permit to work.")
+    forum.thread("New permit question", "Permit to work.")
+    db.session.execute(
+        update(Post).where(Post.thread_id == old.id).values(created_at=utcnow() - timedelta(400))
+    )
+    db.session.commit()
+    outbox.rebuild()  # the dates were changed behind the outbox's back
+    cut = (utcnow() - timedelta(30)).date().isoformat()
+    assert forum.titles(f"permit before:{cut}") == ["Old permit question"]
+    assert forum.titles(f"permit after:{cut}") == ["New permit question"]
+    assert forum.titles(f"permit after:{date.today().year + 1}") == []
+
+
+def test_results_are_grouped_per_thread_and_counted_as_threads(forum: Forum) -> None:
+    thread = forum.thread("Lockout question", "Lockout padlocks.")
+    for number in range(4):
+        forum.reply(thread, f"Lockout answer {number}.")
+    forum.thread("Another lockout", "Lockout boxes.", board="ilo-global/confined-spaces")
+    found = forum.find("lockout")
+    assert found.results.total == 2
+    assert sorted(r.thread.title for r in found.results.items) == [
+        "Another lockout",
+        "Lockout question",
+    ]
+    assert [(t.slug, n) for t, n in found.themes] == [("confined-spaces", 2)]
+    assert sorted((n.slug, count) for n, count in found.networks) == [
+        ("ilo-global", 1),
+        ("oic-oshnet", 1),
+    ]
+
+
+def test_the_title_ranks_above_the_body(forum: Forum) -> None:
+    forum.thread("Harness questions", "What about scaffolding anchors and lanyards?")
+    forum.thread("Scaffolding anchors", "Which harness fits?")
+    assert forum.titles("harness") == ["Harness questions", "Scaffolding anchors"]
+    assert forum.titles("scaffolding") == ["Scaffolding anchors", "Harness questions"]
+
+
+def test_accepted_and_expert_answers_are_boosted(forum: Forum) -> None:
+    oldest = forum.thread("Expert question", "Which one?")  # last on a tie: the oldest
+    forum.reply(oldest, "Inspect the lanyard stitching before use.", author="siti")
+    older = forum.thread("Older question", "Which one?")
+    newer = forum.thread("Newer question", "Which one?")
+    answer = forum.reply(older, "Inspect the lanyard stitching before use.")
+    forum.reply(newer, "Inspect the lanyard stitching before use.")
+    # the same words score the same: the newest thread comes first...
+    assert forum.titles("lanyard") == ["Newer question", "Older question", "Expert question"]
+    qa.accept(forum.member("amina"), answer)
+    # ...until a reply is the accepted answer, or by a verified expert
+    assert forum.titles("lanyard") == ["Older question", "Newer question", "Expert question"]
+    top = forum.find("lanyard").results.items[0]
+    assert top.accepted
+    assert top.post.id == answer.id
+    theme, network = browsing.get_theme("confined-spaces"), browsing.get_network("oic-oshnet")
+    experts.verify_as_operator(forum.member("siti"), theme, network, "")
+    assert forum.titles("lanyard") == ["Older question", "Expert question", "Newer question"]
+
+
+def test_snippets_mark_the_matching_words(forum: Forum) -> None:
+    forum.thread("Noise", "Hearing protection is required above 85 dB(A) in the press shop.")
+    result = forum.find("hearing protection").results.items[0]
+    marked = [text.lower() for text, is_match in result.snippet if is_match]
+    assert "hearing" in marked
+    assert "protection" in marked
+    assert "".join(text for text, _ in result.snippet).startswith("Hearing protection is required")
+
+
+def test_sort_by_newest_and_pages(forum: Forum) -> None:
+    for number in range(5):
+        forum.thread(f"Scaffold tag {number}", "Scaffold tags." + " scaffold" * number)
+    newest = forum.titles("scaffold", sort="newest")
+    assert newest == [f"Scaffold tag {n}" for n in range(4, -1, -1)]
+    first, second = forum.find("scaffold", per_page=3), forum.find("scaffold", page=2, per_page=3)
+    assert first.results.total == 5
+    assert first.results.has_next
+    assert not first.results.has_prev
+    assert len(second.results.items) == 2
+    assert second.results.has_prev
+    shown = [r.thread.title for r in first.results.items + second.results.items]
+    assert sorted(shown) == sorted(newest)
+
+
+def test_hidden_and_deleted_content_is_never_returned(forum: Forum) -> None:
+    moderator = forum.member("admin", admin=True)
+    thread = forum.thread("Trench shoring", "Shoring boxes for trenches.")
+    reply = forum.reply(thread, "Skip the shoring, dig fast: mysteriousword.")
+    assert forum.titles("mysteriousword") == ["Trench shoring"]
+
+    # the index itself lets go of them, not only the check on read
+    moderation.hide_post(moderator, reply, "Unsafe advice")
+    assert forum.titles("mysteriousword") == []
+    assert forum.indexed("mysteriousword") == set()
+    moderation.unhide_post(moderator, reply)
+    assert forum.titles("mysteriousword") == ["Trench shoring"]
+
+    posting.delete_post(forum.member("kemal"), reply)
+    assert forum.titles("mysteriousword") == []
+    assert forum.indexed("mysteriousword") == set()
+    moderation.delete_thread(moderator, thread, "Duplicate")
+    assert forum.titles("shoring") == []
+    assert forum.indexed("shoring") == set()
+    moderation.restore_thread(moderator, thread)
+    assert forum.titles("shoring") == ["Trench shoring"]
+
+
+def test_edits_and_moves_reach_the_index(forum: Forum) -> None:
+    moderator = forum.member("admin", admin=True)
+    thread = forum.thread("Silo entry", "Grain bridging.")
+    opening = browsing.get_post(forum.find("silo").results.items[0].post.id)
+    posting.edit_post(forum.member("amina"), opening, "Engulfment hazard.", title="Grain bin entry")
+    assert forum.titles("silo") == []
+    assert forum.titles("bridging") == []
+    assert forum.titles("engulfment") == ["Grain bin entry"]
+    assert forum.titles("grain theme:confined-spaces") == ["Grain bin entry"]
+
+    target = browsing.get_board("oic-oshnet", "hazardous-work")
+    moderation.move_thread(moderator, browsing.get_thread(thread.id), target)
+    assert forum.titles("grain theme:confined-spaces") == []
+    assert forum.titles("grain theme:hazardous-work") == ["Grain bin entry"]
+
+
+def test_verifying_an_expert_marks_their_earlier_answers(forum: Forum) -> None:
+    thread = forum.thread("Respirator fit", "Fit testing?")
+    forum.reply(thread, "Quantitative fit testing every year.", author="siti")
+    assert forum.titles("fit is:expert") == []
+    theme, network = browsing.get_theme("confined-spaces"), browsing.get_network("asean-oshnet")
+    verification = experts.verify_as_operator(forum.member("siti"), theme, network, "")
+    assert forum.titles("fit is:expert") == ["Respirator fit"]
+    experts.revoke(forum.member("admin", admin=True), verification)
+    assert forum.titles("fit is:expert") == []
+
+
+def test_text_in_any_script_and_symbols(forum: Forum) -> None:
+    forum.thread("سلامة الأماكن المغلقة", "اختبار الغاز قبل الدخول 🦺")
+    forum.thread("Espaces confinés", "Détecteur de gaz à quatre têtes.")
+    assert forum.titles("الغاز") == ["سلامة الأماكن المغلقة"]
+    assert forum.titles("détecteur") == ["Espaces confinés"]
+    assert forum.titles("🦺") == []  # nothing to search, and no error
+
+
+def test_only_common_words_or_an_empty_query_find_nothing(forum: Forum) -> None:
+    forum.thread("The permit", "This is it.")
+    assert forum.titles("the") == []
+    assert forum.find("").results.total == 0
+
+
+def test_filters_alone_list_threads_with_their_opening_post(forum: Forum) -> None:
+    thread = forum.thread("Fire drill", "Twice a year.", board="oic-oshnet/fire-safety")
+    forum.reply(thread, "Quarterly for night shifts.")
+    items = forum.find("theme:fire-safety").results.items
+    assert [(r.thread.title, r.post.is_opening) for r in items] == [("Fire drill", True)]
+
+
+def test_a_rebuild_keeps_changes_made_while_it_ran(
+    forum: Forum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    thread = forum.thread("Hot work permit", "Fire watch for an hour.")
+    every_document = documents.every_document
+
+    def slow_rebuild_with_a_reply_meanwhile():  # noqa: ANN202
+        for number, document in enumerate(every_document()):
+            if number == 0:
+                forum.reply(thread, "Written during the rebuild: oxyacetylene.")
+            yield document
+
+    monkeypatch.setattr(documents, "every_document", slow_rebuild_with_a_reply_meanwhile)
+    outbox.rebuild()
+    assert forum.titles("oxyacetylene") == ["Hot work permit"]
+    assert search.backend().document_count() == documents.indexable_count() == 2

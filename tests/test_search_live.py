@@ -1,0 +1,105 @@
+"""Search with real `forum serve` processes: two servers writing one index, and an index
+folder deleted between two runs."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.databases import scratch_database
+from tests.live import (
+    close_sessions,
+    csrf_token,
+    live_server,
+    register_over_http,
+    start_thread_over_http,
+    thread_id_in,
+)
+
+pytestmark = pytest.mark.live
+
+WRITERS = 6
+REPLIES_EACH = 5
+
+
+@pytest.fixture
+def scratch(database_url: str, tmp_path: Path) -> Iterator[str]:
+    with scratch_database(database_url, tmp_path) as url:
+        yield url
+    close_sessions()
+
+
+def found_threads(server: str, words: str) -> int:
+    page = requests.get(f"{server}/search", params={"q": words}, timeout=30)
+    page.raise_for_status()
+    if "0 threads found" in page.text:
+        return 0
+    return 1 if "1 thread found" in page.text else -1
+
+
+def reply(server: str, session: requests.Session, thread_id: int, body: str) -> None:
+    url = f"{server}/threads/{thread_id}"
+    response = session.post(
+        f"{url}/reply", data={"csrf_token": csrf_token(session, url), "body": body}, timeout=60
+    )
+    assert response.status_code == 200, response.status_code
+    assert body in response.text
+
+
+@pytest.mark.parametrize("backend", ["whoosh", "postgres"])
+def test_two_servers_posting_at_once_into_one_index_lose_nothing(
+    scratch: str, tmp_path: Path, backend: str
+) -> None:
+    if backend == "postgres" and not scratch.startswith("postgresql"):
+        pytest.skip("the PostgreSQL backend runs against FORUM_TEST_DATABASE_URL")
+    with ExitStack() as stack:
+        servers = [
+            stack.enter_context(
+                live_server(scratch, tmp_path / f"{name}.log", FORUM_SEARCH_BACKEND=backend)
+            )
+            for name in ("a", "b")
+        ]
+        asker = register_over_http(servers[0], "asker")
+        thread_id = thread_id_in(
+            start_thread_over_http(servers[0], asker, "Two servers, one index")
+        )
+
+        def write(number: int) -> list[str]:
+            server = servers[number % 2]
+            session = register_over_http(server, f"writer{number}")
+            tokens = [f"tok{secrets.token_hex(5)}" for _ in range(REPLIES_EACH)]
+            for token in tokens:
+                reply(server, session, thread_id, f"Reading {token} at the hatch.")
+            return tokens
+
+        with ThreadPoolExecutor(WRITERS) as pool:
+            tokens = [token for batch in pool.map(write, range(WRITERS)) for token in batch]
+
+        assert len(tokens) == WRITERS * REPLIES_EACH
+        for number, token in enumerate(tokens):  # asked of either server
+            assert found_threads(servers[number % 2], token) == 1, token
+    for log in ("a.log", "b.log"):  # no lock error, nor any other, reached anyone
+        assert "Traceback" not in (tmp_path / log).read_text()
+
+
+def test_a_deleted_index_comes_back_complete_on_restart(scratch: str, tmp_path: Path) -> None:
+    titles = ["Silo entry permit", "Grain engulfment rescue", "Dust explosion venting"]
+    with live_server(scratch, tmp_path / "first.log") as server:
+        member = register_over_http(server, "amina")
+        for title in titles:
+            start_thread_over_http(server, member, title, body=f"About {title.lower()}.")
+        assert found_threads(server, "engulfment") == 1
+
+    shutil.rmtree(tmp_path / "search_index")
+
+    with live_server(scratch, tmp_path / "second.log") as server:
+        for title in titles:
+            assert found_threads(server, f'"{title}"') == 1, title
+    assert "Search index was missing: rebuilt" in (tmp_path / "second.log").read_text()

@@ -1,0 +1,159 @@
+"""Nothing lost from the index: the outbox is written with the content and drained after it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from forum import create_app, search
+from forum.extensions import db
+from forum.models import SearchOutbox
+from forum.search import documents, outbox
+from forum.search.whoosh_backend import WhooshBackend
+from tests.conftest import Person, make_config, thread_id_from
+from tests.search_helpers import Forum
+
+
+@pytest.fixture
+def forum(app: Flask) -> Iterator[Forum]:
+    with app.app_context():
+        yield Forum(app)
+        db.session.remove()
+
+
+def pending() -> int:
+    query = select(func.count(SearchOutbox.id)).where(SearchOutbox.indexed_at.is_(None))
+    count = db.session.scalar(query)
+    db.session.commit()
+    return count
+
+
+def test_each_change_is_written_down_with_it_and_indexed_after_commit(forum: Forum) -> None:
+    thread = forum.thread("Sewer entry", "Gas test first.")
+    reply = forum.reply(thread, "And ventilate.")
+    rows = db.session.execute(
+        select(SearchOutbox.thread_id, SearchOutbox.post_id, SearchOutbox.indexed_at)
+    ).all()
+    assert [(r.thread_id, r.post_id) for r in rows] == [(thread.id, 1), (thread.id, reply.id)]
+    assert all(r.indexed_at is not None for r in rows)
+    assert forum.titles("ventilate") == ["Sewer entry"]
+
+
+def test_a_failed_index_write_loses_nothing(
+    app: Flask, member: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object):  # noqa: ANN202
+        raise OSError("No space left on device")
+
+    with monkeypatch.context() as broken_disk:
+        broken_disk.setattr(WhooshBackend, "writer", broken)
+        response = member.start_thread("Scaffold collapse", "Base plates sank.")
+        assert response.status_code == 302  # the post is saved all the same
+        thread_id = thread_id_from(response)
+        assert "Base plates sank." in member.get(f"/threads/{thread_id}").get_data(as_text=True)
+        assert "0 threads found" in member.get("/search?q=scaffold").get_data(as_text=True)
+        with app.app_context():
+            assert pending() == 1
+
+    member.start_thread("Another thread", "The next write drains what waited.")
+    assert "1 thread found" in member.get("/search?q=scaffold").get_data(as_text=True)
+    with app.app_context():
+        assert pending() == 0
+
+
+def test_a_busy_index_makes_writers_wait_then_leave_it_for_later(
+    app: Flask, member: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "LOCK_TIMEOUT", 0.3)
+    with app.app_context():
+        backend = search.backend()
+        backend.create()
+    with backend._lock(timeout=1):  # another process is writing
+        started = time.monotonic()
+        response = member.start_thread("Forklift", "Seat belts.")
+        assert response.status_code == 302
+        assert 0.3 <= time.monotonic() - started < 5
+    with app.app_context():
+        assert pending() == 1
+        assert outbox.drain() == 1
+        assert pending() == 0
+    assert "1 thread found" in member.get("/search?q=forklift").get_data(as_text=True)
+
+
+def test_the_background_drainer_catches_up(
+    forum: Forum, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "drain", lambda: 0)  # requests cannot index
+    forum.thread("Ammonia leak", "Refrigeration plant.")
+    assert pending() == 1
+    monkeypatch.undo()
+    monkeypatch.setattr(outbox, "DRAIN_EVERY", 0.05)
+    drainer = outbox.start_background_drainer(app)
+    try:
+        deadline = time.monotonic() + 10
+        while pending() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        drainer.stopping.set()
+        drainer.join(5)
+    assert forum.titles("ammonia") == ["Ammonia leak"]
+
+
+def test_a_missing_or_stale_index_is_rebuilt(forum: Forum) -> None:
+    thread = forum.thread("Welding fumes", "Local exhaust ventilation.")
+    forum.reply(thread, "Use on-tool extraction.")
+    assert outbox.ensure_current() is None
+
+    with search.backend().writer(timeout=1) as writer:
+        writer.delete_thread(thread.id)  # the index lost something
+    assert forum.titles("welding") == []
+    assert outbox.ensure_current() == "stale"
+    assert forum.titles("welding") == ["Welding fumes"]
+
+    fresh = Forum(forum.app)
+    forum.app.extensions["forum_search"] = WhooshBackend(
+        Path(forum.app.config["SEARCH_INDEX"]) / "gone"
+    )
+    assert fresh.titles("welding") == []
+    assert outbox.ensure_current() == "missing"
+    assert fresh.titles("extraction") == ["Welding fumes"]
+
+
+def test_reindex_command_builds_a_new_index_and_swaps_it_in(forum: Forum, app: Flask) -> None:
+    forum.thread("Heat stress", "Water, rest, shade.")
+    forum.thread("Cold stress", "Warm-up breaks.")
+    folder = Path(app.config["SEARCH_INDEX"])
+    before = (folder / "CURRENT").read_text()
+    db.session.remove()
+
+    result = app.test_cli_runner().invoke(args=["reindex"])
+
+    assert result.exit_code == 0, result.output
+    assert "Search index rebuilt: 2 posts." in result.output
+    after = (folder / "CURRENT").read_text()
+    assert after != before
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == [after]  # the old one went
+    assert sorted(forum.titles("stress")) == ["Cold stress", "Heat stress"]
+    assert search.backend().document_count() == documents.indexable_count() == 2
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"SEARCH_BACKEND": "elastic"}, "FORUM_SEARCH_BACKEND must be one of whoosh, postgres"),
+        (
+            {"SEARCH_BACKEND": "postgres", "SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"},
+            "needs a PostgreSQL FORUM_DATABASE_URL",
+        ),
+    ],
+)
+def test_a_search_backend_that_cannot_work_is_refused_at_start(
+    settings: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        create_app(make_config("sqlite:///unused.db", **settings))
