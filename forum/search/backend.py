@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from forum.search.query import SearchQuery
 
@@ -42,13 +42,14 @@ class Document:
         return f"{self.network}/{self.theme}"
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One matching post. A tuple, not a dataclass: a broad query makes tens of thousands."""
+
     post_id: int
     thread_id: int
     theme: str
     network: str
-    created_at: datetime
+    created: float  # seconds since the epoch (UTC): only ever compared
     accepted: bool
     expert: bool
     score: float  # the backend's own relevance, before forum-wide boosts

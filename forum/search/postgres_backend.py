@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Integer,
     MetaData,
     Table,
@@ -169,18 +170,16 @@ class PostgresBackend:
             posts.c.thread_id,
             posts.c.theme,
             posts.c.network,
-            posts.c.created_at,
+            func.extract("epoch", posts.c.created_at).cast(Float),
             posts.c.accepted,
             posts.c.expert,
             score,
         ).where(*_filters(query))
         if query.has_words:
-            statement = statement.where(
-                posts.c.document.op("@@")(matching) if matching is not None else false()
-            )
+            statement = statement.where(_matches(matching) if matching is not None else false())
         excluded = _any_of(query.excluded)
         if excluded is not None:
-            statement = statement.where(~posts.c.document.op("@@")(excluded))
+            statement = statement.where(~_matches(excluded))
         with db.engine.connect() as connection:
             return [Hit(*row) for row in connection.execute(statement)]
 
@@ -266,6 +265,10 @@ def _row(document: Document) -> dict[str, Any]:
         "expert": document.expert,
         "created_at": document.created_at,
     }
+
+
+def _matches(tsquery):  # noqa: ANN001, ANN202
+    return posts.c.document.op("@@", return_type=Boolean)(tsquery)
 
 
 def _term(term: Term):  # noqa: ANN202

@@ -72,6 +72,10 @@ class WhooshBackend:
         self.folder = Path(folder)
         self._opened: tuple[str, index.Index] | None = None
         self._open_lock = threading.Lock()
+        # one searcher per process, refreshed when the index changes: opening one costs
+        # more than most searches. Whoosh searches are pure Python, so a lock costs nothing.
+        self._searcher = None
+        self._search_lock = threading.Lock()
 
     # --- where the live index is ------------------------------------------------------------
 
@@ -82,6 +86,8 @@ class WhooshBackend:
             return None
         if not name.startswith(GENERATION_PREFIX):
             return None  # an index of an older schema: rebuilt, never read
+        if self._opened is not None and self._opened[0] == name:
+            return name
         return name if index.exists_in(self.folder / name) else None
 
     def _index(self) -> index.Index:
@@ -179,6 +185,20 @@ class WhooshBackend:
 
     # --- reading ----------------------------------------------------------------------------
 
+    @contextmanager
+    def _searching(self) -> Iterator:
+        with self._search_lock:
+            live = self._index()
+            searcher = self._searcher
+            # not searcher.refresh(): it reuses segment readers by id, and so misses
+            # deletions committed to a segment it already had
+            if searcher is None or searcher._ix is not live or not searcher.up_to_date():
+                if searcher is not None:
+                    searcher.close()
+                searcher = live.searcher()
+            self._searcher = searcher
+            yield searcher
+
     def hits(self, query: SearchQuery) -> list[Hit]:
         if not self.exists():
             return []
@@ -186,7 +206,7 @@ class WhooshBackend:
         if matching is None:
             return []
         excluded = [q for q in map(_term, query.excluded) if q is not None]
-        with self._index().searcher() as searcher:
+        with self._searching() as searcher:
             results = searcher.search(
                 matching,
                 limit=None,
@@ -209,7 +229,7 @@ class WhooshBackend:
         }
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80)
         found = {}
-        with self._index().searcher() as searcher:
+        with self._searching() as searcher:
             for post_id in post_ids:
                 stored = searcher.document(post_id=str(post_id))
                 if stored is None:
@@ -270,16 +290,7 @@ def _fields(document: Document) -> dict:
 
 def _hit(facts: tuple, score: float) -> Hit:
     post_id, thread_id, theme, network, created, flags = facts
-    return Hit(
-        post_id=post_id,
-        thread_id=thread_id,
-        theme=theme,
-        network=network,
-        created_at=datetime.fromtimestamp(created, UTC).replace(tzinfo=None),
-        accepted="a" in flags,
-        expert="e" in flags,
-        score=score,
-    )
+    return Hit(post_id, thread_id, theme, network, created, "a" in flags, "e" in flags, score)
 
 
 def _term(term: Term) -> wq.Query | None:
