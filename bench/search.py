@@ -12,6 +12,7 @@ when the local server answers (127.0.0.1:5432, user postgres).
 from __future__ import annotations
 
 import argparse
+import gc
 import html
 import random
 import secrets
@@ -63,40 +64,76 @@ WHO = [
 THEMES = {
     "confined-spaces": ["tests oxygen, LEL and H2S before entry into the {x}",
                         "ventilates the {x} for {n} minutes with a blower",
-                        "keeps the tripod and winch at the {x} opening for rescue"],
+                        "keeps the tripod and winch at the {x} opening for rescue",
+                        "checks the harness and lifeline before anyone enters the {x}",
+                        "posts an attendant outside the {x} for the whole job",
+                        "keeps a rescue plan for the {x} on the permit"],
     "fire-safety": ["checks every fire extinguisher in the {x} monthly",
                     "runs an evacuation drill for the {x} twice a year",
-                    "keeps the fire exits of the {x} clear and lit"],
+                    "keeps the fire exits of the {x} clear and lit",
+                    "tests the smoke detectors of the {x} every quarter",
+                    "trains {n} fire wardens in the {x}",
+                    "keeps flammable stock in the {x} below {n} litres"],
     "hazardous-work": ["signs the hot work permit for welding near the {x}",
                        "keeps a fire watch for {n} minutes after grinding at the {x}",
-                       "isolates the {x} with lockout padlocks before maintenance"],
+                       "isolates the {x} with lockout padlocks before maintenance",
+                       "wears a face shield for grinding in the {x}",
+                       "guards the moving parts of the {x} press",
+                       "lifts loads at the {x} only with a certified sling"],
     "chemical-safety": ["reads the safety data sheet before decanting solvent in the {x}",
                         "stores acids and alkalis apart in the {x}",
-                        "uses local exhaust ventilation for spray painting in the {x}"],
+                        "uses local exhaust ventilation for spray painting in the {x}",
+                        "labels every container in the {x} with its hazard pictograms",
+                        "keeps an eyewash station within {n} metres in the {x}",
+                        "replaces solvent with a water-based cleaner in the {x}"],
     "construction": ["inspects the scaffold tags at the {x} every week",
                      "ties off the ladder at 75 degrees near the {x}",
-                     "wears a harness with a lanyard on the {x} roof edge"],
+                     "wears a harness with a lanyard on the {x} roof edge",
+                     "covers floor openings at the {x} with secured boards",
+                     "shores every trench deeper than {n} metres at the {x}",
+                     "keeps the crane exclusion zone at the {x} marked"],
     "mining": ["monitors methane and dust at the {x} face",
                "checks the roof bolts in the {x} drift every shift",
-               "carries a self-rescuer in the {x} underground"],
+               "carries a self-rescuer in the {x} underground",
+               "ventilates the {x} heading to keep methane low",
+               "checks the conveyor belt guards in the {x}",
+               "tests miners from the {x} for silica dust exposure"],
     "agriculture": ["keeps the tractor rollover bar up in the {x}",
                     "mixes pesticide with gloves and a respirator in the {x}",
-                    "guards the power take-off shaft in the {x}"],
+                    "guards the power take-off shaft in the {x}",
+                    "keeps children away from the {x} machinery",
+                    "gives shade and water to the {x} harvest crew",
+                    "locks the {x} grain bin before entry"],
     "ergonomics": ["adjusts the workstation height in the {x} for each operator",
                    "limits manual lifting to {n} kg in the {x}",
-                   "rotates tasks on the {x} line to prevent strain"],
+                   "rotates tasks on the {x} line to prevent strain",
+                   "uses a trolley for loads over {n} kg in the {x}",
+                   "sets the {x} screens at eye height",
+                   "gives {n} minute micro-breaks on the {x} line"],
     "occupational-health-services": ["arranges audiometric testing for the {x} workers",
                                      "keeps health surveillance records for the {x}",
-                                     "refers workers from the {x} to the occupational physician"],
+                                     "refers workers from the {x} to the occupational physician",
+                                     "vaccinates the {x} staff against hepatitis B",
+                                     "runs lung function tests for the {x} painters",
+                                     "plans return to work after injury in the {x}"],
     "psychosocial-risks": ["surveys stress and workload in the {x} each year",
                            "trains managers of the {x} to prevent harassment",
-                           "limits night shifts in the {x} to {n} in a row"],
+                           "limits night shifts in the {x} to {n} in a row",
+                           "offers confidential counselling to the {x} staff",
+                           "reviews violence incidents at the {x} with the union",
+                           "sets clear working hours for the {x} team"],
     "osh-management-systems": ["reviews the risk assessment for the {x} after incidents",
                                "audits the {x} against ISO 45001 every year",
-                               "tracks corrective actions from the {x} inspection"],
+                               "tracks corrective actions from the {x} inspection",
+                               "sets yearly OSH objectives for the {x}",
+                               "consults workers of the {x} on new procedures",
+                               "keeps the legal register for the {x} up to date"],
     "electrical-safety": ["tests the residual current device in the {x} monthly",
                           "keeps {n} cm clearance around the {x} switchboard",
-                          "verifies the {x} circuit is dead before work"],
+                          "verifies the {x} circuit is dead before work",
+                          "applies lockout to the {x} breaker before maintenance",
+                          "inspects extension leads in the {x} every month",
+                          "keeps {n} metres from overhead lines at the {x}"],
 }  # fmt: skip
 PLACES = ["plant", "warehouse", "workshop", "site", "tank farm", "mill", "depot", "yard"]
 GENERAL = [
@@ -109,7 +146,7 @@ GENERAL = [
 
 
 def sentence(rng: random.Random, theme: str) -> str:
-    if rng.random() < 0.3:
+    if rng.random() < 0.45:
         return rng.choice(GENERAL).format(n=rng.randint(2, 24))
     action = rng.choice(THEMES.get(theme, THEMES["hazardous-work"]))
     return f"{rng.choice(WHO)} {action.format(x=rng.choice(PLACES), n=rng.randint(2, 95))}."
@@ -185,6 +222,7 @@ def forum_engine(url: str, index: Path, backend: str, rounds: int, posts: int) -
     with app.app_context():
         start = time.perf_counter()
         indexed = outbox.rebuild()
+        gc.freeze()  # as forum serve's worker does once started
         elapsed = time.perf_counter() - start
         figures["index"] = (indexed, elapsed)
         for words in QUERIES:
@@ -237,8 +275,12 @@ def fts5_engine(rows: list[tuple], folder: Path, rounds: int) -> dict:
         " GROUP BY thread_id ORDER BY best LIMIT 25"
     )
     for words in QUERIES:
-        # FTS5 syntax: a phrase as typed, words each quoted (all must match)
-        match = words if words.startswith('"') else " ".join(f'"{w}"' for w in words.split())
+        # FTS5 syntax: a phrase as typed, words each quoted (all must match), OR as is
+        match = (
+            words
+            if words.startswith('"')
+            else " ".join(w if w == "OR" else f'"{w}"' for w in words.split())
+        )
         total = connection.execute(
             "SELECT count(DISTINCT thread_id) FROM posts WHERE posts MATCH ?", (match,)
         ).fetchone()[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from flask import Flask
@@ -24,6 +25,14 @@ class _ForumServer(BaseApplication):
         return self.application
 
 
+def _worker_ready(app: Flask) -> None:
+    """In the worker, not before: gunicorn forks it, and threads do not cross a fork."""
+    # What start-up made lives as long as the process: keep it out of the collector's full
+    # passes, which otherwise add 100 ms pauses to requests that allocate a lot (search).
+    gc.freeze()
+    outbox.start_background_drainer(app)
+
+
 def run_gunicorn(app: Flask, *, host: str, port: int, threads: int) -> None:
     options = {
         "bind": f"{host}:{port}",
@@ -34,7 +43,6 @@ def run_gunicorn(app: Flask, *, host: str, port: int, threads: int) -> None:
         "graceful_timeout": 10,
         "accesslog": "-",
         "errorlog": "-",
-        # in the worker, not here: gunicorn forks it, and threads do not cross a fork
-        "post_worker_init": lambda _worker: outbox.start_background_drainer(app),
+        "post_worker_init": lambda _worker: _worker_ready(app),
     }
     _ForumServer(app, options).run()
