@@ -14,6 +14,7 @@ from forum.models import (
     ExpertVerification,
     Network,
     Post,
+    SearchOutbox,
     Theme,
     Thread,
     ThreadKind,
@@ -147,7 +148,15 @@ def test_page_query_counts_do_not_grow_with_rows(
 
 def _fill_more(app: Flask) -> int:
     with app.app_context():
-        for table in (AcceptedAnswer, Vote, ExpertVerification, ExpertiseClaim, Post, Thread):
+        for table in (
+            SearchOutbox,
+            AcceptedAnswer,
+            Vote,
+            ExpertVerification,
+            ExpertiseClaim,
+            Post,
+            Thread,
+        ):
             db.session.query(table).delete()
         db.session.query(User).filter(User.username.like("author%")).delete()
         db.session.commit()

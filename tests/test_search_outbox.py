@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from forum import create_app, search
 from forum.extensions import db
-from forum.models import SearchOutbox
+from forum.models import Post, SearchOutbox
 from forum.search import documents, outbox
 from forum.search.whoosh_backend import WhooshBackend
 from tests.conftest import Person, make_config, thread_id_from
@@ -39,7 +39,8 @@ def test_each_change_is_written_down_with_it_and_indexed_after_commit(forum: For
     rows = db.session.execute(
         select(SearchOutbox.thread_id, SearchOutbox.post_id, SearchOutbox.indexed_at)
     ).all()
-    assert [(r.thread_id, r.post_id) for r in rows] == [(thread.id, 1), (thread.id, reply.id)]
+    opening = db.session.scalar(select(Post.id).where(Post.thread_id == thread.id, Post.is_opening))
+    assert [(r.thread_id, r.post_id) for r in rows] == [(thread.id, opening), (thread.id, reply.id)]
     assert all(r.indexed_at is not None for r in rows)
     assert forum.titles("ventilate") == ["Sewer entry"]
 
