@@ -21,7 +21,12 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every 429
     # a moving window: no burst of twice the limit across a window's edge
     "RATELIMIT_STRATEGY": "moving-window",
-    "LOGIN_RATE_LIMIT": "6 per minute",
+    "LOGIN_RATE_LIMIT": "6 per minute",  # attempts per address
+    "LOGIN_ACCOUNT_RATE_LIMIT": "6 per minute",  # failed attempts per account
+    "REGISTER_RATE_LIMIT": "5 per hour",  # new accounts per address
+    "NEW_ACCOUNT_DAYS": 1,
+    "NEW_ACCOUNT_THREAD_LIMIT": "3 per day",
+    "NEW_ACCOUNT_REPLY_LIMIT": "10 per day",
     "SEARCH_RATE_LIMIT": "60 per minute",
     "SECURE_COOKIES": False,
     # Request bodies: a post is at most 50,000 characters; 1 MB leaves room for encoding.
@@ -51,6 +56,10 @@ ENVIRONMENT = {
     "FORUM_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     "FORUM_SECURE_COOKIES": "SECURE_COOKIES",
     "FORUM_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
+    "FORUM_LOGIN_ACCOUNT_RATE_LIMIT": "LOGIN_ACCOUNT_RATE_LIMIT",
+    "FORUM_REGISTER_RATE_LIMIT": "REGISTER_RATE_LIMIT",
+    "FORUM_NEW_ACCOUNT_THREAD_LIMIT": "NEW_ACCOUNT_THREAD_LIMIT",
+    "FORUM_NEW_ACCOUNT_REPLY_LIMIT": "NEW_ACCOUNT_REPLY_LIMIT",
     "FORUM_SEARCH_RATE_LIMIT": "SEARCH_RATE_LIMIT",
 }
 

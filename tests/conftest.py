@@ -24,6 +24,13 @@ from forum.cli import init_database
 from forum.extensions import db
 
 PASSWORD = "correct horse battery"
+# Tests play many people from one address on their first day: the limits that would stop
+# them are tested on their own (test_limits.py) with the production defaults.
+GENEROUS_LIMITS = {
+    "REGISTER_RATE_LIMIT": "1000 per hour",
+    "NEW_ACCOUNT_THREAD_LIMIT": "1000 per day",
+    "NEW_ACCOUNT_REPLY_LIMIT": "1000 per day",
+}
 SCRATCH_INDEX = os.path.join(tempfile.gettempdir(), f"forum-test-index-{os.getpid()}")
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -45,6 +52,7 @@ def make_config(database_url: str, **overrides: object) -> dict[str, object]:
         "THREADS_PER_PAGE": 10,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses Werkzeug's default
         "POSTS_PER_PAGE": 10,
+        **GENEROUS_LIMITS,
         **overrides,
     }
 

@@ -30,6 +30,17 @@ def free_port() -> int:
 def live_server(
     database_url: str, log_path: Path, *, threads: int = 16, **environment: str
 ) -> Iterator[str]:
+    process, url = start_server(database_url, log_path, threads=threads, **environment)
+    try:
+        yield url
+    finally:
+        stop_server(process)
+
+
+def start_server(
+    database_url: str, log_path: Path, *, threads: int = 16, **environment: str
+) -> tuple[subprocess.Popen, str]:
+    """A `forum serve` process answering on a free port (the log appends across restarts)."""
     port = free_port()
     env = {
         **os.environ,
@@ -37,26 +48,35 @@ def live_server(
         "FORUM_SECRET_KEY": secrets.token_hex(16),
         # servers of one database share one index, as in production
         "FORUM_SEARCH_INDEX": str(log_path.parent / "search_index"),
+        # many people from one address on their first day (see tests/conftest.py)
+        "FORUM_REGISTER_RATE_LIMIT": "1000 per hour",
+        "FORUM_NEW_ACCOUNT_THREAD_LIMIT": "1000 per day",
+        "FORUM_NEW_ACCOUNT_REPLY_LIMIT": "1000 per day",
         **environment,
     }
-    with log_path.open("w") as log:
+    with log_path.open("a") as log:
         process = subprocess.Popen(
             [str(FORUM), "serve", "--port", str(port), "--threads", str(threads)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(url, process, log_path)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process, log_path)
+    except BaseException:
+        stop_server(process)
+        raise
+    return process, url
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> None:

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,8 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum import realtime
-from forum.extensions import limiter
+from forum import limits, realtime
 from forum.forms.auth import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
 from forum.services import ServiceError, accounts
 
@@ -26,6 +24,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limits.registrations
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -43,12 +42,9 @@ def register():
     return render_template("auth/register.html", form=form), form.http_status
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limits.login_per_address
+@limits.login_per_account
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))

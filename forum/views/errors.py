@@ -43,8 +43,9 @@ def init_app(app: Flask) -> None:
 
 
 def _http_error(error: HTTPException):
-    retry_after = _seconds_until_reset() if error.code == 429 else None
-    response = _render(error.code or 500, retry_after=retry_after)
+    if error.code == 429:
+        return _too_many(error)
+    response = _render(error.code or 500)
     if error.code == 405 and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
@@ -55,12 +56,24 @@ def _seconds_until_reset() -> int | None:
     return max(1, int(window.reset_at - time.time())) if window else None
 
 
-def _csrf_error(error: CSRFError):
-    # The form may hold a long answer; hand the text back so nothing typed is lost.
+def _too_many(error: HTTPException):
+    """A rate limit: when to try again, the limit's own words if it has some, the typed text."""
+    limit = getattr(error, "limit", None)
+    message = error.description if limit is not None and limit.error_message else None
+    return _render(429, message=message, retry_after=_seconds_until_reset(), kept_text=_typed())
+
+
+def _typed() -> str:
+    """The text of a refused post, handed back so that nothing typed is lost."""
+    if request.method != "POST":
+        return ""
     try:
-        kept = request.form.get("body", "")
+        return request.form.get("body", "")
     except HTTPException:  # an oversized body: nothing to hand back
-        kept = ""
+        return ""
+
+
+def _csrf_error(error: CSRFError):
     return _render(
         400,
         title=_l("This form has expired"),
@@ -69,7 +82,7 @@ def _csrf_error(error: CSRFError):
             "for a long time or you logged in again elsewhere. Go back, reload the page and "
             "send it again."
         ),
-        kept_text=kept,
+        kept_text=_typed(),
     )
 
 

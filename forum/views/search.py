@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from forum import search
-from forum.extensions import limiter
+from forum import limits, search
 from forum.forms.search import SearchForm
 from forum.search.results import SORTS
 from forum.services import browsing
@@ -14,16 +13,8 @@ bp = Blueprint("search", __name__)
 TITLE_MAX = 200
 
 
-def _search_limit() -> str:
-    return current_app.config["SEARCH_RATE_LIMIT"]
-
-
-# the page and the composer's lookups share one budget per client
-search_limit = limiter.shared_limit(_search_limit, scope="search")
-
-
 @bp.get("/search")
-@search_limit
+@limits.searches
 def results():
     form = SearchForm(browsing.all_themes(), browsing.all_networks(), formdata=request.args)
     if form.is_blank:
@@ -46,7 +37,7 @@ def _refine_url(**changes: str) -> str:
 
 
 @bp.get("/search/similar")
-@search_limit
+@limits.searches
 def similar():
     """Up to five threads like the title being typed, as JSON for the composer's script."""
     title = request.args.get("title", "")[:TITLE_MAX]

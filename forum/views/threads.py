@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import markup, permissions
+from forum import limits, markup, permissions
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.models import Post, Thread, ThreadKind
@@ -23,6 +23,7 @@ def show(thread_id: int):
 
 @bp.post("/threads/<int:thread_id>/reply")
 @login_required
+@limits.new_account_replies
 def reply(thread_id: int):
     thread = _visible_thread(thread_id)
     form = ReplyForm()
@@ -40,6 +41,7 @@ def reply(thread_id: int):
 
 @bp.route("/n/<network_slug>/<theme_slug>/new", methods=["GET", "POST"])
 @login_required
+@limits.new_account_threads
 def new(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
     permissions.require(current_user, "start_thread", board)

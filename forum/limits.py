@@ -1,0 +1,91 @@
+"""Every rate limit in one place: what is counted, per what, and when it counts.
+
+Limits come from the configuration (FORUM_*_RATE_LIMIT and friends); the store is memory by
+default and Redis when several processes serve the forum (FORUM_RATELIMIT_STORAGE). A refusal
+is a 429 page (or JSON) that says when to try again and hands back any text being posted.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, request
+from flask.wrappers import Response
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from forum.extensions import limiter
+from forum.models._time import utcnow
+
+
+def _setting(name: str):  # noqa: ANN202
+    return lambda: current_app.config[name]
+
+
+def _succeeded(response: Response) -> bool:
+    """Forms answer a success with a redirect; a refused or previewed form is re-shown."""
+    return response.status_code in (302, 303)
+
+
+def _failed(response: Response) -> bool:
+    return not _succeeded(response)
+
+
+def _account_key() -> str:
+    return "login:" + (request.form.get("login") or "").strip().casefold()[:254]
+
+
+def _member_key() -> str:
+    return f"member:{current_user.get_id()}"
+
+
+def _established() -> bool:
+    """Members past their first day(s) post without a count; others are new accounts."""
+    if not current_user.is_authenticated:
+        return True
+    age = utcnow() - current_user.created_at
+    return age >= timedelta(days=current_app.config["NEW_ACCOUNT_DAYS"])
+
+
+# Log-in attempts per address, and failed ones per account: an attacker spreading guesses over
+# many addresses is slowed too, and a member is locked out at most for one window after the
+# last failed guess.
+login_per_address = limiter.limit(_setting("LOGIN_RATE_LIMIT"), methods=["POST"])
+login_per_account = limiter.limit(
+    _setting("LOGIN_ACCOUNT_RATE_LIMIT"),
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message=_l("Too many failed log-ins for this account. Wait a minute, then try again."),
+)
+registrations = limiter.limit(
+    _setting("REGISTER_RATE_LIMIT"),
+    methods=["POST"],
+    deduct_when=_succeeded,
+    error_message=_l("Too many accounts were made from your address. Try again later."),
+)
+# New accounts post a little on their first day: spam needs many posts, newcomers need few.
+new_account_threads = limiter.limit(
+    _setting("NEW_ACCOUNT_THREAD_LIMIT"),
+    key_func=_member_key,
+    scope="new-account-threads",
+    methods=["POST"],
+    exempt_when=_established,
+    deduct_when=_succeeded,
+    error_message=_l(
+        "New members can start only a few threads on their first day. Your text is below."
+    ),
+)
+new_account_replies = limiter.limit(
+    _setting("NEW_ACCOUNT_REPLY_LIMIT"),
+    key_func=_member_key,
+    scope="new-account-replies",
+    methods=["POST"],
+    exempt_when=_established,
+    deduct_when=_succeeded,
+    error_message=_l(
+        "New members can post only a few replies on their first day. Your text is below."
+    ),
+)
+# the search page and the composer's lookups share one budget per client
+searches = limiter.shared_limit(_setting("SEARCH_RATE_LIMIT"), scope="search")

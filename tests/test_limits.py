@@ -1,0 +1,151 @@
+"""Rate limits with the production defaults: log-ins per address and account, registrations,
+and what new accounts may post on their first day."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import update
+
+from forum.config import DEFAULTS
+from forum.extensions import db
+from forum.models import User
+from forum.models._time import utcnow
+from tests.conftest import GENEROUS_LIMITS, Person, thread_id_from
+
+
+@pytest.fixture
+def app_config() -> dict[str, object]:
+    return {name: DEFAULTS[name] for name in GENEROUS_LIMITS}
+
+
+def from_address(number: int) -> dict:
+    # the Flask test client only: no packet leaves the process
+    return {"environ_base": {"REMOTE_ADDR": f"198.51.100.{number}"}}
+
+
+def test_the_defaults_are_the_documented_ones() -> None:
+    assert DEFAULTS["LOGIN_RATE_LIMIT"] == "6 per minute"
+    assert DEFAULTS["LOGIN_ACCOUNT_RATE_LIMIT"] == "6 per minute"
+    assert DEFAULTS["REGISTER_RATE_LIMIT"] == "5 per hour"
+    assert (DEFAULTS["NEW_ACCOUNT_THREAD_LIMIT"], DEFAULTS["NEW_ACCOUNT_REPLY_LIMIT"]) == (
+        "3 per day",
+        "10 per day",
+    )
+
+
+def test_guesses_from_many_addresses_are_stopped_per_account(
+    member: Person, anonymous: Person
+) -> None:
+    for number in range(6):
+        guess = anonymous.post(
+            "/auth/login", {"login": "amina", "password": f"guess {number}"}, **from_address(number)
+        )
+        assert guess.status_code == 422
+    refused = anonymous.post(
+        "/auth/login", {"login": "AMINA", "password": "guess 7"}, **from_address(99)
+    )
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert "Too many failed log-ins for this account" in refused.get_data(as_text=True)
+    # another account is not affected
+    other = anonymous.post("/auth/login", {"login": "kemal", "password": "x"}, **from_address(98))
+    assert other.status_code == 422
+
+
+class TestShortLockout:
+    @pytest.fixture
+    def app_config(self) -> dict[str, object]:
+        return {"LOGIN_ACCOUNT_RATE_LIMIT": "3 per 2 seconds"}
+
+    def test_the_member_gets_in_once_the_guessing_stops(self, member: Person, app: Flask) -> None:
+        attacker = Person(app.test_client())
+        for number in range(3):
+            attacker.post(
+                "/auth/login", {"login": "amina", "password": "wrong"}, **from_address(number)
+            )
+        owner = Person(app.test_client())
+        assert owner.login("amina").status_code == 429
+        time.sleep(2.2)
+        assert owner.login("amina").status_code == 302
+
+
+class TestSuccessesAreNotCounted:
+    @pytest.fixture
+    def app_config(self) -> dict[str, object]:
+        return {"LOGIN_RATE_LIMIT": "100 per minute"}
+
+    def test_logging_in_often_is_not_refused(self, member: Person, app: Flask) -> None:
+        for _ in range(8):
+            person = Person(app.test_client())
+            assert person.login("amina").status_code == 302
+
+
+def test_registrations_per_address(app: Flask) -> None:
+    refused_form = Person(app.test_client()).post(
+        "/auth/register", {"username": "x", "email": "bad", "password": "1", "confirm": "2"}
+    )
+    assert refused_form.status_code == 422  # not an account: not counted
+    for number in range(5):
+        assert Person(app.test_client()).register(f"newcomer{number}").status_code == 302
+    refused = Person(app.test_client()).register("newcomer6")
+    assert refused.status_code == 429
+    assert "Too many accounts were made from your address" in refused.get_data(as_text=True)
+    other_address = Person(app.test_client())
+    other_address.client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert other_address.register("newcomer7").status_code == 302
+
+
+def test_a_new_account_starts_three_threads_on_its_first_day(member: Person) -> None:
+    assert (
+        member.post(
+            "/n/oic-oshnet/confined-spaces/new",
+            {"kind": "question", "title": "Preview only", "body": "Draft", "preview": "1"},
+        ).status_code
+        == 200
+    )  # previews are not posts
+    for number in range(3):
+        assert member.start_thread(f"Question {number}", "Details").status_code == 302
+    refused = member.start_thread("Fourth question", "A long answer I do not want to lose.")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 3600
+    assert "New members can start only a few threads on their first day" in html
+    assert "A long answer I do not want to lose.</textarea>" in html
+
+
+def test_a_new_account_posts_ten_replies_on_its_first_day(
+    member: Person, other_member: Person
+) -> None:
+    thread_id = thread_id_from(member.start_thread("Question", "Details"))
+    for number in range(10):
+        assert other_member.reply(thread_id, f"Reply {number}").status_code == 302
+    refused = other_member.reply(thread_id, "Eleventh")
+    assert refused.status_code == 429
+    assert "Eleventh</textarea>" in refused.get_data(as_text=True)
+    assert member.reply(thread_id, "The asker has her own count.").status_code == 302
+
+
+def test_established_members_post_without_a_count(app: Flask, member: Person) -> None:
+    with app.app_context():
+        db.session.execute(
+            update(User).where(User.username == "amina").values(created_at=utcnow() - timedelta(2))
+        )
+        db.session.commit()
+    for number in range(5):
+        assert member.start_thread(f"Question {number}", "Details").status_code == 302
+
+
+def test_a_refusal_for_scripts_is_json(member: Person) -> None:
+    for number in range(3):
+        member.start_thread(f"Question {number}", "Details")
+    refused = member.post(
+        "/n/oic-oshnet/confined-spaces/new",
+        {"kind": "question", "title": "Fourth", "body": "Details"},
+        headers={"Accept": "application/json"},
+    )
+    assert refused.status_code == 429
+    assert "first day" in refused.get_json()["message"]
