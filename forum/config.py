@@ -78,6 +78,10 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
     if not config["SQLALCHEMY_DATABASE_URI"]:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forum.db'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # a threaded server: room for bursts, while a few processes stay far below
+        # PostgreSQL's default of 100 connections
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_size": 10, "max_overflow": 20})
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = instance_secret_key(instance)
     _check_search_backend(config)

@@ -60,6 +60,7 @@ def start_server(
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a crash test kills it whole
         )
     url = f"http://127.0.0.1:{port}"
     try:

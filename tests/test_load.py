@@ -81,7 +81,8 @@ def test_a_killed_server_loses_no_acknowledged_post(scratch: str, tmp_path: Path
     def kill_mid_load(load) -> bool:  # noqa: ANN001
         if len(load.acknowledged) >= 60 and not killed.is_set():
             killed.set()
-            os.kill(process.pid, signal.SIGKILL)  # no goodbye: no flush, no cleanup
+            # the server and its worker at once, as a crash would: no goodbye, no cleanup
+            os.killpg(process.pid, signal.SIGKILL)
         return False
 
     try:

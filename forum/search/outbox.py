@@ -64,7 +64,7 @@ def collect_changes(session: Session, _context: object, _instances: object) -> N
             rows.append(SearchOutbox(thread_id=obj.thread_id))
     if rows:
         session.add_all(rows)
-        after_commit(drain)
+        after_commit(drain_committed)
 
 
 def member_threads_changed(session: Session, user_id: int, theme_id: int) -> None:
@@ -79,25 +79,40 @@ def member_threads_changed(session: Session, user_id: int, theme_id: int) -> Non
     session.execute(
         insert(SearchOutbox).from_select([SearchOutbox.thread_id, SearchOutbox.created_at], threads)
     )
-    after_commit(drain)
+    after_commit(drain_committed)
 
 
-def has_pending() -> bool:
-    query = select(SearchOutbox.id).where(SearchOutbox.indexed_at.is_(None)).limit(1)
+def _pending(up_to: int | None) -> list:
+    conditions = [SearchOutbox.indexed_at.is_(None)]
+    if up_to is not None:
+        conditions.append(SearchOutbox.id <= up_to)
+    return conditions
+
+
+def has_pending(up_to: int | None = None) -> bool:
+    query = select(SearchOutbox.id).where(*_pending(up_to)).limit(1)
     return db.session.scalar(query) is not None
 
 
-def drain() -> int:
-    """Index every pending change; returns how many. IndexBusy leaves them for later."""
+def drain_committed() -> int:
+    """After a commit: index up to the changes just written, not what others write meanwhile
+    (under steady posting that would keep one request draining for everyone)."""
+    return drain(up_to=db.session.scalar(select(func.max(SearchOutbox.id))))
+
+
+def drain(up_to: int | None = None) -> int:
+    """Index pending changes (up to an outbox id); returns how many. IndexBusy leaves them
+    for later."""
     from forum.search import backend
 
     done = 0
     try:
-        while has_pending():
+        while has_pending(up_to):
+            db.session.commit()  # no connection held while waiting for the index
             with backend().writer(LOCK_TIMEOUT) as writer:
                 rows = db.session.execute(
                     select(SearchOutbox.id, SearchOutbox.thread_id, SearchOutbox.post_id)
-                    .where(SearchOutbox.indexed_at.is_(None))
+                    .where(*_pending(up_to))
                     .order_by(SearchOutbox.id)
                     .limit(BATCH)
                 ).all()
@@ -163,12 +178,18 @@ def ensure_current() -> str | None:
     from forum.search import backend
 
     reason = None
-    if not backend().exists():
-        reason = "missing"
-    else:
-        drain()
-        if backend().document_count() != documents.indexable_count():
-            reason = "stale"
+    try:
+        if not backend().exists():
+            reason = "missing"
+        else:
+            drain()
+            if backend().document_count() != documents.indexable_count():
+                reason = "stale"
+    except Exception as error:  # a damaged index must not keep the forum from starting
+        # the text, not the error: a kept record would keep its frames, and their open files
+        logger.error("the search index could not be read (%s); rebuilding it", repr(error))
+        db.session.rollback()
+        reason = "unreadable"
     if reason:
         rebuild()
     db.session.commit()

@@ -9,6 +9,7 @@ turns; a rebuild fills a new table and renames it into place inside one transact
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -33,7 +34,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, REAL, REGCONFIG, TSVECTOR, insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 
 from forum.extensions import db
 from forum.search.backend import (
@@ -54,7 +54,6 @@ LOCK_KEY = 0x05E4_F0_12  # this forum's advisory lock for index writes
 LANGUAGE = "english"
 # ts_rank weights for D, C, B, A: the title (A) counts TITLE_WEIGHT times the body (D)
 RANK_WEIGHTS = "{%.1f,%.1f,%.1f,%.1f}" % (0.1, 0.1, 0.1, 0.1 * TITLE_WEIGHT)  # noqa: UP031
-LOCK_NOT_AVAILABLE = "55P03"
 
 COLUMNS = """
     post_id integer PRIMARY KEY,
@@ -104,9 +103,10 @@ posts = _table(TABLE)
 class PostgresBackend:
     name = "postgres"
 
+    # Reads go through the request's own session: a search costs no second connection.
+
     def exists(self) -> bool:
-        with db.engine.connect() as connection:
-            return connection.scalar(select(func.to_regclass(TABLE))) is not None
+        return db.session.scalar(select(func.to_regclass(TABLE))) is not None
 
     def create(self) -> None:
         with self.writer(timeout=30):
@@ -115,8 +115,7 @@ class PostgresBackend:
     def document_count(self) -> int:
         if not self.exists():
             return 0
-        with db.engine.connect() as connection:
-            return connection.scalar(select(func.count()).select_from(posts)) or 0
+        return db.session.scalar(select(func.count()).select_from(posts)) or 0
 
     def clear(self) -> None:
         with self.writer(timeout=30) as writer:
@@ -124,10 +123,28 @@ class PostgresBackend:
 
     @contextmanager
     def writer(self, timeout: float) -> Iterator[_Writer]:
-        with db.engine.begin() as connection:
-            _take_lock(connection, timeout)
+        """The lock is asked for, not waited on: a writer waiting in pg_advisory_xact_lock
+        would hold a pooled connection, and twenty of them starve the readers."""
+        deadline = time.monotonic() + timeout
+        while True:
+            connection = db.engine.connect()
+            transaction = connection.begin()
+            if connection.scalar(select(func.pg_try_advisory_xact_lock(LOCK_KEY))):
+                break
+            transaction.rollback()
+            connection.close()
+            if time.monotonic() > deadline:
+                raise IndexBusy(TABLE)
+            time.sleep(0.02)
+        try:
             _create_table(connection, TABLE)
             yield _Writer(connection, posts)
+            transaction.commit()
+        except BaseException:
+            transaction.rollback()
+            raise
+        finally:
+            connection.close()
 
     def rebuild(
         self,
@@ -180,8 +197,7 @@ class PostgresBackend:
         excluded = _any_of(query.excluded)
         if excluded is not None:
             statement = statement.where(~_matches(excluded))
-        with db.engine.connect() as connection:
-            return [Hit(*row) for row in connection.execute(statement)]
+        return [Hit(*row) for row in db.session.execute(statement)]
 
     def snippets(self, query: SearchQuery, post_ids: Iterable[int]) -> dict[int, str]:
         post_ids = list(post_ids)
@@ -198,8 +214,7 @@ class PostgresBackend:
             else func.substr(posts.c.body, 1, SNIPPET_CHARS)
         )
         statement = select(posts.c.post_id, passage).where(posts.c.post_id.in_(post_ids))
-        with db.engine.connect() as connection:
-            return dict(connection.execute(statement).all())
+        return dict(db.session.execute(statement).all())
 
 
 class _Writer:
@@ -223,16 +238,6 @@ class _Writer:
 
 def _language():  # noqa: ANN202
     return cast(literal(LANGUAGE), REGCONFIG)
-
-
-def _take_lock(connection: Connection, timeout: float) -> None:
-    connection.execute(text(f"SET LOCAL lock_timeout = {max(1, int(timeout * 1000))}"))
-    try:
-        connection.execute(select(func.pg_advisory_xact_lock(LOCK_KEY)))
-    except DBAPIError as error:
-        if getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
-            raise IndexBusy(TABLE) from error
-        raise
 
 
 def _create_table(connection: Connection, name: str) -> None:
