@@ -188,3 +188,12 @@ def test_hostile_strings_in_urls_are_harmless(anonymous: Person, value: str) -> 
     expected = 400 if "\x00" in value else 200
     response = anonymous.get("/themes/confined-spaces", query_string={"network": value})
     assert response.status_code == expected
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**30])
+@pytest.mark.parametrize("url", ["/threads/{}", "/posts/{}", "/posts/{}/edit"])
+def test_ids_no_database_can_hold_are_simply_not_found(
+    member: Person, url: str, number: int
+) -> None:
+    # PostgreSQL's integer stops at 2**31 - 1, SQLite's at 2**63 - 1: found by fuzzing
+    assert member.get(url.format(number)).status_code == 404

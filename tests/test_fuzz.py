@@ -110,7 +110,7 @@ def url_for_rule(rule: Rule, draw, ids: dict[str, list]) -> str:  # noqa: ANN001
     def argument(match: re.Match) -> str:
         converter = type(rule._converters[match[1]]).__name__
         if converter == "IntegerConverter":
-            return str(draw(st.one_of(st.sampled_from(ids["int"]), st.integers(0, 2**31))))
+            return str(draw(st.one_of(st.sampled_from(ids["int"]), st.integers(0, 2**70))))
         if converter == "AnyConverter":
             return draw(st.sampled_from(sorted(rule._converters[match[1]].items)))
         return draw(st.one_of(st.sampled_from(ids["slug"]), st.text("abc-._~", min_size=1)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, abort, g, request, url_for
 from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from forum import permissions, reference
 from forum.forms.auth import LogoutForm
@@ -25,7 +26,17 @@ from forum.views import (
 )
 
 
+class DatabaseId(IntegerConverter):
+    """<int:...> in every route: past a 32-bit id there is nothing to find, so such a URL is a
+    404 here instead of an out-of-range error from the database (PostgreSQL's integer)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:  # noqa: ANN001
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseId  # before any rule is made with it
     for module in (
         main,
         threads,
