@@ -64,28 +64,30 @@ registrations = limiter.limit(
     deduct_when=_succeeded,
     error_message=_l("Too many accounts were made from your address. Try again later."),
 )
+
+
 # New accounts post a little on their first day: spam needs many posts, newcomers need few.
-new_account_threads = limiter.limit(
-    _setting("NEW_ACCOUNT_THREAD_LIMIT"),
-    key_func=_member_key,
-    scope="new-account-threads",
-    methods=["POST"],
-    exempt_when=_established,
-    deduct_when=_succeeded,
-    error_message=_l(
-        "New members can start only a few threads on their first day. Your text is below."
-    ),
+def _first_day(setting: str, what: str, message: object):  # noqa: ANN202
+    return limiter.limit(
+        _setting(setting),
+        key_func=_member_key,
+        scope=f"new-account-{what}",
+        methods=["POST"],
+        exempt_when=_established,
+        deduct_when=_succeeded,
+        error_message=message,
+    )
+
+
+new_account_threads = _first_day(
+    "NEW_ACCOUNT_THREAD_LIMIT",
+    "threads",
+    _l("New members can start only a few threads on their first day. Your text is below."),
 )
-new_account_replies = limiter.limit(
-    _setting("NEW_ACCOUNT_REPLY_LIMIT"),
-    key_func=_member_key,
-    scope="new-account-replies",
-    methods=["POST"],
-    exempt_when=_established,
-    deduct_when=_succeeded,
-    error_message=_l(
-        "New members can post only a few replies on their first day. Your text is below."
-    ),
+new_account_replies = _first_day(
+    "NEW_ACCOUNT_REPLY_LIMIT",
+    "replies",
+    _l("New members can post only a few replies on their first day. Your text is below."),
 )
 # the search page and the composer's lookups share one budget per client
 searches = limiter.shared_limit(_setting("SEARCH_RATE_LIMIT"), scope="search")

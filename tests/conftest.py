@@ -67,6 +67,17 @@ def _schema(database_url: str) -> None:
 
 
 @pytest.fixture
+def scratch(database_url: str, tmp_path) -> Iterator[str]:  # noqa: ANN001
+    """A fresh, empty database of the test database's kind, for tests that start servers."""
+    from tests.databases import scratch_database
+    from tests.live import close_sessions
+
+    with scratch_database(database_url, tmp_path) as url:
+        yield url
+    close_sessions()
+
+
+@pytest.fixture
 def app_config() -> dict[str, object]:
     """Override in a test module to change the app's configuration."""
     return {}

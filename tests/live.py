@@ -188,6 +188,15 @@ def start_thread_over_http(
     return session.post(url, data=data, timeout=30)
 
 
+def reply_over_http(
+    server: str, session: requests.Session, thread_id: int, body: str
+) -> requests.Response:
+    """Post the reply form; a 302 means the reply was taken."""
+    url = f"{server}/threads/{thread_id}"
+    data = {"csrf_token": csrf_token(session, url), "body": body}
+    return session.post(f"{url}/reply", data=data, allow_redirects=False, timeout=60)
+
+
 def thread_id_in(response: requests.Response) -> int:
     return int(re.search(r"/threads/(\d+)", response.url)[1])
 

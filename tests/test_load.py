@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,11 @@ import pytest
 from forum import create_app, search
 from forum.extensions import db
 from tests.conftest import make_config
-from tests.databases import scratch_database
-from tests.live import close_sessions, live_server, start_server, stop_server
+from tests.live import live_server, start_server, stop_server
 from tests.load import check, prepare, run, sqlite_integrity
 
 pytestmark = pytest.mark.live
 REDIS = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
-def scratch(database_url: str, tmp_path: Path) -> Iterator[str]:
-    with scratch_database(database_url, tmp_path) as url:
-        yield url
-    close_sessions()
 
 
 def deployment(database_url: str) -> dict[str, str]:

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from flask_migrate import upgrade
 from sqlalchemy import inspect, text
 
 from forum import create_app
 from forum.extensions import db
 from forum.models import Post, Thread, User
-from tests.databases import scratch_database
-
-
-@pytest.fixture
-def scratch(database_url: str, tmp_path: Path) -> Iterator[str]:
-    with scratch_database(database_url, tmp_path) as url:
-        yield url
-
 
 # rows as the first revision's schema holds them, written without today's models
 FIRST_REVISION_ROWS = [

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -140,11 +141,22 @@ def get_theme(slug: str) -> Theme | None:
 
 
 def all_networks() -> Sequence[Network]:
-    return db.session.scalars(select(Network).order_by(Network.position, Network.id)).all()
+    return _once_per_request("networks", select(Network).order_by(Network.position, Network.id))
 
 
 def all_themes() -> Sequence[Theme]:
-    return db.session.scalars(select(Theme).order_by(Theme.position, Theme.id)).all()
+    return _once_per_request("themes", select(Theme).order_by(Theme.position, Theme.id))
+
+
+def _once_per_request(name: str, query: Select) -> Sequence[Any]:
+    """Short lists several parts of one page read (the form, the facets, the header): one
+    query per request, whoever asks first."""
+    if not has_request_context():
+        return db.session.scalars(query).all()
+    lists = g.setdefault("forum_lists", {})
+    if name not in lists:
+        lists[name] = db.session.scalars(query).all()
+    return lists[name]
 
 
 def get_board(network_slug: str, theme_slug: str) -> Board | None:
