@@ -15,75 +15,33 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
-from whoosh import columns, fields, highlight, index
+from whoosh import highlight, index
 from whoosh import query as wq
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.lang.snowball.english import EnglishStemmer
 
 from forum.search.backend import (
-    MATCH_END,
-    MATCH_START,
     SNIPPET_CHARS,
-    TITLE_WEIGHT,
     Document,
     Hit,
     IndexBusy,
     IndexWriter,
     chunks,
 )
-from forum.search.query import SearchQuery, Term
+from forum.search.query import SearchQuery
+from forum.search.whoosh_schema import (
+    ANALYZER,
+    SCHEMA,
+    SCHEMA_VERSION,
+    Marker,
+    fields_of,
+    filters,
+    hit_of,
+    matching,
+    term_query,
+)
 
-SCHEMA_VERSION = 2  # a change to SCHEMA below needs a new number: old indexes are rebuilt
 GENERATION_PREFIX = f"s{SCHEMA_VERSION}-"
-TITLE_MARK = "\x1f"  # the text field holds MARK title MARK body
-
-
-class _TitleWeight(Filter):
-    """Words between the two TITLE_MARKs weigh TITLE_WEIGHT times as much.
-
-    Whoosh sums token boosts into each posting's weight, which BM25 reads as the term's
-    frequency: one field ranks a title match above a body match, so a query needs one
-    posting list per word instead of a union over title and body (a third faster).
-    """
-
-    def __call__(self, tokens: Iterator) -> Iterator:
-        in_title = False
-        for token in tokens:
-            if token.text == TITLE_MARK:
-                in_title = not in_title
-                continue
-            token.boost = TITLE_WEIGHT if in_title else 1.0
-            yield token
-
-
-# Snowball English, lower-case, common words dropped; two-letter words (CO, UV) are kept.
-ANALYZER = (
-    RegexTokenizer(rf"\w+(\.?\w+)*|{TITLE_MARK}")
-    | _TitleWeight()
-    | LowercaseFilter()
-    | StopFilter(minsize=2)
-    | StemFilter(stemfn=EnglishStemmer().stem, cachesize=50_000)
-)
-
-SCHEMA = fields.Schema(
-    post_id=fields.ID(unique=True, stored=True),
-    thread_id=fields.ID(),
-    text=fields.TEXT(analyzer=ANALYZER),
-    body=fields.STORED(),  # for snippets
-    author=fields.ID(),
-    network=fields.ID(),
-    theme=fields.ID(),
-    board=fields.ID(),
-    kind=fields.ID(),
-    answered=fields.BOOLEAN(),
-    expert=fields.BOOLEAN(),
-    created=fields.DATETIME(),
-    # what grouping and facets need for every hit, packed in one column: one read per hit
-    facts=fields.COLUMN(columns.PickleColumn(columns.VarBytesColumn())),
-)
 
 
 class WhooshBackend:
@@ -180,7 +138,7 @@ class WhooshBackend:
         for batch in chunks(documents, 5_000):
             writer = built.writer(limitmb=128)
             for document in batch:
-                writer.add_document(**_fields(document))
+                writer.add_document(**fields_of(document))
             writer.commit()
         with self._lock(timeout):
             self._swap_to(name)
@@ -223,21 +181,21 @@ class WhooshBackend:
     def hits(self, query: SearchQuery) -> list[Hit]:
         if not self.exists():
             return []
-        matching = _compile(query)
-        if matching is None:
+        wanted = matching(query)
+        if wanted is None:
             return []
-        excluded = [q for q in map(_term, query.excluded) if q is not None]
+        excluded = [q for q in map(term_query, query.excluded) if q is not None]
         with self._searching() as searcher:
             results = searcher.search(
-                matching,
+                wanted,
                 limit=None,
-                filter=_filters(query),
+                filter=filters(query),
                 mask=wq.Or(excluded) if excluded else None,
             )
             facts = searcher.reader().column_reader("facts")
             # without words nothing is more relevant than anything else, as on PostgreSQL
             scored = query.has_words
-            return [_hit(facts[n], score if scored else 0.0) for score, n in results.top_n]
+            return [hit_of(facts[n], score if scored else 0.0) for score, n in results.top_n]
 
     def snippets(self, query: SearchQuery, post_ids: Iterable[int]) -> dict[int, str]:
         post_ids = list(post_ids)
@@ -257,7 +215,7 @@ class WhooshBackend:
                     continue
                 text = stored["body"]
                 passage = words and highlight.highlight(
-                    text, words, ANALYZER, fragmenter, _Marker(), top=2
+                    text, words, ANALYZER, fragmenter, Marker(), top=2
                 )
                 found[post_id] = passage or text[:SNIPPET_CHARS]
         return found
@@ -274,93 +232,8 @@ class _Writer:
         self.writer.delete_by_term("post_id", str(post_id))
 
     def add(self, document: Document) -> None:
-        self.writer.add_document(**_fields(document))
-
-
-class _Marker(highlight.Formatter):
-    between = " … "
-
-    def format_token(self, text: str, token, replace: bool = False) -> str:  # noqa: ANN001
-        return f"{MATCH_START}{highlight.get_text(text, token, replace)}{MATCH_END}"
+        self.writer.add_document(**fields_of(document))
 
 
 def _is_generation(name: str) -> bool:
     return name[:1] == "s" and "-" in name
-
-
-def _fields(document: Document) -> dict:
-    title = document.title.replace(TITLE_MARK, " ")
-    flags = ("a" if document.accepted else "") + ("e" if document.expert else "")
-    created = document.created_at.replace(tzinfo=UTC).timestamp()
-    return {
-        "post_id": str(document.post_id),
-        "thread_id": str(document.thread_id),
-        "text": f"{TITLE_MARK}{title}{TITLE_MARK} {document.body}",
-        "body": document.body,
-        "author": document.author,
-        "network": document.network,
-        "theme": document.theme,
-        "board": document.board,
-        "kind": document.kind,
-        "answered": document.answered,
-        "expert": document.expert,
-        "created": document.created_at,
-        "facts": (document.post_id, document.thread_id, document.theme, document.network,
-                  created, flags),
-    }  # fmt: skip
-
-
-def _hit(facts: tuple, score: float) -> Hit:
-    post_id, thread_id, theme, network, created, flags = facts
-    return Hit(post_id, thread_id, theme, network, created, "a" in flags, "e" in flags, score)
-
-
-def _term(term: Term) -> wq.Query | None:
-    """A word or phrase in the title or the body (the title weighted at indexing)."""
-    tokens = [token.text for token in ANALYZER(term.text, mode="query")]
-    if not tokens:
-        return None  # only common words
-    if len(tokens) == 1:
-        return wq.Term("text", tokens[0])
-    if term.phrase:
-        return wq.Phrase("text", tokens)
-    return wq.And([wq.Term("text", t) for t in tokens])  # a word split in parts: first-aid
-
-
-def _compile(query: SearchQuery) -> wq.Query | None:
-    """The words part; None when no document could match (only common words)."""
-    if not query.has_words:
-        return wq.Every()
-    groups = []
-    for group in query.groups:
-        alternatives = [q for q in map(_term, group) if q is not None]
-        if alternatives:
-            groups.append(wq.Or(alternatives) if len(alternatives) > 1 else alternatives[0])
-    if not groups:
-        return None
-    return wq.And(groups) if len(groups) > 1 else groups[0]
-
-
-def _filters(query: SearchQuery) -> wq.Query | None:
-    terms: list[wq.Query] = [
-        wq.Term(field, value)
-        for field, value in (
-            ("theme", query.theme),
-            ("network", query.network),
-            ("board", query.board),
-            ("author", query.author),
-            ("kind", query.kind),
-        )
-        if value
-    ]
-    if query.answered is not None:
-        terms += [wq.Term("kind", "question"), wq.Term("answered", query.answered)]
-    if query.expert:
-        terms.append(wq.Term("expert", True))
-    if query.after or query.before:
-        start = datetime.combine(query.after, datetime.min.time()) if query.after else None
-        end = datetime.combine(query.before, datetime.min.time()) if query.before else None
-        terms.append(wq.DateRange("created", start, end, endexcl=True))
-    if not terms:
-        return None
-    return wq.And(terms) if len(terms) > 1 else terms[0]
