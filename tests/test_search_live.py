@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -26,12 +27,18 @@ WRITERS = 6
 REPLIES_EACH = 5
 
 
-def found_threads(server: str, words: str) -> int:
-    page = requests.get(f"{server}/search", params={"q": words}, timeout=30)
-    page.raise_for_status()
-    if "0 threads found" in page.text:
-        return 0
-    return 1 if "1 thread found" in page.text else -1
+def found_threads(server: str, words: str, *, within: float = 10.0) -> int:
+    """Threads found, asking again for a while: nothing may be lost, but with two processes
+    a post can reach the index a moment after its reply returned (the other process held
+    the lock; the background drainer retries every 2 s). A lost post is never found."""
+    deadline = time.monotonic() + within
+    while True:
+        page = requests.get(f"{server}/search", params={"q": words}, timeout=30)
+        page.raise_for_status()
+        found = 1 if "1 thread found" in page.text else 0 if "0 threads found" in page.text else -1
+        if found == 1 or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 @pytest.mark.parametrize("backend", ["whoosh", "postgres"])
