@@ -31,7 +31,6 @@ class Document:
     network: str
     theme: str
     kind: str
-    is_opening: bool
     answered: bool
     accepted: bool
     expert: bool
