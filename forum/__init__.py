@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from forum import realtime, search
+from forum import languages, realtime, search
 from forum.config import PROJECT_ROOT, build_config
 from forum.database import configure_engine
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -30,7 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=languages.select_locale)
     limiter.init_app(app)
     _init_login(app)
     realtime.init_app(app)
@@ -41,12 +41,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     views.init_app(app)
     cli.init_app(app)
     return app
-
-
-def _select_locale() -> str | None:
-    if not has_request_context():  # the CLI: the default locale
-        return None
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 
 def _init_login(app: Flask) -> None:

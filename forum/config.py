@@ -41,7 +41,6 @@ DEFAULTS: dict[str, Any] = {
     "THREADS_PER_PAGE": 25,
     "POSTS_PER_PAGE": 20,
     "BABEL_DEFAULT_LOCALE": "en",
-    "LANGUAGES": ["en"],
     "SQLALCHEMY_RECORD_QUERIES": False,
     "PASSWORD_HASH_METHOD": None,  # None: Werkzeug's default
 }

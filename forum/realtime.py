@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, session
+from flask_babel import force_locale
 from flask_login import current_user
 from flask_socketio import join_room
 
 from forum.extensions import socketio
+from forum.languages import DEFAULT, LANGUAGES
 
 logger = logging.getLogger(__name__)
 
@@ -85,11 +87,16 @@ def deliver(notification_ids: Sequence[int]) -> None:
         recipient = notification.recipient_id
         if recipient not in counts:
             counts[recipient] = inbox.unread_count(recipient)
-        text, url = inbox.describe(notification)
+        # Each open page shows the sentence in its own language, however it was chosen.
+        texts = {}
+        for code in LANGUAGES:
+            with force_locale(code):
+                texts[code], url = inbox.describe(notification)
         payload = {
             "id": notification.id,
             "kind": notification.kind.value,
-            "text": text,
+            "text": texts.get(notification.recipient.locale, texts[DEFAULT]),
+            "texts": texts,
             "url": url,
             "time": notification.created_at.isoformat() + "Z",
             "unread": counts[recipient],

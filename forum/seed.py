@@ -7,44 +7,50 @@ from sqlalchemy import select
 from forum.database import write_transaction
 from forum.models import Board, Network, Theme
 
+
+def N_(message: str) -> str:  # noqa: N802
+    """Marks a name for the catalogues (pages translate it when shown); stored as written."""
+    return message
+
+
 # (slug, name, description); slugs are stable: URLs and expertise tags depend on them
 THEMES: list[tuple[str, str, str]] = [
-    ("confined-spaces", "Confined spaces",
-     "Tanks, silos, sewers, manholes: permits, atmospheric testing, ventilation and rescue."),
-    ("fire-safety", "Fire safety",
-     "Fire risk assessment, prevention, detection, evacuation and emergency planning."),
-    ("hazardous-work", "Hazardous work",
-     "Work at height, hot work, lone work and other high-risk tasks and their permits."),
-    ("chemical-safety", "Chemical safety",
-     "Safety data sheets, GHS labelling, exposure limits, storage and substitution."),
-    ("construction", "Construction",
-     "Scaffolding, excavations, cranes, site management and contractor safety."),
-    ("mining", "Mining",
-     "Underground and surface mining, ground control, dust, gas and emergency response."),
-    ("agriculture", "Agriculture",
-     "Pesticides, machinery, animals, heat stress and rural work."),
-    ("ergonomics", "Ergonomics",
-     "Manual handling, workstation design, repetitive strain and musculoskeletal disorders."),
-    ("occupational-health-services", "Occupational health services",
-     "Health surveillance, fitness for work, occupational disease and return to work."),
-    ("psychosocial-risks", "Psychosocial risks",
-     "Work-related stress, violence and harassment, working time and mental health."),
-    ("osh-management-systems", "OSH management systems",
-     "ISO 45001, ILO-OSH 2001, risk assessment, audits, worker participation."),
-    ("electrical-safety", "Electrical safety",
-     "Lockout/tagout, arc flash, safe isolation and electrical installations."),
+    ("confined-spaces", N_("Confined spaces"),
+     N_("Tanks, silos, sewers, manholes: permits, atmospheric testing, ventilation and rescue.")),
+    ("fire-safety", N_("Fire safety"),
+     N_("Fire risk assessment, prevention, detection, evacuation and emergency planning.")),
+    ("hazardous-work", N_("Hazardous work"),
+     N_("Work at height, hot work, lone work and other high-risk tasks and their permits.")),
+    ("chemical-safety", N_("Chemical safety"),
+     N_("Safety data sheets, GHS labelling, exposure limits, storage and substitution.")),
+    ("construction", N_("Construction"),
+     N_("Scaffolding, excavations, cranes, site management and contractor safety.")),
+    ("mining", N_("Mining"),
+     N_("Underground and surface mining, ground control, dust, gas and emergency response.")),
+    ("agriculture", N_("Agriculture"),
+     N_("Pesticides, machinery, animals, heat stress and rural work.")),
+    ("ergonomics", N_("Ergonomics"),
+     N_("Manual handling, workstation design, repetitive strain and musculoskeletal disorders.")),
+    ("occupational-health-services", N_("Occupational health services"),
+     N_("Health surveillance, fitness for work, occupational disease and return to work.")),
+    ("psychosocial-risks", N_("Psychosocial risks"),
+     N_("Work-related stress, violence and harassment, working time and mental health.")),
+    ("osh-management-systems", N_("OSH management systems"),
+     N_("ISO 45001, ILO-OSH 2001, risk assessment, audits, worker participation.")),
+    ("electrical-safety", N_("Electrical safety"),
+     N_("Lockout/tagout, arc flash, safe isolation and electrical installations.")),
 ]  # fmt: skip
 
 # (slug, short name, name, description)
 NETWORKS: list[tuple[str, str, str, str]] = [
-    ("ilo-global", "ILO Global OSH", "ILO global OSH community",
-     "The International Labour Organization's worldwide community of OSH practitioners, "
-     "labour inspectors and social partners."),
-    ("oic-oshnet", "OIC-OSHNET", "OIC Occupational Safety and Health Network",
-     "The OIC Network for Occupational Safety and Health, coordinated by SESRIC, linking "
-     "the OSH institutions of OIC member countries."),
-    ("asean-oshnet", "ASEAN-OSHNET", "ASEAN Occupational Safety and Health Network",
-     "The ASEAN OSH Network of national OSH centres of the ASEAN member states."),
+    ("ilo-global", N_("ILO Global OSH"), N_("ILO global OSH community"),
+     N_("The International Labour Organization's worldwide community of OSH practitioners, "
+     "labour inspectors and social partners.")),
+    ("oic-oshnet", N_("OIC-OSHNET"), N_("OIC Occupational Safety and Health Network"),
+     N_("The OIC Network for Occupational Safety and Health, coordinated by SESRIC, linking "
+     "the OSH institutions of OIC member countries.")),
+    ("asean-oshnet", N_("ASEAN-OSHNET"), N_("ASEAN Occupational Safety and Health Network"),
+     N_("The ASEAN OSH Network of national OSH centres of the ASEAN member states.")),
 ]  # fmt: skip
 
 

@@ -252,3 +252,9 @@ def counting_queries(app: Flask) -> Iterator[QueryCounter]:
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def readable(text: str) -> str:
+    """Text as a reader sees it: without the invisible marks that isolate members' words
+    (forum.languages.isolate) inside sentences."""
+    return text.replace("\u2068", "").replace("\u2069", "")

@@ -30,10 +30,16 @@ class Forum:
         author: str = "amina",
         board: str = "oic-oshnet/confined-spaces",
         kind: str = "question",
+        language: str = "",
     ) -> Thread:
         network, theme = board.split("/")
         return posting.start_thread(
-            self.member(author), browsing.get_board(network, theme), ThreadKind(kind), title, body
+            self.member(author),
+            browsing.get_board(network, theme),
+            ThreadKind(kind),
+            title,
+            body,
+            language=language,
         )
 
     def reply(self, thread: Thread, body: str, *, author: str = "kemal") -> Post:

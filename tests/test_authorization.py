@@ -35,7 +35,7 @@ ROLES = ("anonymous", "member", "author", "moderator_elsewhere", "moderator_here
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 MODERATORS = frozenset({"moderator_here", "admin"})
 AUTHOR_OR_MODERATOR = MODERATORS | {"author"}
-PUBLIC = {"auth.register", "auth.login"}  # made for people who are not logged in yet
+PUBLIC = {"auth.register", "auth.login", "profiles.choose_language"}  # open to everyone
 
 
 @dataclass

@@ -233,7 +233,7 @@ def test_unanswered_in_my_expertise_routes_verified_themes_first_then_oldest(
     assert all(r.status_code == 302 for r in (old_confined, old_fire, new_fire))
 
     page = expert.get("/unanswered").get_data(as_text=True)
-    titles = re.findall(r'class="thread-title"><a [^>]*>([^<]+)</a>', page)
+    titles = re.findall(r'class="thread-title"><a [^>]*><bdi>([^<]+)</bdi></a>', page)
     assert titles == ["Older fire question", "Newer fire question", "Old confined question"]
     assert anonymous.get("/unanswered").status_code == 302
 

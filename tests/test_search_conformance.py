@@ -284,3 +284,75 @@ def test_a_rebuild_keeps_changes_made_while_it_ran(
     outbox.rebuild()
     assert forum.titles("oxyacetylene") == ["Hot work permit"]
     assert search.backend().document_count() == documents.indexable_count() == 2
+
+
+# --- every language by its own rules, every query in every language ----------------------
+
+
+def test_french_plurals_and_accents_are_found_by_the_singular(forum: Forum) -> None:
+    forum.thread(
+        "Ventilation des espaces confinés",
+        "Avant d'entrer dans les espaces confinés, mesurez l'oxygène.",
+    )
+    forum.thread("Plan de secours", "Le treuil et le trépied sont prêts.")
+    assert forum.titles("espace confiné") == ["Ventilation des espaces confinés"]
+    assert forum.titles('"espaces confinés"') == ["Ventilation des espaces confinés"]
+
+
+def test_spanish_is_stemmed_as_spanish(forum: Forum) -> None:
+    forum.thread(
+        "Trabajos en espacios confinados", "Los trabajadores necesitan permisos de entrada."
+    )
+    assert forum.titles("espacio confinado") == ["Trabajos en espacios confinados"]
+    assert forum.titles("trabajador") == ["Trabajos en espacios confinados"]
+
+
+ARABIC_TITLE = "السلامة في الأماكن المغلقة"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "الأماكن المغلقة",  # as written: hamza on the alef
+        "الاماكن المغلقة",  # bare alef
+        "الإماكن المغلقة",  # another alef form
+        "الأَمَاكِن المُغْلَقَة",  # with diacritics
+        "الأمـــاكن المغلـــقة",  # with tatweel
+    ],
+)
+def test_arabic_is_found_whatever_the_alef_diacritics_or_tatweel(forum: Forum, query: str) -> None:
+    forum.thread(ARABIC_TITLE, "يجب قياس نسبة الأكسجين قبل الدخول إلى الأماكن المغلقة.")
+    forum.thread("Confined spaces in English", "Measure oxygen before entry.")
+    assert forum.titles(query) == [ARABIC_TITLE]
+
+
+def test_a_query_finds_posts_in_every_language_it_matches(forum: Forum) -> None:
+    forum.thread("Ventilation of a sewer", "Forced ventilation before entry.", language="en")
+    forum.thread("Ventilation d'un égout", "La ventilation forcée avant l'entrée.", language="fr")
+    forum.thread("Ventilación de una alcantarilla", "Ventilación forzada.", language="es")
+    # one word, three languages: each post matched by its own language's stem
+    assert len(forum.titles("ventilation")) == 3
+    assert forum.titles("égouts") == ["Ventilation d'un égout"]
+    assert forum.titles("alcantarillas") == ["Ventilación de una alcantarilla"]
+    assert forum.titles("sewers") == ["Ventilation of a sewer"]
+
+
+def test_a_word_common_in_one_language_still_counts_in_another(forum: Forum) -> None:
+    # "des" is a French article, dropped from French posts, but a word in an English one
+    forum.thread("Gas detector", "The DES unit alarmed at 10 ppm.", language="en")
+    forum.thread("Détecteur de gaz", "Le détecteur des gaz a sonné.", language="fr")
+    assert forum.titles("des unit") == ["Gas detector"]
+    assert forum.titles("détecteur des gaz") == ["Détecteur de gaz"]
+
+
+def test_the_chosen_language_decides_the_analysis(forum: Forum) -> None:
+    # "confinés" read as English would not stem to "confin"; read as French it does
+    forum.thread("Espaces confinés", "Entrée interdite.", language="fr")
+    assert forum.titles("confiné") == ["Espaces confinés"]
+
+
+def test_snippets_mark_words_in_the_posts_own_language(forum: Forum) -> None:
+    forum.thread("Permis", "Les espaces confinés exigent un permis d'entrée.", language="fr")
+    found = forum.find("espace confiné").results.items[0]
+    assert ("espaces", True) in found.snippet
+    assert ("confinés", True) in found.snippet

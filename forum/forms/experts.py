@@ -22,7 +22,7 @@ class VerifyForm(ForumForm):
 
     def __init__(self, themes, networks, **kwargs) -> None:  # noqa: ANN001
         super().__init__(**kwargs)
-        self.theme.choices = choices((t.id, t.name) for t in themes)
+        self.theme.choices = choices((t.id, t.display_name) for t in themes)
         self.network.choices = choices((n.id, n.short_name) for n in networks)
         self.network_ids = {n.id for n in networks}
 
@@ -42,8 +42,10 @@ class DirectoryForm(ForumForm):
 
     def __init__(self, themes, networks, **kwargs) -> None:  # noqa: ANN001
         super().__init__(**kwargs)
-        self.theme.choices = choices(((t.slug, t.name) for t in themes), blank=_l("Any theme"))
+        self.theme.choices = choices(
+            ((t.slug, t.display_name) for t in themes), blank=_l("Any theme")
+        )
         self.network.choices = choices(
-            ((n.slug, n.short_name) for n in networks), blank=_l("Any network")
+            ((n.slug, n.display_short_name) for n in networks), blank=_l("Any network")
         )
         self.country.choices = choices(reference.countries().items(), blank=_l("Any country"))

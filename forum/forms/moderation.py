@@ -60,7 +60,9 @@ class MoveForm(ForumForm):
 
     def __init__(self, boards, **kwargs) -> None:  # noqa: ANN001, ANN003
         super().__init__(**kwargs)
-        self.board.choices = choices((b.id, f"{b.network.short_name} · {b.name}") for b in boards)
+        self.board.choices = choices(
+            (b.id, f"{b.network.display_short_name} · {b.name}") for b in boards
+        )
 
 
 class SuspendForm(ForumForm):
@@ -114,7 +116,7 @@ class NewBoardForm(BoardFieldsMixin, ForumForm):
 
     def __init__(self, themes, **kwargs) -> None:  # noqa: ANN001, ANN003
         super().__init__(**kwargs)
-        self.theme.choices = choices((t.id, t.name) for t in themes)
+        self.theme.choices = choices((t.id, t.display_name) for t in themes)
 
 
 class NetworkForm(ForumForm):

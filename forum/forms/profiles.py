@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum import reference
 from forum.forms import ForumForm, choices
+from forum.languages import LANGUAGES
 from forum.services.profiles import BIO_MAX, DISPLAY_NAME_MAX, INSTITUTION_MAX
 
 
@@ -29,6 +37,11 @@ class ProfileForm(ForumForm):
         description=_l("For example: National Institute of Occupational Safety and Health."),
     )
     country = SelectField(_l("Country"), validators=[Optional()])
+    locale = SelectField(
+        _l("Language of the forum's pages"),
+        choices=choices(LANGUAGES.items(), blank=_l("The one my browser asks for")),
+        validators=[Optional()],
+    )
     languages = SelectMultipleField(
         _l("Languages spoken"),
         validators=[Optional()],
@@ -55,5 +68,12 @@ class ProfileForm(ForumForm):
         super().__init__(**kwargs)
         self.country.choices = choices(reference.countries().items(), blank=_l("Not given"))
         self.languages.choices = choices(reference.languages().items())
-        self.networks.choices = choices((n.id, n.name) for n in networks)
-        self.expertise.choices = choices((t.id, t.name) for t in themes)
+        self.networks.choices = choices((n.id, n.display_name) for n in networks)
+        self.expertise.choices = choices((t.id, t.display_name) for t in themes)
+
+
+class LanguageForm(ForumForm):
+    """The footer's switcher: one button per language, each named in its own language."""
+
+    language = SelectField(_l("Language"), choices=choices(LANGUAGES.items()))
+    next = HiddenField()

@@ -53,9 +53,11 @@ class SearchForm(ForumForm):
 
     def __init__(self, themes, networks, **kwargs) -> None:  # noqa: ANN001
         super().__init__(**kwargs)
-        self.theme.choices = choices(((t.slug, t.name) for t in themes), blank=_l("Any theme"))
+        self.theme.choices = choices(
+            ((t.slug, t.display_name) for t in themes), blank=_l("Any theme")
+        )
         self.network.choices = choices(
-            ((n.slug, n.short_name) for n in networks), blank=_l("Any network")
+            ((n.slug, n.display_short_name) for n in networks), blank=_l("Any network")
         )
 
     @property

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forum import reference
 from forum.forms import ForumForm, choices
+from forum.languages import LANGUAGES
 from forum.models import ThreadKind
 from forum.services.posting import BODY_MAX, TITLE_MAX
 
@@ -33,6 +34,15 @@ def body_field(label: object) -> TextAreaField:
             Length(max=BODY_MAX, message=_l("Keep posts under %(n)d characters.", n=BODY_MAX)),
         ],
         description=_l("Markdown works: **bold**, _italic_, lists, links, `code`, > quotes."),
+    )
+
+
+def language_field() -> SelectField:
+    return SelectField(
+        _l("Language of the post"),
+        choices=choices(LANGUAGES.items(), blank=_l("Recognise it from the text")),
+        validators=[Optional()],
+        description=_l("Search reads each post in its own language."),
     )
 
 
@@ -91,6 +101,7 @@ class NewThreadForm(PracticeFieldsMixin, ForumForm):
     )
     title = title_field(DataRequired(message=_l("Give your thread a title.")))
     body = body_field(_l("Message"))
+    language = language_field()
     submit = SubmitField(_l("Post thread"))
 
     def __init__(self, **kwargs) -> None:  # noqa: ANN003
@@ -100,12 +111,14 @@ class NewThreadForm(PracticeFieldsMixin, ForumForm):
 
 class ReplyForm(ForumForm):
     body = body_field(_l("Your reply"))
+    language = language_field()
     submit = SubmitField(_l("Post reply"))
 
 
 class EditPostForm(ForumForm):
     title = title_field(Optional())
     body = body_field(_l("Message"))
+    language = language_field()
     submit = SubmitField(_l("Save changes"))
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,6 +17,16 @@ class Theme(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+
+    # Names and descriptions are stored in English; the seed's are in the catalogues, so
+    # pages show them in the reader's language (anything else shows as written).
+    @property
+    def display_name(self) -> str:
+        return gettext(self.name)
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.description else ""
 
     def __repr__(self) -> str:
         return f"<Theme {self.slug}>"
@@ -34,6 +45,18 @@ class Network(db.Model):
     boards: Mapped[list[Board]] = relationship(
         back_populates="network", order_by="Board.position", lazy="raise"
     )
+
+    @property
+    def display_name(self) -> str:
+        return gettext(self.name)
+
+    @property
+    def display_short_name(self) -> str:
+        return gettext(self.short_name)
+
+    @property
+    def display_description(self) -> str:
+        return gettext(self.description) if self.description else ""
 
     def __repr__(self) -> str:
         return f"<Network {self.slug}>"
@@ -59,7 +82,12 @@ class Board(db.Model):
 
     @property
     def name(self) -> str:
-        return self.custom_name or self.theme.name
+        """As shown to readers: a moderator's own name as written, else the theme's."""
+        return self.custom_name or self.theme.display_name
+
+    @property
+    def display_description(self) -> str:
+        return self.description or self.theme.display_description
 
     def __repr__(self) -> str:
         return f"<Board {self.network_id}/{self.theme_id}>"

@@ -84,6 +84,8 @@ class Post(db.Model):
     body_source: Mapped[str] = mapped_column(Text)
     # sanitised once at write time; never rendered on read
     body_html: Mapped[str] = mapped_column(Text)
+    # chosen by the writer or detected (forum.languages); "" for posts from before languages
+    language: Mapped[str] = mapped_column(String(8), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]

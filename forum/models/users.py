@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO 639-1 codes
     bio_source: Mapped[str] = mapped_column(Text, default="")
     bio_html: Mapped[str] = mapped_column(Text, default="")  # sanitised at write time
+    # the interface language chosen in the profile; "" follows the browser
+    locale: Mapped[str] = mapped_column(String(8), default="")
     # notification kinds switched off (everything else is on)
     muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
 

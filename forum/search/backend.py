@@ -27,6 +27,7 @@ class Document:
     thread_id: int
     title: str
     body: str  # plain text
+    language: str  # forum.languages: the analysis its words get
     author: str  # casefolded username
     network: str
     theme: str

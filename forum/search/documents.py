@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterator
 
 from sqlalchemy import Select, and_, func, select
 
-from forum import markup
+from forum import languages, markup
 from forum.extensions import db
 from forum.models import (
     AcceptedAnswer,
@@ -72,6 +72,7 @@ def _rows() -> Select:
             Post.author_id,
             Board.theme_id,
             Post.created_at,
+            Post.language,
         )
         .join(Thread, Thread.id == Post.thread_id)
         .join(Board, Board.id == Thread.board_id)
@@ -91,23 +92,33 @@ def _documents(query: Select) -> list[Document]:
     if not rows:
         return []
     experts = _verified({row.author_id for row in rows})
-    return [
-        Document(
-            post_id=row.id,
-            thread_id=row.thread_id,
-            title=row.title,
-            body=markup.html_to_text(row.body_html),
-            author=row.author,
-            network=row.network,
-            theme=row.theme,
-            kind=str(row.kind),
-            answered=row.is_answered,
-            accepted=row.accepted,
-            expert=(row.author_id, row.theme_id) in experts,
-            created_at=row.created_at,
+    documents = []
+    for row in rows:
+        body = markup.html_to_text(row.body_html)
+        # posts from before languages were recorded: recognised from their text
+        language = row.language or languages.detect(f"{row.title}\n{body}")
+        documents.append(
+            _document(row, body, language, expert=(row.author_id, row.theme_id) in experts)
         )
-        for row in rows
-    ]
+    return documents
+
+
+def _document(row, body: str, language: str, expert: bool) -> Document:  # noqa: ANN001
+    return Document(
+        post_id=row.id,
+        thread_id=row.thread_id,
+        title=row.title,
+        body=body,
+        language=language,
+        author=row.author,
+        network=row.network,
+        theme=row.theme,
+        kind=str(row.kind),
+        answered=row.is_answered,
+        accepted=row.accepted,
+        expert=expert,
+        created_at=row.created_at,
+    )
 
 
 def _verified(user_ids: set[int]) -> set[tuple[int, int]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -48,10 +48,12 @@ from forum.search.backend import (
 )
 from forum.search.query import SearchQuery, Term
 
-SCHEMA_VERSION = 1  # a change to the table below needs a new number: old tables are rebuilt
+SCHEMA_VERSION = 2  # a change to the table below needs a new number: old tables are rebuilt
 TABLE = f"search_posts_v{SCHEMA_VERSION}"
 LOCK_KEY = 0x05E4_F0_12  # this forum's advisory lock for index writes
-LANGUAGE = "english"
+# each post's words are read by its language's text search configuration (Snowball all four;
+# Arabic's also strips diacritics and tatweel and writes every alef one way)
+CONFIGS = {"en": "english", "fr": "french", "es": "spanish", "ar": "arabic"}
 # ts_rank weights for D, C, B, A: the title (A) counts TITLE_WEIGHT times the body (D)
 RANK_WEIGHTS = "{%.1f,%.1f,%.1f,%.1f}" % (0.1, 0.1, 0.1, 0.1 * TITLE_WEIGHT)  # noqa: UP031
 
@@ -69,9 +71,10 @@ COLUMNS = """
     accepted boolean NOT NULL,
     expert boolean NOT NULL,
     created_at timestamp NOT NULL,
+    config regconfig NOT NULL,
     document tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english', title), 'A') ||
-        setweight(to_tsvector('english', body), 'D')
+        setweight(to_tsvector(config, title), 'A') ||
+        setweight(to_tsvector(config, body), 'D')
     ) STORED
 """
 
@@ -93,6 +96,7 @@ def _table(name: str) -> Table:
         Column("accepted", Boolean),
         Column("expert", Boolean),
         Column("created_at", DateTime),
+        Column("config", REGCONFIG),
         Column("document", TSVECTOR),
     )
 
@@ -194,7 +198,7 @@ class PostgresBackend:
         ).where(*_filters(query))
         if query.has_words:
             statement = statement.where(_matches(matching) if matching is not None else false())
-        excluded = _any_of(query.excluded)
+        excluded = _any_of(query.excluded) if query.excluded else None
         if excluded is not None:
             statement = statement.where(~_matches(excluded))
         return [Hit(*row) for row in db.session.execute(statement)]
@@ -203,13 +207,13 @@ class PostgresBackend:
         post_ids = list(post_ids)
         if not post_ids or not self.exists():
             return {}
-        words = _any_of(query.positive_terms())
+        words = _any_of(list(query.positive_terms()))
         options = (
             f'StartSel="{MATCH_START}", StopSel="{MATCH_END}", MaxFragments=2, '
             'MaxWords=35, MinWords=12, FragmentDelimiter=" … "'
         )
         passage = (
-            func.ts_headline(_language(), posts.c.body, words, options)
+            func.ts_headline(posts.c.config, posts.c.body, words, options)
             if words is not None
             else func.substr(posts.c.body, 1, SNIPPET_CHARS)
         )
@@ -234,10 +238,6 @@ class _Writer:
         self.connection.execute(
             statement.on_conflict_do_update(index_elements=["post_id"], set_=row)
         )
-
-
-def _language():  # noqa: ANN202
-    return cast(literal(LANGUAGE), REGCONFIG)
 
 
 def _create_table(connection: Connection, name: str) -> None:
@@ -269,6 +269,7 @@ def _row(document: Document) -> dict[str, Any]:
         "accepted": document.accepted,
         "expert": document.expert,
         "created_at": document.created_at,
+        "config": CONFIGS.get(document.language, CONFIGS["en"]),
     }
 
 
@@ -276,24 +277,41 @@ def _matches(tsquery):  # noqa: ANN001, ANN202
     return posts.c.document.op("@@", return_type=Boolean)(tsquery)
 
 
-def _term(term: Term):  # noqa: ANN202
+def _term(term: Term, config: str):  # noqa: ANN202
     to_query = func.phraseto_tsquery if term.phrase else func.plainto_tsquery
-    return to_query(_language(), term.text)
+    return to_query(cast(literal(config), REGCONFIG), term.text)
 
 
-def _any_of(terms: Iterable[Term]):  # noqa: ANN202
+def _either(left, right):  # noqa: ANN001, ANN202
+    return right if left is None else left.op("||")(right)
+
+
+def _any_in(terms: Sequence[Term], config: str):  # noqa: ANN202
     combined = None
     for term in terms:
-        combined = _term(term) if combined is None else combined.op("||")(_term(term))
+        combined = _either(combined, _term(term, config))
+    return combined
+
+
+def _any_of(terms: Sequence[Term]):  # noqa: ANN202
+    """Any of the terms, read in every language."""
+    combined = None
+    for config in CONFIGS.values():
+        combined = _either(combined, _any_in(terms, config))
     return combined
 
 
 def _compile(query: SearchQuery):  # noqa: ANN202
-    """Every group (any of its terms) must match; None without words."""
+    """Every group (any of its terms) must match, the query read in one language or another
+    (a word common in one language drops out of that reading only); None without words."""
     combined = None
-    for group in query.groups:
-        alternatives = _any_of(group)
-        combined = alternatives if combined is None else combined.op("&&")(alternatives)
+    for config in CONFIGS.values():
+        reading = None
+        for group in query.groups:
+            alternatives = _any_in(group, config)
+            reading = alternatives if reading is None else reading.op("&&")(alternatives)
+        if reading is not None:
+            combined = _either(combined, reading)
     return combined
 
 

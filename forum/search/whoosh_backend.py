@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import highlight, index
-from whoosh import query as wq
 
+from forum.languages import LANGUAGES
 from forum.search.backend import (
     SNIPPET_CHARS,
     Document,
@@ -30,15 +30,16 @@ from forum.search.backend import (
 )
 from forum.search.query import SearchQuery
 from forum.search.whoosh_schema import (
-    ANALYZER,
+    ANALYZERS,
     SCHEMA,
     SCHEMA_VERSION,
     Marker,
+    excluding,
     fields_of,
     filters,
     hit_of,
     matching,
-    term_query,
+    words_of,
 )
 
 GENERATION_PREFIX = f"s{SCHEMA_VERSION}-"
@@ -184,13 +185,9 @@ class WhooshBackend:
         wanted = matching(query)
         if wanted is None:
             return []
-        excluded = [q for q in map(term_query, query.excluded) if q is not None]
         with self._searching() as searcher:
             results = searcher.search(
-                wanted,
-                limit=None,
-                filter=filters(query),
-                mask=wq.Or(excluded) if excluded else None,
+                wanted, limit=None, filter=filters(query), mask=excluding(query)
             )
             facts = searcher.reader().column_reader("facts")
             # without words nothing is more relevant than anything else, as on PostgreSQL
@@ -202,9 +199,10 @@ class WhooshBackend:
         if not post_ids or not self.exists():
             return {}
         words = {
-            token.text
+            word
             for term in query.positive_terms()
-            for token in ANALYZER(term.text, mode="query")
+            for language in LANGUAGES
+            for word in words_of(term.text, language)
         }
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80)
         found = {}
@@ -213,9 +211,9 @@ class WhooshBackend:
                 stored = searcher.document(post_id=str(post_id))
                 if stored is None:
                     continue
-                text = stored["body"]
+                text, analyzer = stored["body"], ANALYZERS[stored["language"]]
                 passage = words and highlight.highlight(
-                    text, words, ANALYZER, fragmenter, Marker(), top=2
+                    text, words, analyzer, fragmenter, Marker(), top=2
                 )
                 found[post_id] = passage or text[:SNIPPET_CHARS]
         return found

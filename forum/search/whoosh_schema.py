@@ -6,19 +6,23 @@ from the parsed query's structure (never from text through Whoosh's own parser).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from whoosh import columns, fields, highlight
 from whoosh import query as wq
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.lang.snowball.english import EnglishStemmer
+from whoosh.analysis import STOP_WORDS, Filter, LowercaseFilter, RegexTokenizer
+from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from forum.languages import DEFAULT, LANGUAGES
+from forum.search import arabic
 from forum.search.backend import MATCH_END, MATCH_START, TITLE_WEIGHT, Document, Hit
 from forum.search.query import SearchQuery, Term
 
-SCHEMA_VERSION = 2  # a change to SCHEMA below needs a new number: old indexes are rebuilt
-TITLE_MARK = "\x1f"  # the text field holds MARK title MARK body
+SCHEMA_VERSION = 3  # a change to SCHEMA below needs a new number: old indexes are rebuilt
+# the text field holds LANGUAGE_MARK code, then TITLE_MARK title TITLE_MARK body
+TITLE_MARK, LANGUAGE_MARK = "\x1f", "\x1e"
 
 
 class _TitleWeight(Filter):
@@ -39,20 +43,76 @@ class _TitleWeight(Filter):
             yield token
 
 
-# Snowball English, lower-case, common words dropped; two-letter words (CO, UV) are kept.
-ANALYZER = (
-    RegexTokenizer(rf"\w+(\.?\w+)*|{TITLE_MARK}")
-    | _TitleWeight()
-    | LowercaseFilter()
-    | StopFilter(minsize=2)
-    | StemFilter(stemfn=EnglishStemmer().stem, cachesize=50_000)
-)
+class _ArabicNormaliser(Filter):
+    def __call__(self, tokens: Iterator) -> Iterator:
+        for token in tokens:
+            token.text = arabic.normalise(token.text)
+            if token.text:
+                yield token
+
+
+# each language's common words and stemmer: Snowball for English, French and Spanish
+_LANGUAGE_RULES = {
+    "en": (STOP_WORDS, stemmer_for_language("en")),
+    "fr": (stopwords_for_language("fr") | {"les"}, stemmer_for_language("fr")),
+    "es": (stopwords_for_language("es"), stemmer_for_language("es")),
+    "ar": (arabic.STOP_WORDS, arabic.light_stem),
+}
+_STEMS = {code: lru_cache(50_000)(stem) for code, (_, stem) in _LANGUAGE_RULES.items()}
+
+
+class _ByLanguage(Filter):
+    """Drops common words and stems the rest by the text's language: the LANGUAGE_MARK
+    token that opens a document or query, else the default. One-letter words go too;
+    two-letter ones (CO, UV) stay. Positions close up over dropped words, as StopFilter's."""
+
+    def __init__(self, default: str) -> None:
+        self.default = default
+
+    def __call__(self, tokens: Iterator) -> Iterator:
+        stops, stem = _LANGUAGE_RULES[self.default][0], _STEMS[self.default]
+        position = None
+        for token in tokens:
+            if token.text[0] == LANGUAGE_MARK:
+                code = token.text[1:] if token.text[1:] in _LANGUAGE_RULES else self.default
+                stops, stem = _LANGUAGE_RULES[code][0], _STEMS[code]
+                continue
+            if len(token.text) < 2 or token.text in stops:
+                if not token.removestops:  # highlighting keeps them in place
+                    token.stopped = True
+                    yield token
+                continue
+            if token.positions:
+                position = token.pos if position is None else position + 1
+                token.pos = position
+            token.stopped = False
+            token.text = stem(token.text)
+            yield token
+
+
+# letters, with the Arabic marks (harakat, tatweel) that \w alone would split words at
+_WORD = r"[\w\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]+"
+
+
+def _analyzer(default: str):  # noqa: ANN202
+    return (
+        RegexTokenizer(rf"{_WORD}(\.?{_WORD})*|{TITLE_MARK}|{LANGUAGE_MARK}[a-z]{{2}}")
+        | _TitleWeight()
+        | LowercaseFilter()
+        | _ArabicNormaliser()
+        | _ByLanguage(default)
+    )
+
+
+ANALYZER = _analyzer(DEFAULT)  # documents and queries name their language with LANGUAGE_MARK
+ANALYZERS = {code: _analyzer(code) for code in LANGUAGES}  # for highlighting one document
 
 SCHEMA = fields.Schema(
     post_id=fields.ID(unique=True, stored=True),
     thread_id=fields.ID(),
     text=fields.TEXT(analyzer=ANALYZER),
     body=fields.STORED(),  # for snippets
+    language=fields.STORED(),
     author=fields.ID(),
     network=fields.ID(),
     theme=fields.ID(),
@@ -73,15 +133,21 @@ class Marker(highlight.Formatter):
         return f"{MATCH_START}{highlight.get_text(text, token, replace)}{MATCH_END}"
 
 
+def _plain(text: str) -> str:
+    return text.replace(TITLE_MARK, " ").replace(LANGUAGE_MARK, " ")
+
+
 def fields_of(document: Document) -> dict:
-    title = document.title.replace(TITLE_MARK, " ")
+    title, language = _plain(document.title), document.language
     flags = ("a" if document.accepted else "") + ("e" if document.expert else "")
     created = document.created_at.replace(tzinfo=UTC).timestamp()
     return {
         "post_id": str(document.post_id),
         "thread_id": str(document.thread_id),
-        "text": f"{TITLE_MARK}{title}{TITLE_MARK} {document.body}",
+        "text": f"{LANGUAGE_MARK}{language} {TITLE_MARK}{title}{TITLE_MARK} "
+        + _plain(document.body),
         "body": document.body,
+        "language": language,
         "author": document.author,
         "network": document.network,
         "theme": document.theme,
@@ -100,9 +166,14 @@ def hit_of(facts: tuple, score: float) -> Hit:
     return Hit(post_id, thread_id, theme, network, created, "a" in flags, "e" in flags, score)
 
 
-def term_query(term: Term) -> wq.Query | None:
+def words_of(text: str, language: str) -> list[str]:
+    """The indexed forms of a query's words, read as the given language."""
+    return [token.text for token in ANALYZER(f"{LANGUAGE_MARK}{language} {_plain(text)}")]
+
+
+def term_query(term: Term, language: str) -> wq.Query | None:
     """A word or phrase in the title or the body (the title weighted at indexing)."""
-    tokens = [token.text for token in ANALYZER(term.text, mode="query")]
+    tokens = words_of(term.text, language)
     if not tokens:
         return None  # only common words
     if len(tokens) == 1:
@@ -113,17 +184,40 @@ def term_query(term: Term) -> wq.Query | None:
 
 
 def matching(query: SearchQuery) -> wq.Query | None:
-    """The words part; None when no document could match (only common words)."""
+    """The words part, read in every language (a French post answers the query read as
+    French); None when no document could match (only common words)."""
     if not query.has_words:
         return wq.Every()
+    readings = _distinct(_matching_in(query, language) for language in LANGUAGES)
+    return _any(readings)
+
+
+def excluding(query: SearchQuery) -> wq.Query | None:
+    """Posts with any excluded word, in any language's reading."""
+    return _any(
+        _distinct(term_query(term, language) for term in query.excluded for language in LANGUAGES)
+    )
+
+
+def _matching_in(query: SearchQuery, language: str) -> wq.Query | None:
     groups = []
     for group in query.groups:
-        alternatives = [q for q in map(term_query, group) if q is not None]
+        alternatives = _distinct(term_query(term, language) for term in group)
         if alternatives:
-            groups.append(wq.Or(alternatives) if len(alternatives) > 1 else alternatives[0])
+            groups.append(_any(alternatives))
     if not groups:
         return None
     return wq.And(groups) if len(groups) > 1 else groups[0]
+
+
+def _distinct(queries: Iterable[wq.Query | None]) -> list[wq.Query]:
+    return list(dict.fromkeys(q for q in queries if q is not None))
+
+
+def _any(queries: list[wq.Query]) -> wq.Query | None:
+    if not queries:
+        return None
+    return wq.Or(queries) if len(queries) > 1 else queries[0]
 
 
 def filters(query: SearchQuery) -> wq.Query | None:

@@ -68,7 +68,7 @@ def update_board(actor: User, board: Board, name: str, description: str, positio
             "board.update",
             board,
             network_id=board.network_id,
-            label=board.name,
+            label=board.custom_name or board.theme.name,
             before=before,
             after=after,
         )
@@ -87,7 +87,7 @@ def set_archived(actor: User, board: Board, archived: bool) -> None:
             "board.archive" if archived else "board.unarchive",
             board,
             network_id=board.network_id,
-            label=board.name,
+            label=board.custom_name or board.theme.name,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
@@ -78,7 +79,9 @@ def expertise_of(
         claimed = claimed.where(ExpertiseClaim.theme_id == theme_id)
     found: dict[int, dict[str, Expertise]] = {}
     for user_id, slug, name, position, network in db.session.execute(union_all(verified, claimed)):
-        entry = found.setdefault(user_id, {}).setdefault(slug, Expertise(slug, name, position))
+        entry = found.setdefault(user_id, {}).setdefault(
+            slug, Expertise(slug, gettext(name), position)
+        )
         if network is None:
             entry.claimed = True
         else:
@@ -137,7 +140,7 @@ def _record(
                     "%(name)s has not claimed %(theme)s. Tick “Verify even though it is not "
                     "claimed” to verify it anyway.",
                     name=member.username,
-                    theme=theme.name,
+                    theme=theme.display_name,
                 ),
                 "unclaimed_ok",
             )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from forum.database import write_transaction
 from forum.extensions import db
+from forum.languages import isolate
 from forum.models import (
     Board,
     Notification,
@@ -43,9 +44,12 @@ MODERATION_ACTIONS = {
 
 def describe(notification: Notification) -> tuple[str, str]:
     """The sentence a member reads, and where following it leads."""
-    actor = notification.actor.username if notification.actor else _("The forum")
-    title = notification.thread.title if notification.thread else ""
+    actor = isolate(notification.actor.username) if notification.actor else _("The forum")
+    title = isolate(notification.thread.title) if notification.thread else ""
     data, kind = notification.data or {}, notification.kind
+    # theme and network names are stored in English: the seed's are in the catalogues
+    data = {key: _(value) if key in ("theme", "network") and value else value
+            for key, value in data.items()}  # fmt: skip
     if kind == Kind.helpful_votes:
         text = ngettext(
             "%(num)s member found your reply in “%(title)s” helpful",

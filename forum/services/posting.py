@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from forum import markup, permissions, reference
+from forum import languages, markup, permissions, reference
 from forum.database import write_transaction
 from forum.models import (
     AcceptedAnswer,
@@ -33,6 +33,7 @@ def start_thread(
     title: str,
     body: str,
     practice: dict[str, str | None] | None = None,
+    language: str = "",
 ) -> Thread:
     """A new thread with its opening post; good practices may say where and how."""
     title, body = clean_title(title), clean_body(body)
@@ -55,7 +56,9 @@ def start_thread(
         session.add(thread)
         session.flush()
         names, mentioned = _mentions(session, body)
-        post = _new_post(thread, author, body, now, is_opening=True, mentions=names)
+        post = _new_post(
+            thread, author, body, now, is_opening=True, mentions=names, language=language
+        )
         session.add(post)
         session.flush()
         inbox.watch_if_new(session, author.id, thread)
@@ -63,13 +66,13 @@ def start_thread(
     return thread
 
 
-def reply(author: User, thread: Thread, body: str) -> Post:
+def reply(author: User, thread: Thread, body: str, language: str = "") -> Post:
     body = clean_body(body)
     permissions.require(author, "reply", thread)
     with write_transaction() as session:
         now = utcnow()
         names, mentioned = _mentions(session, body)
-        post = _new_post(thread, author, body, now, mentions=names)
+        post = _new_post(thread, author, body, now, mentions=names, language=language)
         session.add(post)
         # counters as SQL expressions: concurrent replies never overwrite each other's count
         session.execute(
@@ -87,11 +90,19 @@ def reply(author: User, thread: Thread, body: str) -> Post:
     return post
 
 
-def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> Post:
+def edit_post(
+    editor: User, post: Post, body: str, title: str | None = None, language: str = ""
+) -> Post:
+    """language "" recognises it again from the new text."""
     body = clean_body(body)
     title = clean_title(title) if post.is_opening and title is not None else None
     permissions.require(editor, "edit_post", post)
-    if body == post.body_source and title in (None, post.thread.title):
+    language = languages.content_language(f"{title or ''}\n{body}", language)
+    if (
+        body == post.body_source
+        and title in (None, post.thread.title)
+        and language == post.language
+    ):
         return post
     with write_transaction() as session:
         session.add(
@@ -105,6 +116,7 @@ def edit_post(editor: User, post: Post, body: str, title: str | None = None) -> 
         before = {"body": post.body_source, "title": post.thread.title}
         post.body_source = body
         post.body_html = markup.render(body, _mentions(session, body)[0])
+        post.language = language
         post.edited_at = utcnow()
         if title is not None:
             post.thread.title = title
@@ -200,12 +212,15 @@ def _new_post(
     *,
     is_opening: bool = False,
     mentions: dict[str, str] | None = None,
+    language: str = "",
 ) -> Post:
+    title = thread.title if is_opening else ""
     return Post(
         thread=thread,
         author_id=author.id,
         is_opening=is_opening,
         body_source=body,
         body_html=markup.render(body, mentions),
+        language=languages.content_language(f"{title}\n{body}", language),
         created_at=now,
     )

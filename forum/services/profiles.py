@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from forum import markup, reference
+from forum import languages, markup, reference
 from forum.database import write_transaction
 from forum.extensions import db
 from forum.models import (
@@ -36,6 +36,7 @@ class ProfileChanges:
     bio: str
     network_ids: set[int]
     theme_ids: set[int]
+    locale: str = ""  # "": the browser's language
 
 
 def update_profile(user: User, changes: ProfileChanges) -> User:
@@ -51,11 +52,20 @@ def update_profile(user: User, changes: ProfileChanges) -> User:
         user.institution = " ".join(changes.institution.split())
         user.country = changes.country or None
         user.languages = sorted(set(changes.languages))
+        user.locale = changes.locale
         user.bio_source = changes.bio.strip()
         user.bio_html = markup.render(user.bio_source) if user.bio_source else ""
         _replace(session, NetworkMembership, "network_id", user.id, changes.network_ids)
         _replace(session, ExpertiseClaim, "theme_id", user.id, changes.theme_ids)
     return user
+
+
+def set_locale(user: User, code: str) -> None:
+    """The interface language from the footer's switcher, kept in the profile."""
+    if not languages.is_supported(code):
+        raise ServiceError(_l("Choose a language from the list."), "language")
+    with write_transaction():
+        user.locale = code
 
 
 def _replace(session, model, column: str, user_id: int, wanted: Iterable[int]) -> None:  # noqa: ANN001
@@ -83,6 +93,8 @@ def _check(changes: ProfileChanges) -> None:
         )
     if changes.country and changes.country not in reference.countries():
         raise ServiceError(_l("Choose a country from the list."), "country")
+    if changes.locale and not languages.is_supported(changes.locale):
+        raise ServiceError(_l("Choose a language from the list."), "locale")
     if not set(changes.languages) <= set(reference.languages()):
         raise ServiceError(_l("Choose languages from the list."), "languages")
 

@@ -7,8 +7,9 @@ from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from forum import permissions, reference
+from forum import languages, permissions, reference
 from forum.forms.auth import LogoutForm
+from forum.forms.profiles import LanguageForm
 from forum.forms.threads import KIND_LABELS, SHOW_LABELS
 from forum.services import browsing
 from forum.services.inbox import header_counts
@@ -65,8 +66,13 @@ def init_app(app: Flask) -> None:
         country_name=reference.country_name,
         page_url=page_url,
         logout_form=LogoutForm,
+        language_form=LanguageForm,
+        interface_languages=languages.LANGUAGES,
+        interface_language=languages.current,
+        text_direction=languages.direction,
         header_counts=_header_counts,
     )
+    app.jinja_env.filters["isolate"] = languages.isolate
     app.jinja_env.filters["language_name"] = lambda code: reference.languages().get(code, code)
     app.before_request(_refuse_nul_bytes)
     app.after_request(_security_headers)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import permissions
+from forum import languages, permissions
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.forms.experts import VerifyForm
-from forum.forms.profiles import ProfileForm
+from forum.forms.profiles import LanguageForm, ProfileForm
 from forum.models import ExpertVerification, Network, Theme, User
 from forum.services import ServiceError, accounts, browsing, experts, profiles
+from forum.views.auth import safe_next
 
 bp = Blueprint("profiles", __name__)
 
@@ -37,6 +47,7 @@ def edit():
                 "institution": member.institution,
                 "country": member.country or "",
                 "languages": member.languages,
+                "locale": member.locale,
                 "bio": member.bio_source,
                 "networks": [n.id for n in profiles.member_networks(member.id)],
                 "expertise": sorted(profiles.claimed_theme_ids(member.id)),
@@ -49,6 +60,7 @@ def edit():
             country=form.country.data or None,
             languages=form.languages.data or [],
             bio=form.bio.data or "",
+            locale=form.locale.data or "",
             network_ids=set(form.networks.data or []),
             theme_ids=set(form.expertise.data or []),
         )
@@ -60,6 +72,28 @@ def edit():
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("profiles.show", username=member.username))
     return render_template("profiles/edit.html", form=form), form.http_status
+
+
+@bp.post("/language")
+def choose_language():
+    """The footer's switcher: kept in a cookie, and in the profile of a member logged in."""
+    form = LanguageForm()
+    response = redirect(safe_next(form.next.data), 303)
+    if not form.validate_on_submit():
+        flash(_("Choose a language from the list."), "error")
+        return response
+    code = form.language.data
+    if current_user.is_authenticated:
+        profiles.set_locale(current_user._get_current_object(), code)
+    response.set_cookie(
+        languages.LANGUAGE_COOKIE,
+        code,
+        max_age=60 * 60 * 24 * 365,
+        secure=current_app.config["SECURE_COOKIES"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.post("/u/<username>/verify")
@@ -88,7 +122,11 @@ def verify(username: str):
             form.apply_service_error(error)
         else:
             flash(
-                _("%(name)s is verified in %(theme)s.", name=member.username, theme=theme.name),
+                _(
+                    "%(name)s is verified in %(theme)s.",
+                    name=member.username,
+                    theme=theme.display_name,
+                ),
                 "success",
             )
             return redirect(url_for("profiles.show", username=member.username))

@@ -46,10 +46,14 @@ def similar():
             {
                 "title": result.thread.title,
                 "url": url_for("threads.show", thread_id=result.thread.id),
-                "board": f"{result.thread.board.network.short_name} · {result.thread.board.name}",
+                "board": _board_label(result.thread.board),
                 "answered": result.thread.is_answered,
                 "replies": result.thread.reply_count,
             }
             for result in search.similar(title)
         ]
     }
+
+
+def _board_label(board) -> str:  # noqa: ANN001
+    return f"{board.network.display_short_name} · {board.name}"

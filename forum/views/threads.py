@@ -29,7 +29,7 @@ def reply(thread_id: int):
     form = ReplyForm()
     if form.validate_on_submit() and not _previewing():
         try:
-            post = posting.reply(current_user, thread, form.body.data)
+            post = posting.reply(current_user, thread, form.body.data, form.language.data)
         except ServiceError as error:
             form.apply_service_error(error)
         else:
@@ -57,6 +57,7 @@ def new(network_slug: str, theme_slug: str):
                 form.title.data,
                 form.body.data,
                 practice=form.practice(),
+                language=form.language.data,
             )
         except ServiceError as error:
             form.apply_service_error(error)
@@ -81,10 +82,12 @@ def permalink(post_id: int):
 def edit(post_id: int):
     post = browsing.get_post(post_id) or abort(404)
     permissions.require(current_user, "edit_post", post)
-    form = EditPostForm(body=post.body_source, title=post.thread.title)
+    form = EditPostForm(body=post.body_source, title=post.thread.title, language=post.language)
     if form.validate_on_submit() and not _previewing():
         try:
-            posting.edit_post(current_user, post, form.body.data, form.title.data)
+            posting.edit_post(
+                current_user, post, form.body.data, form.title.data, form.language.data
+            )
         except ServiceError as error:
             form.apply_service_error(error)
         else:

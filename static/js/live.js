@@ -26,12 +26,14 @@
   }
 
   function showToast(notification) {
-    if (!toasts || typeof notification.text !== "string") return;
+    var texts = notification.texts || {};
+    var text = texts[document.documentElement.lang] || notification.text;
+    if (!toasts || typeof text !== "string") return;
     var toast = document.createElement("p");
     toast.className = "toast";
     var link = document.createElement("a");
     link.href = typeof notification.url === "string" && notification.url.charAt(0) === "/" ? notification.url : "/notifications";
-    link.textContent = notification.text; // text, never HTML
+    link.textContent = text; // text, never HTML
     link.addEventListener("click", function () {
       socket.emit("notifications:read", { id: notification.id });
     });

@@ -1,0 +1,100 @@
+"""The forum's languages: which interface a request reads, and which language a post is in.
+
+English, French, Arabic and Spanish are both interface languages (with catalogues in
+forum/translations) and content languages (each with its own search analysis).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from flask import has_request_context, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+# each language's own name for itself: how people recognise their language in a list
+LANGUAGES: Mapping[str, str] = {"en": "English", "fr": "Français", "ar": "العربية", "es": "Español"}
+RIGHT_TO_LEFT = frozenset({"ar"})
+DEFAULT = "en"
+LANGUAGE_COOKIE = "forum_language"  # the footer switcher's choice before one logs in
+
+
+def is_supported(code: object) -> bool:
+    return isinstance(code, str) and code in LANGUAGES
+
+
+def select_locale() -> str | None:
+    """The member's profile, else the switcher's cookie, else Accept-Language, else English."""
+    if not has_request_context():  # the CLI and background work: the default
+        return None
+    if current_user.is_authenticated and is_supported(current_user.locale):
+        return current_user.locale
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if is_supported(chosen):
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT)
+
+
+def current() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None and is_supported(locale.language) else DEFAULT
+
+
+def direction(code: str | None = None) -> str:
+    return "rtl" if (code or current()) in RIGHT_TO_LEFT else "ltr"
+
+
+def isolate(text: str) -> str:
+    """Members' text inside plain text (a page title, a notification): first-strong isolates
+    give it its own direction, and end any bidi controls in it before the text that follows."""
+    return f"\u2068{text}\u2069"
+
+
+# --- which language a post is written in ------------------------------------------------
+
+# frequent words that are each language's own (words shared by two are left out)
+_COMMON_WORDS = {
+    "en": "the and of to is are was be this that with for have has what which how should our we "
+    "you they it on at from by not can do does any there their been would",
+    "fr": "le la les des du est et une dans pour qui sur nous vous pas avec au aux ce cette sont "
+    "il ils elle mais ou leur être fait comment quels quelle très aussi peut",
+    "es": "el los las del y es una por para con se su al como más están lo qué cómo pero sus hay "
+    "son esta este ser muy también puede nuestro trabajo",
+}
+_COMMON = {code: frozenset(words.split()) for code, words in _COMMON_WORDS.items()}
+_ACCENTS = {"fr": set("çèêëàâîïôûùœ"), "es": set("ñ¿¡áíóú")}
+_WORD = re.compile(r"\w+")
+
+
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def detect(text: str, fallback: str = DEFAULT) -> str:
+    """English, French, Spanish or Arabic, from script, common words and accents.
+
+    Four languages that differ in script or in their commonest words need no statistical
+    model; a text that says too little to tell gets the fallback (the writer's interface).
+    """
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return fallback
+    arabic = len(_ARABIC.findall("".join(letters)))
+    if arabic * 2 > len(letters):
+        return "ar"
+    words = _WORD.findall(text.lower())
+    scores = {code: sum(word in common for word in words) for code, common in _COMMON.items()}
+    lowered = set(text.lower())
+    for code, accents in _ACCENTS.items():
+        scores[code] += len(lowered & accents)
+    best = max(scores, key=scores.__getitem__)
+    if scores[best] == 0 or list(scores.values()).count(scores[best]) > 1:
+        return fallback if is_supported(fallback) else DEFAULT
+    return best
+
+
+def content_language(text: str, chosen: str | None) -> str:
+    """The language the writer chose, or the one their text is in."""
+    if is_supported(chosen):
+        return chosen  # type: ignore[return-value]
+    return detect(text, fallback=current())
