@@ -18,6 +18,7 @@ from forum.views import (
     auth,
     errors,
     experts,
+    feeds,
     main,
     moderation,
     notifications,
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
         moderation,
         admin,
         notifications,
+        feeds,
     ):
         app.register_blueprint(module.bp)
     errors.init_app(app)
