@@ -49,5 +49,7 @@ def test_a_first_revision_database_upgrades_without_losing_data(scratch: str) ->
         assert thread.title == "Old question"
         assert thread.is_answered is False
         assert db.session.get(Post, 1).vote_count == 0
+        assert db.session.get(Post, 1).language == ""  # recognised from its text when indexed
+        assert user.locale == ""  # the browser's language
         db.session.remove()
         db.engine.dispose()

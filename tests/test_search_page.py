@@ -228,3 +228,12 @@ class TestRateLimit:
         assert refused.status_code == 429
         assert int(refused.headers["Retry-After"]) > 0
         assert anonymous.get("/search/similar?title=ladder").status_code == 429
+
+
+def test_results_say_which_language_each_post_is_in(member: Person, anonymous: Person) -> None:
+    member.start_thread("Ventilation des égouts", "Avant d'entrer dans les égouts, ventilez.")
+    member.start_thread("Sewer ventilation", "Ventilate the sewer before entry.")
+    html = anonymous.get("/search?q=ventilation").get_data(as_text=True)
+    assert '<span class="content-language" lang="fr">Français</span>' in html
+    assert '<span class="content-language" lang="en">English</span>' in html
+    assert '<p class="snippet" dir="auto" lang="fr">' in html
