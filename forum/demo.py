@@ -29,6 +29,9 @@ PROFILES = {
     "rashid.hse": ("Rashid Al-Amin", "Garment manufacturer", "BD", ["bn", "en"],
                    ["fire-safety", "osh-management-systems"]),
     "li.wei": ("Li Wei", "Mining safety consultancy", "CN", ["zh", "en"], ["mining"]),
+    "mariam.benali": ("مريم بنعلي", "Office chérifien des phosphates", "MA", ["ar", "fr"],
+                      ["confined-spaces", "chemical-safety"]),
+    "lucia.gomez": ("Lucía Gómez", "Mutual de Seguridad", "CL", ["es", "en"], ["construction"]),
 }  # fmt: skip
 MEMBERS = list(PROFILES)
 # (username, theme, network, note): vouched for by the forum's operators in the demo
@@ -203,6 +206,44 @@ THREADS = [
         "phone number, and only they hold the key. Group lock boxes are used for larger "
         "isolations. Since then, no equipment has been re-energised while someone was still "
         "working on it.",
+        [],
+    ),
+    (
+        "oic-oshnet",
+        "confined-spaces",
+        "question",
+        "mariam.benali",
+        "ما هي خطوات الإنقاذ الآمن من الأماكن المغلقة؟",
+        "نعمل على تحديث خطة الطوارئ لخزانات التخزين في مصنعنا. من يدخل لإنقاذ عامل فقد وعيه "
+        "داخل الخزان؟ وما هي المعدات التي يجب أن تكون جاهزة عند المدخل قبل بدء العمل؟",
+        [
+            (
+                "siti.nurhaliza",
+                "Never send a second person in without breathing apparatus: most confined-space "
+                "deaths are would-be rescuers. Keep a tripod, winch and harness at the entry "
+                "before anyone goes in, so the attendant can pull the entrant out from outside.",
+            ),
+        ],
+    ),
+    (
+        "ilo-global",
+        "chemical-safety",
+        "good_practice",
+        "jpmartin",
+        "Substitution des solvants chlorés dans les ateliers de dégraissage",
+        "Dans les ateliers que nous inspectons, le remplacement du trichloréthylène par des "
+        "lessives aqueuses a supprimé l'exposition aux vapeurs. Les pièces sèchent plus "
+        "lentement, mais l'investissement dans un tunnel de séchage est vite amorti.",
+        [("fatou.diallo", "Même constat au Sénégal : la substitution est la mesure la plus sûre.")],
+    ),
+    (
+        "ilo-global",
+        "construction",
+        "question",
+        "lucia.gomez",
+        "¿Cómo organizar la inspección diaria de andamios en obras pequeñas?",
+        "En las obras pequeñas no hay un responsable de andamios a tiempo completo. ¿Qué lista "
+        "de verificación usan ustedes y quién firma la inspección antes de cada turno?",
         [],
     ),
 ]
