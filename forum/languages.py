@@ -65,8 +65,6 @@ _COMMON_WORDS = {
 _COMMON = {code: frozenset(words.split()) for code, words in _COMMON_WORDS.items()}
 _ACCENTS = {"fr": set("çèêëàâîïôûùœ"), "es": set("ñ¿¡áíóú")}
 _WORD = re.compile(r"\w+")
-
-
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -76,6 +74,7 @@ def detect(text: str, fallback: str = DEFAULT) -> str:
     Four languages that differ in script or in their commonest words need no statistical
     model; a text that says too little to tell gets the fallback (the writer's interface).
     """
+    fallback = fallback if is_supported(fallback) else DEFAULT
     letters = [char for char in text if char.isalpha()]
     if not letters:
         return fallback
@@ -89,7 +88,7 @@ def detect(text: str, fallback: str = DEFAULT) -> str:
         scores[code] += len(lowered & accents)
     best = max(scores, key=scores.__getitem__)
     if scores[best] == 0 or list(scores.values()).count(scores[best]) > 1:
-        return fallback if is_supported(fallback) else DEFAULT
+        return fallback
     return best
 
 

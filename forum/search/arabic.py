@@ -23,6 +23,8 @@ STOP_WORDS = frozenset(_PARTICLES.split())
 
 
 def normalise(word: str) -> str:
+    if word.isascii():  # most words of most posts: nothing to do
+        return word
     return _MARKS.sub("", word).translate(_ALEF_FORMS)
 
 

@@ -30,6 +30,7 @@ from forum.search.backend import (
 )
 from forum.search.query import SearchQuery
 from forum.search.whoosh_schema import (
+    ANALYZER,
     ANALYZERS,
     SCHEMA,
     SCHEMA_VERSION,
@@ -211,7 +212,7 @@ class WhooshBackend:
                 stored = searcher.document(post_id=str(post_id))
                 if stored is None:
                     continue
-                text, analyzer = stored["body"], ANALYZERS[stored["language"]]
+                text, analyzer = stored["body"], ANALYZERS.get(stored["language"], ANALYZER)
                 passage = words and highlight.highlight(
                     text, words, analyzer, fragmenter, Marker(), top=2
                 )
