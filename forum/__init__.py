@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from forum import languages, realtime, search
 from forum.config import PROJECT_ROOT, build_config
-from forum.database import configure_engine
+from forum.database import configure_engine, report_query_counts
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    report_query_counts(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=languages.select_locale)

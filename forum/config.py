@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "NEW_ACCOUNT_REPLY_LIMIT": "10 per day",
     "SEARCH_RATE_LIMIT": "60 per minute",
     "SECURE_COOKIES": False,
+    "SERVER_TIMING": False,  # a Server-Timing header with each response's SQL count
     # Request bodies: a post is at most 50,000 characters; 1 MB leaves room for encoding.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
@@ -54,6 +55,7 @@ ENVIRONMENT = {
     "FORUM_MESSAGE_QUEUE": "MESSAGE_QUEUE",
     "FORUM_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     "FORUM_SECURE_COOKIES": "SECURE_COOKIES",
+    "FORUM_SERVER_TIMING": "SERVER_TIMING",
     "FORUM_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
     "FORUM_LOGIN_ACCOUNT_RATE_LIMIT": "LOGIN_ACCOUNT_RATE_LIMIT",
     "FORUM_REGISTER_RATE_LIMIT": "REGISTER_RATE_LIMIT",
@@ -62,7 +64,7 @@ ENVIRONMENT = {
     "FORUM_SEARCH_RATE_LIMIT": "SEARCH_RATE_LIMIT",
 }
 
-BOOLEAN_KEYS = {"SECURE_COOKIES"}
+BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING"}
 
 
 def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:

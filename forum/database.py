@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from flask import Flask, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -76,3 +77,25 @@ def after_commit(callback: Callable[[], object]) -> None:
     callbacks = db.session().info.setdefault(AFTER_COMMIT, [])
     if callback not in callbacks:
         callbacks.append(callback)
+
+
+_NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")  # transaction control
+
+
+def report_query_counts(app: Flask) -> None:
+    """With SERVER_TIMING on, every response says how many SQL statements it cost, in a
+    Server-Timing header (`sql;desc="12"`): the bench reads it from outside the server."""
+    if not app.config["SERVER_TIMING"]:
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(_connection, _cursor, statement: str, *_args: object) -> None:  # noqa: ANN001
+        if has_request_context() and not statement.lstrip().upper().startswith(_NOT_QUERIES):
+            g.sql_statements = g.get("sql_statements", 0) + 1
+
+    @app.after_request
+    def _report(response):  # noqa: ANN001, ANN202
+        response.headers["Server-Timing"] = f'sql;desc="{g.get("sql_statements", 0)}"'
+        return response

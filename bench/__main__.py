@@ -1,0 +1,202 @@
+"""The page bench: a large forum, the real server, every page side by side with a trivial one.
+
+Seeds 10 networks x 12 themes, 20,000 threads, 200,000 posts and 5,000 members into a scratch
+database (SQLite, or a fresh PostgreSQL database with --postgres), builds the search index,
+starts `forum serve` (gunicorn) and measures from this process: each page alone at one client
+(latency) and at --clients clients (throughput), with /healthz from the same server in the same
+run as the baseline, so the ratios hold on a noisy machine. Prints a table, writes JSON and,
+with matplotlib installed (pip install -e ".[bench]"), a PNG of latency per page.
+
+    .venv/bin/python -m bench [--posts 200000] [--threads 20000] [--postgres] [--also-small]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench import measure
+from bench.seed import PASSWORD, Seeded, seed
+from tests.live import FORUM, start_server, stop_server
+
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+TARGET_P95_MS, TARGET_SHARE, TARGET_REPLY_P95_MS, TARGET_MEMORY_MB = 50, 0.25, 100, 300
+
+
+def pages(seeded: Seeded) -> dict[str, tuple[str, bool]]:
+    """name: (path, needs a logged-in member)"""
+    return {
+        "trivial (/healthz)": ("/healthz", False),
+        "home": ("/", False),
+        "network": (seeded.network, False),
+        "board": (seeded.board, False),
+        "board, last page": (f"{seeded.board}?page={seeded.board_pages}", False),
+        "theme": (seeded.theme, False),
+        "thread, first page": (f"/threads/{seeded.thread_id}", False),
+        "thread, last page": (f"/threads/{seeded.thread_id}?page={seeded.thread_pages}", False),
+        "profile": (seeded.profile, False),
+        "experts": ("/experts", False),
+        "search": ("/search?q=ventilation+permit", False),
+        "notifications": ("/notifications", True),
+        "feed (theme)": (seeded.theme + "/feed.atom", False),
+    }
+
+
+def run(args: argparse.Namespace, posts: int, threads: int, members: int) -> dict:
+    with _database(args.postgres) as (url, folder):
+        started = time.monotonic()
+        seeded = seed(url, threads=threads, posts=posts, members=members)
+        seeding = time.monotonic() - started
+        environment = {
+            "FORUM_SERVER_TIMING": "1",
+            "FORUM_SEARCH_RATE_LIMIT": "1000000 per minute",
+            "FORUM_SEARCH_INDEX": str(folder / "search_index"),
+        }
+        if args.postgres:
+            environment |= {"FORUM_SEARCH_BACKEND": "postgres",
+                            "FORUM_MESSAGE_QUEUE": "redis://127.0.0.1:6379/0",
+                            "FORUM_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/1"}  # fmt: skip
+        started = time.monotonic()
+        subprocess.run(
+            [str(FORUM), "reindex"],
+            env={**os.environ, "FORUM_DATABASE_URL": url, **environment},
+            check=True,
+            capture_output=True,
+        )
+        indexing = time.monotonic() - started
+        print(
+            f"{posts:,} posts: seeded in {seeding:.0f} s, indexed in {indexing:.0f} s", flush=True
+        )
+        process, base = start_server(url, folder / "serve.log", **environment)
+        try:
+            member = measure.log_in(base, seeded.member, PASSWORD)
+            cookie = measure.cookie_of(member)
+            figures = {}
+            for name, (path, logged_in) in pages(seeded).items():
+                measure.read(base, path, 0.5, 1, cookie if logged_in else "")  # warm up
+                alone = measure.read(base, path, args.seconds, 1, cookie if logged_in else "")
+                busy = measure.read(
+                    base, path, args.seconds, args.clients, cookie if logged_in else ""
+                )
+                figures[name] = {"one client": alone.as_dict(), "busy": busy.as_dict()}
+                print(f"  measured {name}", flush=True)
+            replies = measure.post_replies(base, member, thread_id=2, count=args.replies)
+            figures["posting a reply"] = {"one client": replies.as_dict()}
+            memory = measure.resident_memory_mb(process.pid)
+        finally:
+            stop_server(process)
+    return {"posts": posts, "threads": threads, "members": members,
+            "seeding_s": seeding, "indexing_s": indexing, "pages": figures,
+            "memory_mb": memory}  # fmt: skip
+
+
+@contextmanager
+def _database(postgres: bool):
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        if not postgres:
+            yield f"sqlite:///{folder / 'bench.db'}", folder
+            return
+        from sqlalchemy import create_engine, text
+
+        database = f"forum_bench_{os.getpid()}"
+        admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {database}"))
+        try:
+            yield POSTGRES.rsplit("/", 1)[0] + f"/{database}", folder
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+            admin.dispose()
+
+
+def report(result: dict, clients: int) -> None:
+    rows = result["pages"]
+    trivial = rows["trivial (/healthz)"]["busy"]["requests_per_second"]
+    print(f"\n{result['posts']:,} posts, {result['threads']:,} threads, {result['members']:,} "
+          f"members; latency at one client, throughput at {clients} clients")  # fmt: skip
+    heading = ("page", "p50", "p95", "p99", "req/s", "vs trivial", "SQL")
+    print("{:<22}{:>7}{:>7}{:>7}{:>8}{:>11}{:>5}  target".format(*heading))
+    for name, row in rows.items():
+        alone, busy = row["one client"], row.get("busy")
+        share = busy["requests_per_second"] / trivial if busy else None
+        if name == "posting a reply":
+            met = alone["p95_ms"] < TARGET_REPLY_P95_MS
+        elif name.startswith("trivial"):
+            met = None
+        else:
+            met = alone["p95_ms"] < TARGET_P95_MS and share >= TARGET_SHARE
+        print(f"{name:<22}{alone['p50_ms']:>7.1f}{alone['p95_ms']:>7.1f}{alone['p99_ms']:>7.1f}"
+              f"{busy['requests_per_second'] if busy else alone['requests_per_second']:>8.0f}"
+              f"{'' if share is None else f'{share:.0%}':>11}{alone['sql_statements']:>5}  "
+              f"{'' if met is None else ('met' if met else 'MISSED')}")  # fmt: skip
+    for pid, megabytes in result["memory_mb"].items():
+        verdict = "met" if megabytes < TARGET_MEMORY_MB else "MISSED"
+        print(f"memory of server process {pid}: {megabytes:.0f} MB  {verdict}")
+
+
+def plot(results: list[dict], path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import pyplot
+    except ImportError:
+        print("no matplotlib: no plot (pip install -e '.[bench]')")
+        return
+    largest = results[-1]
+    names = list(largest["pages"])
+    figure, axis = pyplot.subplots(figsize=(10, 6))
+    for offset, key in ((-0.2, "p50_ms"), (0.2, "p95_ms")):
+        values = [largest["pages"][n]["one client"][key] for n in names]
+        axis.barh([i + offset for i in range(len(names))], values, height=0.4, label=key[:3])
+    axis.axvline(TARGET_P95_MS, color="red", linestyle="--", label="p95 target (pages)")
+    axis.set_yticks(range(len(names)), names)
+    axis.invert_yaxis()
+    axis.set_xlabel("milliseconds at one client")
+    axis.set_title(f"OSH e-Forum at {largest['posts']:,} posts")
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    print(f"plot: {path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=200_000)
+    parser.add_argument("--threads", type=int, default=20_000)
+    parser.add_argument("--members", type=int, default=5_000)
+    parser.add_argument("--seconds", type=float, default=4)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--replies", type=int, default=100)
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL, Redis, PG search")
+    parser.add_argument("--also-small", action="store_true", help="first at 2,000 posts")
+    parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
+    args = parser.parse_args()
+
+    scales = [(args.posts, args.threads, args.members)]
+    if args.also_small:
+        scales.insert(0, (2_000, 200, 100))
+    results = [run(args, *scale) for scale in scales]
+    for result in results:
+        report(result, args.clients)
+    if len(results) > 1:
+        print("\nSQL statements per page as the forum grows:")
+        for name in results[-1]["pages"]:
+            counts = [r["pages"][name]["one client"]["sql_statements"] for r in results]
+            print(f"  {name:<22}" + " -> ".join(map(str, counts)))
+    args.out.write_text(json.dumps(results, indent=2))
+    print(f"figures: {args.out}")
+    plot(results, args.out.with_suffix(".png"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
