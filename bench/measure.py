@@ -65,8 +65,7 @@ def read(base: str, path: str, seconds: float, clients: int, cookie: str = "") -
             response = connection.getresponse()
             response.read()
             mine.append((time.perf_counter() - started) * 1000)
-            found = STATEMENTS.search(response.getheader("Server-Timing") or "")
-            counts.append(int(found.group(1)) if found else 0)
+            counts.append(_statements(response))
             if response.status != 200:
                 failures.append(f"{response.status} from {path}")
         with lock:
@@ -82,6 +81,11 @@ def read(base: str, path: str, seconds: float, clients: int, cookie: str = "") -
     if failures:
         raise SystemExit(failures[0])
     return _figures(latencies, statements, time.monotonic() - started)
+
+
+def _statements(response: http.client.HTTPResponse) -> int:
+    found = STATEMENTS.search(response.getheader("Server-Timing") or "")
+    return int(found.group(1)) if found else 0
 
 
 def log_in(base: str, username: str, password: str) -> requests.Session:
@@ -121,8 +125,7 @@ def post_replies(base: str, session: requests.Session, thread_id: int, count: in
         response = connection.getresponse()
         response.read()
         latencies.append((time.perf_counter() - started) * 1000)
-        found = STATEMENTS.search(response.getheader("Server-Timing") or "")
-        statements.append(int(found.group(1)) if found else 0)
+        statements.append(_statements(response))
         if response.status != 302:
             raise SystemExit(f"reply {n} answered {response.status}")
     return _figures(latencies, statements, time.monotonic() - started_all)

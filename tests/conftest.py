@@ -258,3 +258,12 @@ def readable(text: str) -> str:
     """Text as a reader sees it: without the invisible marks that isolate members' words
     (forum.languages.isolate) inside sentences."""
     return text.replace("\u2068", "").replace("\u2069", "")
+
+
+@pytest.fixture(autouse=True)
+def _close_http_sessions() -> Iterator[None]:
+    """HTTP sessions that tests/live.py's helpers opened end with their test."""
+    yield
+    from tests.live import close_sessions
+
+    close_sessions()

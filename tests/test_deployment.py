@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import queue
 import secrets
-import socket
 import threading
 import time
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -21,10 +19,10 @@ from sqlalchemy.engine import make_url
 from forum.models import Post
 from tests.databases import scratch_database
 from tests.live import (
-    close_sessions,
     close_socket,
     connect_socket,
     live_server,
+    redis_up,
     register_over_http,
     reply_over_http,
     start_thread_over_http,
@@ -40,24 +38,10 @@ PRODUCTION = {
 WRITERS, REPLIES_EACH = 4, 6
 
 
-@pytest.fixture(autouse=True)
-def _close_sessions() -> Iterator[None]:
-    yield
-    close_sessions()
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def test_two_processes_on_postgresql_and_redis_serve_one_forum(
     database_url: str, tmp_path: Path
 ) -> None:
-    if make_url(database_url).get_backend_name() != "postgresql" or not _redis_up():
+    if make_url(database_url).get_backend_name() != "postgresql" or not redis_up():
         pytest.skip("runs on PostgreSQL with Redis (FORUM_TEST_DATABASE_URL, redis on 6379)")
     with ExitStack() as stack:
         url = stack.enter_context(scratch_database(database_url, tmp_path))

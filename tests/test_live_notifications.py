@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import queue
-import socket
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -16,11 +15,11 @@ from sqlalchemy.engine import make_url
 from tests.conftest import readable
 from tests.databases import scratch_database
 from tests.live import (
-    close_sessions,
     close_socket,
     connect_socket,
     csrf_token,
     live_server,
+    redis_up,
     register_over_http,
     start_thread_over_http,
     thread_id_in,
@@ -28,12 +27,6 @@ from tests.live import (
 
 pytestmark = pytest.mark.live
 REDIS = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture(autouse=True)
-def _close_sessions() -> Iterator[None]:
-    yield
-    close_sessions()
 
 
 def reply(server: str, session: requests.Session, thread_id: int, body: str) -> None:
@@ -102,18 +95,10 @@ def test_oversized_socket_messages_are_dropped(server: str) -> None:
 # --- several processes: PostgreSQL and Redis --------------------------------------------------
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def test_a_reply_through_one_process_reaches_a_socket_on_another(
     database_url: str, tmp_path: Path
 ) -> None:
-    if make_url(database_url).get_backend_name() != "postgresql" or not _redis_up():
+    if make_url(database_url).get_backend_name() != "postgresql" or not redis_up():
         pytest.skip("runs on PostgreSQL with Redis (FORUM_TEST_DATABASE_URL, redis on 6379)")
     with ExitStack() as stack:
         url = stack.enter_context(scratch_database(database_url, tmp_path))

@@ -10,7 +10,6 @@ import pytest
 import requests
 
 from tests.live import (
-    close_sessions,
     close_socket,
     connect_socket,
     live_server,
@@ -19,12 +18,6 @@ from tests.live import (
 )
 
 pytestmark = pytest.mark.live
-
-
-@pytest.fixture(autouse=True)
-def _close_sessions() -> Iterator[None]:
-    yield
-    close_sessions()
 
 
 @pytest.fixture(scope="module")
