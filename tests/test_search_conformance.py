@@ -356,3 +356,22 @@ def test_snippets_mark_words_in_the_posts_own_language(forum: Forum) -> None:
     found = forum.find("espace confiné").results.items[0]
     assert ("espaces", True) in found.snippet
     assert ("confinés", True) in found.snippet
+
+
+def test_an_upgrade_leaves_no_index_of_an_older_schema_behind(forum: Forum) -> None:
+    """Whoosh keeps generations behind CURRENT and removes old ones at the swap; this is the
+    PostgreSQL side: the table of a previous schema version is dropped once the new one exists."""
+    backend = search.backend()
+    if backend.name != "postgres":
+        pytest.skip("the PostgreSQL backend's tables")
+    from sqlalchemy import func, select, text
+
+    from forum.search.postgres_backend import TABLE
+
+    forum.thread("Upgraded forum", "Found after the upgrade.")
+    with db.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE search_posts_v1 (post_id integer)"))
+        connection.execute(text(f"DROP TABLE {TABLE}"))
+    assert outbox.ensure_current() == "missing"
+    assert forum.titles("upgrade") == ["Upgraded forum"]
+    assert db.session.scalar(select(func.to_regclass("search_posts_v1"))) is None

@@ -244,6 +244,8 @@ def _create_table(connection: Connection, name: str) -> None:
     if connection.scalar(select(func.to_regclass(name))) is None:
         connection.execute(text(f"CREATE TABLE {name} ({COLUMNS})"))
         _create_indexes(connection, name)
+        for older in range(1, SCHEMA_VERSION):  # what an upgraded forum no longer reads
+            connection.execute(text(f"DROP TABLE IF EXISTS search_posts_v{older}"))
 
 
 def _create_indexes(connection: Connection, name: str) -> None:
