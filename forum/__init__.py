@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from forum import languages, realtime, search
+from forum import languages, page_cache, realtime, search
 from forum.config import PROJECT_ROOT, build_config
 from forum.database import configure_engine, report_query_counts
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_login(app)
     realtime.init_app(app)
     search.init_app(app)
+    page_cache.init_app(app)
 
     from forum import cli, views
 

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_RATE_LIMIT": "60 per minute",
     "SECURE_COOKIES": False,
     "SERVER_TIMING": False,  # a Server-Timing header with each response's SQL count
+    "PAGE_CACHE_MB": 64,  # visitors' pages kept per server process (page_cache); 0: none
     # Request bodies: a post is at most 50,000 characters; 1 MB leaves room for encoding.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
@@ -56,6 +57,7 @@ ENVIRONMENT = {
     "FORUM_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     "FORUM_SECURE_COOKIES": "SECURE_COOKIES",
     "FORUM_SERVER_TIMING": "SERVER_TIMING",
+    "FORUM_PAGE_CACHE_MB": "PAGE_CACHE_MB",
     "FORUM_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
     "FORUM_LOGIN_ACCOUNT_RATE_LIMIT": "LOGIN_ACCOUNT_RATE_LIMIT",
     "FORUM_REGISTER_RATE_LIMIT": "REGISTER_RATE_LIMIT",

@@ -235,6 +235,7 @@ def test_a_like_wildcard_in_the_search_is_taken_literally(
     assert "No member matches" in anonymous.get("/experts?q=%25").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("app_config", [{"PAGE_CACHE_MB": 0}])  # what making the page costs
 def test_the_directory_page_has_a_fixed_query_count_at_five_thousand_members(
     app: Flask, anonymous: Person
 ) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 
 from forum import create_app
 from forum.extensions import db
-from forum.models import Post, Thread, User
+from forum.models import ContentVersion, Post, Thread, User
 
 # rows as the first revision's schema holds them, written without today's models
 FIRST_REVISION_ROWS = [
@@ -51,5 +51,6 @@ def test_a_first_revision_database_upgrades_without_losing_data(scratch: str) ->
         assert db.session.get(Post, 1).vote_count == 0
         assert db.session.get(Post, 1).language == ""  # recognised from its text when indexed
         assert user.locale == ""  # the browser's language
+        assert db.session.get(ContentVersion, 1).number == 0  # what kept pages are checked by
         db.session.remove()
         db.engine.dispose()

@@ -118,7 +118,8 @@ def _queries(app: Flask, person: Person, url: str) -> int:
 
 @pytest.fixture
 def app_config() -> dict[str, object]:
-    return {"THREADS_PER_PAGE": 50, "POSTS_PER_PAGE": 50}
+    # what a page costs to make: visitors' kept pages (test_page_cache) are not counted here
+    return {"THREADS_PER_PAGE": 50, "POSTS_PER_PAGE": 50, "PAGE_CACHE_MB": 0}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member"])

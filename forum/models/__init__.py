@@ -11,6 +11,7 @@ from forum.models.moderation import (
 from forum.models.networks import Board, Network, Theme
 from forum.models.notifications import Notification, NotificationKind, Watch
 from forum.models.search import SearchOutbox
+from forum.models.site import ContentVersion
 from forum.models.threads import (
     AcceptedAnswer,
     ControlLevel,
@@ -38,6 +39,7 @@ __all__ = [
     "Sanction",
     "SanctionKind",
     "Board",
+    "ContentVersion",
     "ControlLevel",
     "ExpertVerification",
     "ExpertiseClaim",

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from forum.forms.experts import DirectoryForm
+from forum.page_cache import for_visitors
 from forum.services import browsing, experts, qa
 from forum.services.experts import DirectoryFilter
 
@@ -13,6 +14,7 @@ bp = Blueprint("experts", __name__)
 
 
 @bp.get("/experts")
+@for_visitors
 def directory():
     themes, networks = browsing.all_themes(), browsing.all_networks()
     form = DirectoryForm(themes, networks, formdata=request.args)

@@ -10,6 +10,7 @@ from forum import reference
 from forum.forms import ActionForm
 from forum.forms.threads import PracticeFilterForm
 from forum.models import ControlLevel, ThreadKind
+from forum.page_cache import for_visitors
 from forum.services import browsing, inbox
 from forum.services.browsing import ThreadFilter
 
@@ -26,6 +27,7 @@ SHOWN = {
 
 
 @bp.get("/")
+@for_visitors
 def home():
     overviews = browsing.networks_with_boards()
     stats = browsing.board_stats([b.id for o in overviews for b in o.boards])
@@ -39,6 +41,7 @@ def healthz():
 
 
 @bp.get("/n/<network_slug>")
+@for_visitors
 def network(network_slug: str):
     network = browsing.get_network(network_slug) or abort(404)
     boards = browsing.boards_of_network(network)
@@ -57,6 +60,7 @@ def network(network_slug: str):
 
 
 @bp.get("/n/<network_slug>/<theme_slug>")
+@for_visitors
 def board(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
     shown = thread_filter(request.args)
@@ -77,11 +81,13 @@ def board(network_slug: str, theme_slug: str):
 
 
 @bp.get("/themes")
+@for_visitors
 def themes():
     return render_template("main/themes.html", themes=browsing.all_themes())
 
 
 @bp.get("/themes/<theme_slug>")
+@for_visitors
 def theme(theme_slug: str):
     theme = browsing.get_theme(theme_slug) or abort(404)
     boards = browsing.boards_of_theme(theme)

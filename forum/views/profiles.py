@@ -21,6 +21,7 @@ from forum.forms import ActionForm
 from forum.forms.experts import VerifyForm
 from forum.forms.profiles import LanguageForm, ProfileForm
 from forum.models import ExpertVerification, Network, Theme, User
+from forum.page_cache import for_visitors
 from forum.services import ServiceError, accounts, browsing, experts, profiles
 from forum.views.auth import safe_next
 
@@ -28,6 +29,7 @@ bp = Blueprint("profiles", __name__)
 
 
 @bp.get("/u/<username>")
+@for_visitors
 def show(username: str):
     member = accounts.find_user(username) or abort(404)
     return _render_profile(member, _verify_form())

@@ -10,12 +10,14 @@ from forum import limits, markup, permissions
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.models import Post, Thread, ThreadKind
+from forum.page_cache import for_visitors
 from forum.services import ServiceError, browsing, experts, inbox, notifications, posting, qa
 
 bp = Blueprint("threads", __name__)
 
 
 @bp.get("/threads/<int:thread_id>")
+@for_visitors
 def show(thread_id: int):
     thread = _visible_thread(thread_id)
     return _render_thread(thread, ReplyForm(), request.args.get("page", 1, type=int))

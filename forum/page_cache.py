@@ -1,0 +1,190 @@
+"""Whole pages kept for visitors who are not logged in, and never served stale.
+
+Every commit that changes something visitors can see raises one number, the content version,
+in the same transaction (see `_raise_version`). A page is kept under the version it was made
+with and served only while that version is still the current one, read from the database on
+each request: one cheap statement, right across any number of server processes, and no
+guessing about which change touches which page. Visitors all hold the same permissions, so a
+page made for one visitor is right for every visitor with the same language and address.
+
+Each visitor's own CSRF token is put back into a kept page as it is served. Members' pages,
+pages with a flashed message, and anything but a 200 are never kept.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Flask, current_app, g, make_response, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from forum import languages
+from forum.extensions import db
+from forum.models import ContentVersion
+
+# Rows no visitor's page shows: changing them keeps every kept page.
+PRIVATE_TABLES = frozenset(
+    {"notifications", "watches", "search_outbox", "reports", "content_version"}
+)
+PUBLIC_CHANGE = "forum_public_change"
+HEADER = "X-Page-Cache"  # hit or miss, for operators and tests
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    body: str  # with TOKEN_MARK where the maker's CSRF token was
+    headers: tuple[tuple[str, str], ...]
+    size: int
+
+
+class PageCache:
+    """The pages of the current content version, least recently used dropped first."""
+
+    def __init__(self, budget_bytes: int) -> None:
+        self.budget = budget_bytes
+        self.version = -1
+        self.used = 0
+        self.pages: OrderedDict[tuple, KeptPage] = OrderedDict()
+        self.lock = threading.Lock()
+        # unguessable, and never in a page: page text is escaped, this holds a raw "<"
+        self.token_mark = f"<csrf {secrets.token_hex(8)}>"
+
+    def get(self, version: int, key: tuple) -> KeptPage | None:
+        with self.lock:
+            self._move_to(version)
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, version: int, key: tuple, page: KeptPage) -> None:
+        with self.lock:
+            self._move_to(version)
+            if version != self.version or page.size > self.budget:
+                return  # made from an older snapshot than pages already kept, or too big
+            previous = self.pages.pop(key, None)
+            self.used += page.size - (previous.size if previous else 0)
+            self.pages[key] = page
+            while self.used > self.budget:
+                _, dropped = self.pages.popitem(last=False)
+                self.used -= dropped.size
+
+    def _move_to(self, version: int) -> None:
+        if version > self.version:
+            self.pages.clear()
+            self.used = 0
+            self.version = version
+
+
+def for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Keep this GET view's pages for visitors. Only for views whose page depends on nothing
+    but the content, the URL and the language."""
+
+    @wraps(view)
+    def serve(*args: Any, **kwargs: Any) -> Any:
+        cache: PageCache | None = current_app.extensions.get("forum_page_cache")
+        if cache is None or not _kept_for_this_request():
+            return view(*args, **kwargs)
+        version = current_version()
+        key = (request.host_url, request.full_path, languages.current())
+        kept = cache.get(version, key)
+        if kept is not None:
+            return _serve(kept, cache.token_mark)
+        response = make_response(view(*args, **kwargs))
+        response.headers[HEADER] = "miss"
+        if response.status_code == 200 and not response.is_streamed:
+            cache.put(version, key, _keep(response, cache.token_mark))
+        return response
+
+    return serve
+
+
+def current_version() -> int:
+    return db.session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1)) or 0
+
+
+def _kept_for_this_request() -> bool:
+    return (
+        request.method == "GET" and not current_user.is_authenticated and "_flashes" not in session
+    )
+
+
+def _keep(response: Any, token_mark: str) -> KeptPage:
+    body = response.get_data(as_text=True)
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if token:
+        body = body.replace(token, token_mark)
+    headers = tuple(
+        (name, value)
+        for name, value in response.headers.items()
+        if name not in ("Set-Cookie", "Content-Length", HEADER)
+    )
+    return KeptPage(body, headers, len(body) * 2 + 200)
+
+
+def _serve(kept: KeptPage, token_mark: str) -> Any:
+    body = kept.body
+    if token_mark in body:
+        body = body.replace(token_mark, generate_csrf())
+    response = make_response(body)
+    response.headers.clear()
+    response.headers.extend(kept.headers)
+    response.headers[HEADER] = "hit"
+    return response
+
+
+def _note_flushed_changes(session: Session, _context: object) -> None:
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if instance.__table__.name not in PRIVATE_TABLES:
+            session.info[PUBLIC_CHANGE] = True
+            return
+
+
+def _note_statement_changes(state: ORMExecuteState) -> None:
+    """update(Post)... and the like change rows without a flush."""
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) not in PRIVATE_TABLES:
+            state.session.info[PUBLIC_CHANGE] = True
+
+
+def _raise_version(session: Session) -> None:
+    """Last in the transaction, so the one row every writer updates is held only briefly,
+    and by a transaction that waits for nothing else."""
+    session.flush()
+    if not session.info.pop(PUBLIC_CHANGE, False):
+        return
+    raised = session.execute(
+        update(ContentVersion)
+        .where(ContentVersion.id == 1)
+        .values(number=ContentVersion.number + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if raised.rowcount == 0:  # a database made without the migrations' first row
+        session.add(ContentVersion(id=1, number=1))
+        session.flush()
+
+
+def _forget_changes(session: Session, *_args: object) -> None:
+    session.info.pop(PUBLIC_CHANGE, None)
+
+
+def init_app(app: Flask) -> None:
+    megabytes = int(app.config["PAGE_CACHE_MB"])
+    if megabytes > 0:
+        app.extensions["forum_page_cache"] = PageCache(megabytes * 1024 * 1024)
+    # the version is kept whether or not this process caches: other processes may
+    if not event.contains(db.session, "before_commit", _raise_version):
+        event.listen(db.session, "after_flush", _note_flushed_changes)
+        event.listen(db.session, "do_orm_execute", _note_statement_changes)
+        event.listen(db.session, "before_commit", _raise_version)
+        event.listen(db.session, "after_rollback", _forget_changes)
