@@ -93,6 +93,10 @@ def run(args: argparse.Namespace, posts: int, threads: int, members: int) -> dic
             replies = measure.post_replies(base, member, thread_id=2, count=args.replies)
             figures["posting a reply"] = {"member": {"one client": replies.as_dict()}}
             memory = measure.resident_memory_mb(process.pid)
+        except BaseException:
+            log = (folder / "serve.log").read_text(errors="replace").splitlines()
+            print("the server's log, last lines:", *log[-60:], sep="\n", file=sys.stderr)
+            raise
         finally:
             stop_server(process)
     return {"posts": posts, "threads": threads, "members": members,

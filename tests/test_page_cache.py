@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
@@ -9,6 +10,7 @@ from forum import create_app
 from forum.extensions import db
 from forum.models import Board, Notification
 from forum.page_cache import HEADER, KeptPage, PageCache, current_version
+from forum.search import outbox
 from forum.services import accounts, browsing, posting
 from tests.conftest import (
     CSRF_PATTERN,
@@ -142,6 +144,21 @@ def test_a_change_made_by_another_server_process_is_seen(
         db.engine.dispose()
     page = anonymous.get(THREAD_PAGE.format(thread_id))
     assert "we now log every reading" in page.get_data(as_text=True)
+
+
+def test_kept_search_results_follow_the_index_not_just_the_content(
+    app: Flask, member: Person, anonymous: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "drain_committed", lambda: 0)  # the index falls behind
+    _thread(member, "Hydrogen sulphide alarms")
+    assert "Nothing matches" in anonymous.get("/search?q=sulphide").get_data(as_text=True)
+    assert anonymous.get("/search?q=sulphide").headers[HEADER] == "hit"
+
+    with app.app_context():
+        assert outbox.drain() == 1  # as the background drainer would, a moment later
+        db.session.remove()
+    found = anonymous.get("/search?q=sulphide")
+    assert "Hydrogen sulphide alarms" in found.get_data(as_text=True)
 
 
 def test_reading_notifications_keeps_visitors_pages(
