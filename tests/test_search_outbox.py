@@ -6,6 +6,7 @@ import gc
 import time
 import warnings
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from forum import create_app, search
 from forum.extensions import db
 from forum.models import Post, SearchOutbox
 from forum.search import documents, outbox
-from forum.search.whoosh_backend import WhooshBackend
+from forum.search.backend import Document
+from forum.search.whoosh_backend import SMALL_SEGMENT, WhooshBackend
 from tests.conftest import Person, make_config, thread_id_from
 from tests.search_helpers import Forum
 
@@ -177,3 +179,27 @@ def test_a_search_backend_that_cannot_work_is_refused_at_start(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         create_app(make_config("sqlite:///unused.db", **settings))
+
+
+def _document(post_id: int) -> Document:
+    return Document(post_id, post_id, "Permit to work", "Isolation and gas testing.", "en",
+                    "amina", "oic-oshnet", "confined-spaces", "question", False, False, False,
+                    datetime(2026, 1, 1))  # fmt: skip
+
+
+def test_commits_merge_small_segments_and_leave_large_ones(tmp_path: Path) -> None:
+    """A reply's commit must never rewrite the whole index (minutes at 200,000 posts)."""
+    index = WhooshBackend(tmp_path / "index")
+    index.create()
+    with index.writer(timeout=1) as writer:
+        for post_id in range(1, SMALL_SEGMENT + 2):
+            writer.add(_document(post_id))
+    for post_id in range(5_000, 5_035):  # 35 replies, one commit each
+        with index.writer(timeout=1) as writer:
+            writer.add(_document(post_id))
+
+    sizes = sorted(s.doc_count_all() for s in index._index()._segments())
+    assert sizes[-1] == SMALL_SEGMENT + 1  # the large segment, untouched
+    assert len(sizes) < 12  # the small ones were merged as they came
+    assert sum(sizes) == SMALL_SEGMENT + 1 + 35
+    assert index.document_count() == SMALL_SEGMENT + 1 + 35
