@@ -34,6 +34,8 @@ class Thread(db.Model):
         # the board list: pinned first, then latest activity
         Index("ix_threads_board_listing", "board_id", "is_pinned", "last_activity_at"),
         Index("ix_threads_last_activity_at", "last_activity_at"),
+        # each board's thread count and latest thread (the home, network and theme pages)
+        Index("ix_threads_board_activity", "board_id", "deleted_at", "last_activity_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -111,20 +111,18 @@ def board_stats(board_ids: Sequence[int]) -> dict[int, BoardStats]:
     )
     for board_id, count in counts:
         stats[board_id].thread_count = count
-    ranked = (
-        select(
-            Thread.id,
-            func.row_number()
-            .over(partition_by=Thread.board_id, order_by=Thread.last_activity_at.desc())
-            .label("rank"),
-        )
-        .where(Thread.board_id.in_(board_ids), Thread.deleted_at.is_(None))
-        .subquery()
+    # one index seek per board (ix_threads_board_activity), not a ranking of every thread
+    newest = (
+        select(Thread.id)
+        .where(Thread.board_id == Board.id, Thread.deleted_at.is_(None))
+        .order_by(Thread.last_activity_at.desc())
+        .limit(1)
+        .correlate(Board)
+        .scalar_subquery()
     )
     latest = db.session.scalars(
         select(Thread)
-        .join(ranked, ranked.c.id == Thread.id)
-        .where(ranked.c.rank == 1)
+        .where(Thread.id.in_(select(newest).where(Board.id.in_(board_ids))))
         .options(joinedload(Thread.last_poster))
     )
     for thread in latest:

@@ -1,4 +1,4 @@
-"""Content version: the number cached pages are checked against
+"""Content version: the number kept pages are checked against; a board activity index
 
 Revision ID: 0007_content_version
 Revises: 0006_languages
@@ -23,7 +23,9 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_content_version')),
     )
     op.bulk_insert(table, [{'id': 1, 'number': 0}])
+    op.create_index('ix_threads_board_activity', 'threads', ['board_id', 'deleted_at', 'last_activity_at'])
 
 
 def downgrade():
+    op.drop_index('ix_threads_board_activity', table_name='threads')
     op.drop_table('content_version')
