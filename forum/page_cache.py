@@ -31,9 +31,10 @@ from forum import languages
 from forum.extensions import db
 from forum.models import ContentVersion
 
-# Rows no visitor's page shows: changing them keeps every kept page. The search outbox is not
-# among them: marking changes indexed is when search results change.
-PRIVATE_TABLES = frozenset({"notifications", "watches", "reports", "content_version"})
+# Rows no visitor's page shows: changing them keeps every kept page.
+PRIVATE_TABLES = frozenset(
+    {"notifications", "watches", "search_outbox", "reports", "content_version"}
+)
 PUBLIC_CHANGE = "forum_public_change"
 HEADER = "X-Page-Cache"  # hit or miss, for operators and tests
 

@@ -6,7 +6,6 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from forum import limits, search
 from forum.forms.search import SearchForm
-from forum.page_cache import for_visitors
 from forum.search.results import SORTS
 from forum.services import browsing
 
@@ -16,7 +15,6 @@ TITLE_MAX = 200
 
 @bp.get("/search")
 @limits.searches
-@for_visitors
 def results():
     form = SearchForm(browsing.all_themes(), browsing.all_networks(), formdata=request.args)
     if form.is_blank:
