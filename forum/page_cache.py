@@ -41,7 +41,7 @@ HEADER = "X-Page-Cache"  # hit or miss, for operators and tests
 
 @dataclass(frozen=True)
 class KeptPage:
-    body: str  # with TOKEN_MARK where the maker's CSRF token was
+    body: str  # with the cache's token_mark where the maker's CSRF token was
     headers: tuple[tuple[str, str], ...]
     size: int
 

@@ -188,7 +188,7 @@ def _document(post_id: int) -> Document:
 
 
 def test_commits_merge_small_segments_and_leave_large_ones(tmp_path: Path) -> None:
-    """A reply's commit must never rewrite the whole index (minutes at 200,000 posts)."""
+    """A reply's commit merges small segments as they pile up and never rewrites a large one."""
     index = WhooshBackend(tmp_path / "index")
     index.create()
     with index.writer(timeout=1) as writer:

@@ -240,9 +240,9 @@ SEGMENTS_PER_MERGE = 10
 
 def merge_small_segments(writer, segments: list) -> list:  # noqa: ANN001
     """Each commit adds a segment; merge them ten at a time while they are small, never a
-    large one. Whoosh's own policy sometimes rewrites the whole index in a commit, which at
-    200,000 posts holds a request, and every other writer, for minutes. Larger segments
-    are merged by `forum reindex`."""
+    large one, so the work a commit does under the index's lock stays bounded. Whoosh's own
+    policy may fold in a segment of any size once enough small ones pile up. Larger
+    segments are merged by `forum reindex`."""
     from whoosh.reading import SegmentReader
 
     tiers: dict[int, list] = {}
@@ -250,13 +250,12 @@ def merge_small_segments(writer, segments: list) -> list:  # noqa: ANN001
         size = segment.doc_count_all()
         if size < SMALL_SEGMENT:
             tiers.setdefault(len(str(size)), []).append(segment)
-    merged = [tier for tier in tiers.values() if len(tier) >= SEGMENTS_PER_MERGE]
-    for segment in (segment for tier in merged for segment in tier):
+    merging = [s for tier in tiers.values() if len(tier) >= SEGMENTS_PER_MERGE for s in tier]
+    for segment in merging:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()
-    gone = {id(segment) for tier in merged for segment in tier}
-    return [segment for segment in segments if id(segment) not in gone]
+    return [segment for segment in segments if segment not in merging]
 
 
 def _is_generation(name: str) -> bool:
