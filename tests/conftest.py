@@ -94,6 +94,8 @@ def app(
         init_database()
         db.session.remove()
     yield app
+    if (backend := app.extensions.get("forum_search")) is not None:
+        backend.close()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

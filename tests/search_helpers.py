@@ -50,7 +50,7 @@ class Forum:
 
     def indexed(self, text: str) -> set[int]:
         """The posts the index itself holds for these words, before any check on read."""
-        return {hit.post_id for hit in search.backend().hits(search.parse(text))}
+        return {hit.post_id for hit in search.backend().hits(search.parse(text), 10_000)}
 
     def titles(self, text: str, **kwargs: object) -> list[str]:
         return [result.thread.title for result in self.find(text, **kwargs).results.items]

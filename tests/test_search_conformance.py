@@ -15,7 +15,7 @@ from forum import search
 from forum.extensions import db
 from forum.models import Post
 from forum.models._time import utcnow
-from forum.search import documents, outbox
+from forum.search import documents, outbox, results
 from forum.services import browsing, experts, moderation, posting, qa
 from tests.search_helpers import Forum
 
@@ -266,6 +266,36 @@ def test_filters_alone_list_threads_with_their_opening_post(forum: Forum) -> Non
     forum.reply(thread, "Quarterly for night shifts.")
     items = forum.find("theme:fire-safety").results.items
     assert [(r.thread.title, r.post.is_opening) for r in items] == [("Fire drill", True)]
+
+
+def test_a_broad_query_is_answered_from_its_most_recent_matches(
+    forum: Forum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forum.thread("Tower crane inspection", "Monthly, by a competent person.")  # the oldest
+    for number in range(4):
+        forum.thread(f"Lifting plan {number}", f"Which tower crane? Option {number}.")
+        forum.thread(f"Rigging {number}", "Slings and shackles.")  # matches nothing
+    monkeypatch.setattr(results, "MOST_POSTS", 3)
+    found = forum.find("crane")
+    assert found.cut == 3
+    assert found.results.total == 3
+    assert sorted(forum.titles("crane")) == ["Lifting plan 1", "Lifting plan 2", "Lifting plan 3"]
+    assert forum.titles("crane", sort="newest") == [
+        "Lifting plan 3",
+        "Lifting plan 2",
+        "Lifting plan 1",
+    ]
+    # the title match ranks first once the recent matches no longer crowd it out
+    assert forum.titles("crane theme:confined-spaces -plan") == ["Tower crane inspection"]
+    listed = forum.find("theme:confined-spaces")  # no words: the newest threads
+    assert [r.thread.title for r in listed.results.items] == [
+        "Rigging 3",
+        "Lifting plan 3",
+        "Rigging 2",
+    ]
+    monkeypatch.setattr(results, "MOST_POSTS", 5)
+    assert not forum.find("crane").cut
+    assert forum.titles("crane")[0] == "Tower crane inspection"
 
 
 def test_a_rebuild_keeps_changes_made_while_it_ran(

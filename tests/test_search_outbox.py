@@ -121,6 +121,7 @@ def test_a_missing_or_stale_index_is_rebuilt(forum: Forum) -> None:
     assert forum.titles("welding") == ["Welding fumes"]
 
     fresh = Forum(forum.app)
+    search.backend().close()
     forum.app.extensions["forum_search"] = WhooshBackend(
         Path(forum.app.config["SEARCH_INDEX"]) / "gone"
     )
@@ -135,6 +136,7 @@ def test_a_damaged_index_is_rebuilt_instead_of_stopping_the_forum(forum: Forum) 
     live = folder / (folder / "CURRENT").read_text()
     for segment in live.iterdir():  # a disk error, or a copy cut short
         segment.write_bytes(b"\x00garbage" * 10)
+    search.backend().close()
     forum.app.extensions["forum_search"] = None  # a new process: nothing cached
 
     # Whoosh leaves the damaged TOC's file open: let it go here, where we know why
@@ -159,9 +161,14 @@ def test_reindex_command_builds_a_new_index_and_swaps_it_in(forum: Forum, app: F
     assert "Search index rebuilt: 2 posts." in result.output
     after = (folder / "CURRENT").read_text()
     assert after != before
-    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == [after]  # the old one went
+    # the one it replaced stays for searches under way there, until the next swap
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == sorted([before, after])
     assert sorted(forum.titles("stress")) == ["Cold stress", "Heat stress"]
     assert search.backend().document_count() == documents.indexable_count() == 2
+    db.session.remove()
+    assert app.test_cli_runner().invoke(args=["reindex"]).exit_code == 0
+    latest = (folder / "CURRENT").read_text()
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == sorted([after, latest])
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from forum.search import results
 from tests.conftest import Person, counting_queries
 
 
@@ -86,6 +87,25 @@ def test_results_are_paginated_with_rel_links(member: Person) -> None:
     assert 'rel="prev"' in second.get_data(as_text=True)
     assert result_titles(second) == ["Scaffold inspection 1", "Scaffold inspection 0"]
     assert member.get("/search?q=scaffold&page=3").status_code == 404
+
+
+def test_a_broad_search_says_it_counts_only_recent_matches(
+    member: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(3):
+        member.start_thread(f"Scaffold inspection {number}", "Tag the scaffold.")
+    monkeypatch.setattr(results, "MOST_POSTS", 2)
+    html = member.get("/search?q=scaffold").get_data(as_text=True)
+    assert "these 2 threads hold the most recent 2 of them" in html
+    assert "threads found" not in html
+    assert result_titles(member.get("/search?q=scaffold&sort=newest")) == [
+        "Scaffold inspection 2",
+        "Scaffold inspection 1",
+    ]
+    monkeypatch.setattr(results, "MOST_POSTS", 3)
+    html = member.get("/search?q=scaffold").get_data(as_text=True)
+    assert "3 threads found" in html
+    assert "Many posts match" not in html
 
 
 def test_text_from_posts_is_escaped_in_snippets(member: Person) -> None:

@@ -87,12 +87,18 @@ class SearchBackend(Protocol):
     ) -> None:
         """Fill a new index from documents, swap it in under the write lock, then replay()."""
 
-    def hits(self, query: SearchQuery) -> list[Hit]: ...
+    def hits(self, query: SearchQuery, limit: int) -> list[Hit]:
+        """The `limit` most recent matching posts (or all there are; Whoosh: the most
+        recently indexed), newest first, each with its score: a broad query costs what is
+        kept, however much matches."""
 
     def snippets(self, query: SearchQuery, post_ids: Iterable[int]) -> dict[int, str]:
         """Best passages of these posts, matches between MATCH_START and MATCH_END."""
 
     def clear(self) -> None: ...
+
+    def close(self) -> None:
+        """Let go of open files (an app being discarded: tests, shutdown)."""
 
 
 def chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:

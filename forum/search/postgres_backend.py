@@ -48,7 +48,7 @@ from forum.search.backend import (
 )
 from forum.search.query import SearchQuery, Term
 
-SCHEMA_VERSION = 2  # a change to the table below needs a new number: old tables are rebuilt
+SCHEMA_VERSION = 3  # a change to the table below needs a new number: old tables are rebuilt
 TABLE = f"search_posts_v{SCHEMA_VERSION}"
 LOCK_KEY = 0x05E4_F0_12  # this forum's advisory lock for index writes
 # each post's words are read by its language's text search configuration (Snowball all four;
@@ -125,6 +125,9 @@ class PostgresBackend:
         with self.writer(timeout=30) as writer:
             writer.connection.execute(delete(posts))
 
+    def close(self) -> None:
+        pass  # reads use the request's session: nothing of its own to let go
+
     @contextmanager
     def writer(self, timeout: float) -> Iterator[_Writer]:
         """The lock is asked for, not waited on: a writer waiting in pg_advisory_xact_lock
@@ -176,7 +179,7 @@ class PostgresBackend:
 
     # --- reading ----------------------------------------------------------------------------
 
-    def hits(self, query: SearchQuery) -> list[Hit]:
+    def hits(self, query: SearchQuery, limit: int) -> list[Hit]:
         if not self.exists():
             return []
         matching = _compile(query)
@@ -201,7 +204,8 @@ class PostgresBackend:
         excluded = _any_of(query.excluded) if query.excluded else None
         if excluded is not None:
             statement = statement.where(~_matches(excluded))
-        return [Hit(*row) for row in db.session.execute(statement)]
+        statement = statement.order_by(posts.c.created_at.desc(), posts.c.post_id.desc())
+        return [Hit(*row) for row in db.session.execute(statement.limit(limit))]
 
     def snippets(self, query: SearchQuery, post_ids: Iterable[int]) -> dict[int, str]:
         post_ids = list(post_ids)
@@ -254,6 +258,7 @@ def _create_indexes(connection: Connection, name: str) -> None:
         text(f"CREATE INDEX search_document_{suffix} ON {name} USING gin (document)")
     )
     connection.execute(text(f"CREATE INDEX search_thread_{suffix} ON {name} (thread_id)"))
+    connection.execute(text(f"CREATE INDEX search_created_{suffix} ON {name} (created_at)"))
 
 
 def _row(document: Document) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """From a backend's raw hits to a page of results: the same for every backend.
 
-Hits are grouped per thread (its best post speaks for it), boosted for accepted and expert
-answers, counted per theme and network, sorted, paged, then fetched from the database in a
-fixed number of queries. The database has the last word on visibility: a post hidden a
-moment ago and not yet out of the index is dropped here.
+A broad query is answered from its MOST_POSTS most recent matching posts, so its cost and
+memory do not grow with the forum. Hits are grouped per thread (its best post speaks for
+it), boosted for accepted and expert answers, counted per theme and network, sorted, paged,
+then fetched from the database in a fixed number of queries. The database has the last word
+on visibility: a post hidden a moment ago and not yet out of the index is dropped here.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from forum.search.query import SearchQuery
 from forum.services import browsing
 from forum.services.browsing import Page
 
+MOST_POSTS = 1_000  # a query matching more is answered from its most recent matches
 ACCEPTED_BOOST = 2.0
 EXPERT_BOOST = 1.5
 SORTS = ("relevance", "newest")
@@ -51,6 +53,7 @@ class SearchPage:
     results: Page
     themes: list[tuple[Theme, int]] = field(default_factory=list)
     networks: list[tuple[Network, int]] = field(default_factory=list)
+    cut: int = 0  # more posts matched: only this many, the most recent, were counted
 
 
 def group(hits: Sequence[Hit]) -> list[ThreadMatch]:
@@ -94,7 +97,9 @@ def search(
     if query.is_empty or query.unmatchable:
         return SearchPage(query, Page([], 1, per_page, 0))
 
-    matches = ordered(group(backend.hits(query)), sort if sort in SORTS else "relevance")
+    hits = backend.hits(query, MOST_POSTS + 1)  # newest first
+    cut = len(hits) > MOST_POSTS
+    matches = ordered(group(hits[:MOST_POSTS]), sort if sort in SORTS else "relevance")
     browsing.check_page(page, len(matches), per_page)
     window = matches[(page - 1) * per_page : page * per_page]
     results = _fetch(backend, query, window)
@@ -105,6 +110,7 @@ def search(
         Page(results, page, per_page, len(matches)),
         themes=[(t, theme_counts[s]) for s, t in themes.items() if theme_counts[s]],
         networks=[(n, network_counts[s]) for s, n in networks.items() if network_counts[s]],
+        cut=MOST_POSTS if cut else 0,
     )
 
 

@@ -183,6 +183,19 @@ def term_query(term: Term, language: str) -> wq.Query | None:
     return wq.And([wq.Term("text", t) for t in tokens])  # a word split in parts: first-aid
 
 
+def searched(query: SearchQuery) -> wq.Query | None:
+    """The whole query as one: its words, its filters (which add nothing to the score) and
+    not its exclusions. One matcher skips through all three together."""
+    wanted, kept, excluded = matching(query), filters(query), excluding(query)
+    if wanted is None:
+        return None
+    if kept is not None:
+        kept = wq.ConstantScoreQuery(kept, 0.0)
+        # Every() would walk every document: the filters alone say which
+        wanted = kept if isinstance(wanted, wq.Every) else wq.And([wanted, kept])
+    return wq.AndNot(wanted, excluded) if excluded is not None else wanted
+
+
 def matching(query: SearchQuery) -> wq.Query | None:
     """The words part, read in every language (a French post answers the query read as
     French); None when no document could match (only common words)."""
