@@ -8,7 +8,8 @@ guessing about which change touches which page. Visitors all hold the same permi
 page made for one visitor is right for every visitor with the same language and address.
 
 Each visitor's own CSRF token is put back into a kept page as it is served. Members' pages,
-pages with a flashed message, and anything but a 200 are never kept.
+pages with a flashed message, and anything but a 200 are never kept. What members' pages
+share with everyone (board cards, thread lists) is kept as parts, the same way: see `kept`.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Flask, current_app, g, make_response, request, session
+from flask import Flask, current_app, g, has_app_context, make_response, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -94,7 +96,7 @@ def for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
         cache: PageCache | None = current_app.extensions.get("forum_page_cache")
         if cache is None or not _kept_for_this_request():
             return view(*args, **kwargs)
-        version = current_version()
+        version = g.content_version = current_version()  # the page's parts use it too
         key = (request.host_url, request.full_path, languages.current())
         kept = cache.get(version, key)
         if kept is not None:
@@ -108,8 +110,42 @@ def for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
     return serve
 
 
+def with_parts(view: Callable[..., Any]) -> Callable[..., Any]:
+    """For a view whose page has kept() parts: the content version is read before the view
+    reads anything, so no part is ever kept under a version newer than what it shows."""
+
+    @wraps(view)
+    def serve(*args: Any, **kwargs: Any) -> Any:
+        if "forum_page_cache" in current_app.extensions and "content_version" not in g:
+            g.content_version = current_version()
+        return view(*args, **kwargs)
+
+    return serve
+
+
 def current_version() -> int:
     return db.session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1)) or 0
+
+
+def kept(name: str, *, caller: Callable[[], Markup]) -> Markup:
+    """A part of a page kept for everyone who asks for the same address in the same
+    language, members included, under the content version like a visitor's page:
+
+        {% call kept("board-cards") %}...{% endcall %}
+
+    Only for parts made of content alone: nothing about the member (names, watches,
+    permissions), no form and no token inside."""
+    cache: PageCache | None = current_app.extensions.get("forum_page_cache")
+    version = g.get("content_version")
+    if cache is None or version is None:  # not a @with_parts view, or it wrote meanwhile
+        return caller()
+    key = ("part", name, request.host_url, request.full_path, languages.current())
+    part = cache.get(version, key)
+    if part is None:
+        body = caller()  # Markup, made by the template: kept as it is, so never escaped again
+        part = KeptPage(body, (), len(body) * 2 + 200)
+        cache.put(version, key, part)
+    return part.body  # type: ignore[return-value]
 
 
 def _kept_for_this_request() -> bool:
@@ -178,13 +214,21 @@ def _forget_changes(session: Session, *_args: object) -> None:
     session.info.pop(PUBLIC_CHANGE, None)
 
 
+def _forget_version(_session: Session) -> None:
+    """A request that commits has moved past the version it read."""
+    if has_app_context():
+        g.pop("content_version", None)
+
+
 def init_app(app: Flask) -> None:
     megabytes = int(app.config["PAGE_CACHE_MB"])
     if megabytes > 0:
         app.extensions["forum_page_cache"] = PageCache(megabytes * 1024 * 1024)
+    app.add_template_global(kept)
     # the version is kept whether or not this process caches: other processes may
     if not event.contains(db.session, "before_commit", _raise_version):
         event.listen(db.session, "after_flush", _note_flushed_changes)
         event.listen(db.session, "do_orm_execute", _note_statement_changes)
         event.listen(db.session, "before_commit", _raise_version)
+        event.listen(db.session, "after_commit", _forget_version)
         event.listen(db.session, "after_rollback", _forget_changes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -10,7 +12,7 @@ from forum import reference
 from forum.forms import ActionForm
 from forum.forms.threads import PracticeFilterForm
 from forum.models import ControlLevel, ThreadKind
-from forum.page_cache import for_visitors
+from forum.page_cache import for_visitors, with_parts
 from forum.services import browsing, inbox
 from forum.services.browsing import ThreadFilter
 
@@ -28,10 +30,14 @@ SHOWN = {
 
 @bp.get("/")
 @for_visitors
+@with_parts
 def home():
     overviews = browsing.networks_with_boards()
-    stats = browsing.board_stats([b.id for o in overviews for b in o.boards])
-    return render_template("main/home.html", overviews=overviews, stats=stats)
+    board_ids = [b.id for o in overviews for b in o.boards]
+    # counted inside the page's kept part (page_cache.kept): not at all while it is kept
+    return render_template(
+        "main/home.html", overviews=overviews, board_stats=partial(browsing.board_stats, board_ids)
+    )
 
 
 @bp.get("/healthz")
@@ -42,6 +48,7 @@ def healthz():
 
 @bp.get("/n/<network_slug>")
 @for_visitors
+@with_parts
 def network(network_slug: str):
     network = browsing.get_network(network_slug) or abort(404)
     boards = browsing.boards_of_network(network)
@@ -55,12 +62,13 @@ def network(network_slug: str):
         network=network,
         boards=boards,
         threads=threads,
-        stats=browsing.board_stats(board_ids),
+        board_stats=partial(browsing.board_stats, board_ids),
     )
 
 
 @bp.get("/n/<network_slug>/<theme_slug>")
 @for_visitors
+@with_parts
 def board(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
     shown = thread_filter(request.args)
@@ -88,6 +96,7 @@ def themes():
 
 @bp.get("/themes/<theme_slug>")
 @for_visitors
+@with_parts
 def theme(theme_slug: str):
     theme = browsing.get_theme(theme_slug) or abort(404)
     boards = browsing.boards_of_theme(theme)
@@ -105,7 +114,7 @@ def theme(theme_slug: str):
         boards=boards,
         threads=threads,
         network_slug=network_slug,
-        stats=browsing.board_stats([b.id for b in boards]),
+        board_stats=partial(browsing.board_stats, [b.id for b in boards]),
     )
 
 
