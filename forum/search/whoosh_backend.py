@@ -238,17 +238,19 @@ class WhooshBackend:
 def _newest_matches(searcher, wanted, limit: int) -> list[tuple[int, float]]:  # noqa: ANN001
     """(docnum, score) of the `limit` most recently indexed matching documents, or all there
     are. Whoosh numbers documents in the order they were added, so each segment is read
-    backwards from its end, a slice at a time, each slice sized by how densely the last
-    ones matched: a query that matches half the forum costs what it keeps, not what it
-    matches."""
+    backwards from its end, a slice at a time, each slice as wide as the share of matching
+    documents says is needed: first Whoosh's estimate from its term counts (never too low),
+    then the share found. A query that matches half the forum costs what it keeps."""
     context = searcher.context()
     found: list[tuple[int, float]] = []
-    scanned = 0
     for subsearcher, offset in reversed(searcher.leaf_searchers()):
         end = subsearcher.doc_count_all()
-        while end > 0 and len(found) < limit:
-            wanted_more = limit - len(found)
-            width = max(wanted_more, wanted_more * scanned // max(len(found), 1) * 5 // 4)
+        share = min(1.0, wanted.estimate_size(subsearcher.reader()) / max(end, 1))
+        scanned = matched = 0
+        while end > 0 and share > 0 and len(found) < limit:
+            if scanned:
+                share = matched / scanned if matched else share / 4
+            width = int((limit - len(found)) / share * 1.25) + 1
             start = max(0, end - width)
             slice_found = []
             matcher = wanted.matcher(subsearcher, context)
@@ -258,8 +260,7 @@ def _newest_matches(searcher, wanted, limit: int) -> list[tuple[int, float]]:  #
                 slice_found.append((offset + matcher.id(), matcher.score()))
                 matcher.next()
             found += reversed(slice_found)
-            scanned += end - start
-            end = start
+            scanned, matched, end = scanned + end - start, matched + len(slice_found), start
         if len(found) >= limit:
             break
     return found[:limit]
