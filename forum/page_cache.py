@@ -90,11 +90,20 @@ class PageCache:
 def for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
     """Keep this GET view's pages for visitors. Only for views whose page depends on nothing
     but the content, the URL and the language."""
+    return _keeping(view, members_too=False)
 
+
+def for_everyone(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Keep this GET view's answers for everyone, members too: only for answers that hold
+    nothing of who asks, not even a page header (feeds)."""
+    return _keeping(view, members_too=True)
+
+
+def _keeping(view: Callable[..., Any], members_too: bool) -> Callable[..., Any]:
     @wraps(view)
     def serve(*args: Any, **kwargs: Any) -> Any:
         cache: PageCache | None = current_app.extensions.get("forum_page_cache")
-        if cache is None or not _kept_for_this_request():
+        if cache is None or not _kept_for_this_request(members_too):
             return view(*args, **kwargs)
         version = g.content_version = current_version()  # the page's parts use it too
         key = (request.host_url, request.full_path, languages.current())
@@ -148,9 +157,11 @@ def kept(name: str, *, caller: Callable[[], Markup]) -> Markup:
     return part.body  # type: ignore[return-value]
 
 
-def _kept_for_this_request() -> bool:
+def _kept_for_this_request(members_too: bool) -> bool:
     return (
-        request.method == "GET" and not current_user.is_authenticated and "_flashes" not in session
+        request.method == "GET"
+        and (members_too or not current_user.is_authenticated)
+        and "_flashes" not in session
     )
 
 

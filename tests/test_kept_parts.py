@@ -1,10 +1,12 @@
-"""What members' pages share with everyone (board cards, thread lists) is kept as parts, under
-the same content version as visitors' pages: never stale, never holding anyone's own things."""
+"""What members' pages share with everyone (board cards, thread lists) is kept as parts, and
+feeds are kept whole for everyone, under the same content version as visitors' pages: never
+stale, never holding anyone's own things."""
 
 from __future__ import annotations
 
 from flask import Flask
 
+from forum.page_cache import HEADER
 from forum.services import browsing
 from tests.conftest import CSRF_PATTERN, Person, counting_queries
 
@@ -78,3 +80,19 @@ def test_a_part_holds_nothing_of_the_member_who_made_it(
     tokens = set(CSRF_PATTERN.findall(board_for_amina))
     assert tokens
     assert not tokens & set(CSRF_PATTERN.findall(board_for_kemal))
+
+
+def test_feeds_are_kept_for_members_too_and_never_stale(
+    member: Person, other_member: Person, anonymous: Person
+) -> None:
+    feed = f"{BOARD}/feed.atom"
+    member.get("/")  # the welcome message, shown once
+    other_member.start_thread("Hot work permits", "Who signs them off?")
+    assert anonymous.get(feed).headers[HEADER] == "miss"
+    kept = member.get(feed)
+    assert kept.headers[HEADER] == "hit"  # the visitor's feed, served to a member
+    assert kept.get_data(as_text=True) == anonymous.get(feed).get_data(as_text=True)
+    other_member.start_thread("Fire watch after hot work", "How long?")
+    fresh = member.get(feed)
+    assert fresh.headers[HEADER] == "miss"
+    assert "Fire watch after hot work" in fresh.get_data(as_text=True)
