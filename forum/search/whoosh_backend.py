@@ -38,6 +38,7 @@ from forum.search.whoosh_schema import (
     Marker,
     fields_of,
     hit_of,
+    newest_matches,
     searched,
     words_of,
 )
@@ -205,7 +206,7 @@ class WhooshBackend:
             return []
         scored = query.has_words  # without words nothing is more relevant, as on PostgreSQL
         with self._searching() as searcher:
-            found = _newest_matches(searcher, wanted, limit)
+            found = newest_matches(searcher, wanted, limit)
             facts = searcher.reader().column_reader("facts")
             hits = [hit_of(facts[docnum], score if scored else 0.0) for docnum, score in found]
         return sorted(hits, key=lambda hit: (hit.created, hit.post_id), reverse=True)
@@ -233,37 +234,6 @@ class WhooshBackend:
                 )
                 found[post_id] = passage or text[:SNIPPET_CHARS]
         return found
-
-
-def _newest_matches(searcher, wanted, limit: int) -> list[tuple[int, float]]:  # noqa: ANN001
-    """(docnum, score) of the `limit` most recently indexed matching documents, or all there
-    are. Whoosh numbers documents in the order they were added, so each segment is read
-    backwards from its end, a slice at a time, each slice as wide as the share of matching
-    documents says is needed: first Whoosh's estimate from its term counts (never too low),
-    then the share found. A query that matches half the forum costs what it keeps."""
-    context = searcher.context()
-    found: list[tuple[int, float]] = []
-    for subsearcher, offset in reversed(searcher.leaf_searchers()):
-        end = subsearcher.doc_count_all()
-        share = min(1.0, wanted.estimate_size(subsearcher.reader()) / max(end, 1))
-        scanned = matched = 0
-        while end > 0 and share > 0 and len(found) < limit:
-            if scanned:
-                share = matched / scanned if matched else share / 4
-            width = int((limit - len(found)) / share * 1.25) + 1
-            start = max(0, end - width)
-            slice_found = []
-            matcher = wanted.matcher(subsearcher, context)
-            if matcher.is_active() and matcher.id() < start:
-                matcher.skip_to(start)
-            while matcher.is_active() and matcher.id() < end:
-                slice_found.append((offset + matcher.id(), matcher.score()))
-                matcher.next()
-            found += reversed(slice_found)
-            scanned, matched, end = scanned + end - start, matched + len(slice_found), start
-        if len(found) >= limit:
-            break
-    return found[:limit]
 
 
 class _Held:

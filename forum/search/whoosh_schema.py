@@ -1,7 +1,8 @@
 """What the Whoosh index holds and how a SearchQuery is asked of it.
 
-Documents go in through fields_of(); queries come out of matching() and filters(), built
-from the parsed query's structure (never from text through Whoosh's own parser).
+Documents go in through fields_of(); queries come out of searched() (words, filters and
+exclusions as one), built from the parsed query's structure (never from text through
+Whoosh's own parser), and are read newest first by newest_matches().
 """
 
 from __future__ import annotations
@@ -194,6 +195,37 @@ def searched(query: SearchQuery) -> wq.Query | None:
         # Every() would walk every document: the filters alone say which
         wanted = kept if isinstance(wanted, wq.Every) else wq.And([wanted, kept])
     return wq.AndNot(wanted, excluded) if excluded is not None else wanted
+
+
+def newest_matches(searcher, wanted, limit: int) -> list[tuple[int, float]]:  # noqa: ANN001
+    """(docnum, score) of the `limit` most recently indexed matching documents, or all there
+    are. Whoosh numbers documents in the order they were added, so each segment is read
+    backwards from its end, a slice at a time, each slice as wide as the share of matching
+    documents says is needed: first Whoosh's estimate from its term counts (never too low),
+    then the share found. A query that matches half the forum costs what it keeps."""
+    context = searcher.context()
+    found: list[tuple[int, float]] = []
+    for subsearcher, offset in reversed(searcher.leaf_searchers()):
+        end = subsearcher.doc_count_all()
+        share = min(1.0, wanted.estimate_size(subsearcher.reader()) / max(end, 1))
+        scanned = matched = 0
+        while end > 0 and share > 0 and len(found) < limit:
+            if scanned:
+                share = matched / scanned if matched else share / 4
+            width = int((limit - len(found)) / share * 1.25) + 1
+            start = max(0, end - width)
+            slice_found = []
+            matcher = wanted.matcher(subsearcher, context)
+            if matcher.is_active() and matcher.id() < start:
+                matcher.skip_to(start)
+            while matcher.is_active() and matcher.id() < end:
+                slice_found.append((offset + matcher.id(), matcher.score()))
+                matcher.next()
+            found += reversed(slice_found)
+            scanned, matched, end = scanned + end - start, matched + len(slice_found), start
+        if len(found) >= limit:
+            break
+    return found[:limit]
 
 
 def matching(query: SearchQuery) -> wq.Query | None:
