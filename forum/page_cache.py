@@ -8,8 +8,9 @@ guessing about which change touches which page. Visitors all hold the same permi
 page made for one visitor is right for every visitor with the same language and address.
 
 Each visitor's own CSRF token is put back into a kept page as it is served. Members' pages,
-pages with a flashed message, and anything but a 200 are never kept. What members' pages
-share with everyone (board cards, thread lists) is kept as parts, the same way: see `kept`.
+pages with a flashed message, and anything but a 200 are never kept whole, except answers
+that hold nothing of who asks (feeds: `for_everyone`). What members' pages share with
+everyone (board cards, thread lists) is kept as parts, the same way: see `kept`.
 """
 
 from __future__ import annotations
