@@ -99,6 +99,11 @@ def networks_with_boards() -> list[NetworkOverview]:
     return list(overviews.values())
 
 
+def networks_with_board_stats() -> tuple[list[NetworkOverview], dict[int, BoardStats]]:
+    overviews = networks_with_boards()
+    return overviews, board_stats([b.id for o in overviews for b in o.boards])
+
+
 def board_stats(board_ids: Sequence[int]) -> dict[int, BoardStats]:
     """Thread counts and the latest active thread of each board: two queries in all."""
     if not board_ids:

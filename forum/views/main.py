@@ -32,12 +32,8 @@ SHOWN = {
 @for_visitors
 @with_parts
 def home():
-    overviews = browsing.networks_with_boards()
-    board_ids = [b.id for o in overviews for b in o.boards]
-    # counted inside the page's kept part (page_cache.kept): not at all while it is kept
-    return render_template(
-        "main/home.html", overviews=overviews, board_stats=partial(browsing.board_stats, board_ids)
-    )
+    # read_... are called inside the page's kept part (page_cache.kept): not while it is kept
+    return render_template("main/home.html", read_overviews=browsing.networks_with_board_stats)
 
 
 @bp.get("/healthz")
@@ -53,16 +49,19 @@ def network(network_slug: str):
     network = browsing.get_network(network_slug) or abort(404)
     boards = browsing.boards_of_network(network)
     board_ids = [b.id for b in boards]
-    shown = thread_filter(request.args)
-    threads = browsing.threads_across_boards(
-        board_ids, _page_number(), current_app.config["THREADS_PER_PAGE"], shown
+    read_threads = partial(
+        browsing.threads_across_boards,
+        board_ids,
+        _page_number(),
+        current_app.config["THREADS_PER_PAGE"],
+        thread_filter(request.args),
     )
     return render_template(
         "main/network.html",
         network=network,
         boards=boards,
-        threads=threads,
-        board_stats=partial(browsing.board_stats, board_ids),
+        read_threads=read_threads,
+        read_board_stats=partial(browsing.board_stats, board_ids),
     )
 
 
@@ -72,8 +71,8 @@ def network(network_slug: str):
 def board(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
     shown = thread_filter(request.args)
-    threads = browsing.board_threads(
-        board, _page_number(), current_app.config["THREADS_PER_PAGE"], shown
+    read_threads = partial(
+        browsing.board_threads, board, _page_number(), current_app.config["THREADS_PER_PAGE"], shown
     )
     practice_filter = (
         PracticeFilterForm(request.args) if shown.kind == ThreadKind.good_practice else None
@@ -81,7 +80,7 @@ def board(network_slug: str, theme_slug: str):
     return render_template(
         "main/board.html",
         board=board,
-        threads=threads,
+        read_threads=read_threads,
         practice_filter=practice_filter,
         watch_state=inbox.watch_state(current_user, board=board),
         action_form=ActionForm(),
@@ -102,7 +101,8 @@ def theme(theme_slug: str):
     boards = browsing.boards_of_theme(theme)
     network_slug = request.args.get("network")
     shown_boards = [b for b in boards if network_slug in (None, "", b.network.slug)]
-    threads = browsing.threads_across_boards(
+    read_threads = partial(
+        browsing.threads_across_boards,
         [b.id for b in shown_boards],
         _page_number(),
         current_app.config["THREADS_PER_PAGE"],
@@ -112,9 +112,9 @@ def theme(theme_slug: str):
         "main/theme.html",
         theme=theme,
         boards=boards,
-        threads=threads,
+        read_threads=read_threads,
         network_slug=network_slug,
-        board_stats=partial(browsing.board_stats, [b.id for b in boards]),
+        read_board_stats=partial(browsing.board_stats, [b.id for b in boards]),
     )
 
 
