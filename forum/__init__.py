@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=languages.select_locale)
+    languages.install_template_gettext(app)
     limiter.init_app(app)
     _init_login(app)
     realtime.init_app(app)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from flask import has_request_context, request
-from flask_babel import get_locale
+from flask import Flask, g, has_request_context, request
+from flask_babel import get_locale, get_translations
+from flask_babel import support as babel_support
 from flask_login import current_user
 
 # each language's own name for itself: how people recognise their language in a list
@@ -39,6 +40,31 @@ def select_locale() -> str | None:
 def current() -> str:
     locale = get_locale()
     return locale.language if locale is not None and is_supported(locale.language) else DEFAULT
+
+
+_TRANSLATIONS: dict[object, babel_support.Translations] = {}
+
+
+def _translations() -> babel_support.NullTranslations:
+    """The current locale's catalogue, found once per locale: Flask-Babel looks it up anew
+    for every string, and a thread page shows a hundred of them."""
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None)  # force_locale sets it too
+    if locale is None:
+        return get_translations()
+    found = _TRANSLATIONS.get(locale)
+    if found is None:
+        found = _TRANSLATIONS[locale] = get_translations()
+    return found
+
+
+def install_template_gettext(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def direction(code: str | None = None) -> str:

@@ -299,12 +299,17 @@ def why_not(user: User | Any, action: str, target: Any = None) -> Reason | None:
 
 def may(action: str, target: Any = None, user: User | Any = None) -> bool:
     """Template and view helper; the user defaults to the one signed in."""
-    return why_not(current_user if user is None else user, action, target) is None
+    return why_not(_signed_in_user() if user is None else user, action, target) is None
 
 
 def refusal(action: str, target: Any = None) -> Reason | None:
     """Template helper: why the signed-in user may not do this, or None."""
-    return why_not(current_user, action, target)
+    return why_not(_signed_in_user(), action, target)
+
+
+def _signed_in_user() -> User | Any:
+    # the user itself, not the proxy: policies read it many times, a thread page asks often
+    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def require(user: User | Any, action: str, target: Any = None) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask, abort, g, request, url_for
 from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from forum import languages, permissions, reference
-from forum.forms.auth import LogoutForm
-from forum.forms.profiles import LanguageForm
 from forum.forms.threads import KIND_LABELS, SHOW_LABELS
 from forum.services import browsing
 from forum.services.inbox import header_counts
@@ -67,12 +67,11 @@ def init_app(app: Flask) -> None:
         isic_sections=reference.ISIC_SECTIONS,
         country_name=reference.country_name,
         page_url=page_url,
-        logout_form=LogoutForm,
-        language_form=LanguageForm,
         interface_languages=languages.LANGUAGES,
         interface_language=languages.current,
         text_direction=languages.direction,
         header_counts=_header_counts,
+        csrf_field=csrf_field,
     )
     app.jinja_env.filters["isolate"] = languages.isolate
     app.jinja_env.filters["language_name"] = lambda code: reference.languages().get(code, code)
@@ -86,6 +85,12 @@ def page_url(number: int) -> str:
     if number == 1:
         args.pop("page")
     return url_for(request.endpoint, **args)
+
+
+def csrf_field() -> Markup:
+    """The CSRF token of a form with no other fields (log out, vote, watch): a WTForms form
+    for each costs more than the rest of such a button, and a thread page has dozens."""
+    return Markup('<input name="csrf_token" type="hidden" value="%s">') % generate_csrf()
 
 
 def _header_counts() -> tuple[int, int | None]:
