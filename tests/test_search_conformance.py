@@ -298,6 +298,23 @@ def test_a_broad_query_is_answered_from_its_most_recent_matches(
     assert forum.titles("crane")[0] == "Tower crane inspection"
 
 
+def test_after_a_rebuild_the_most_recent_matches_are_still_the_ones_kept(
+    forum: Forum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forum.thread("Tower crane inspection", "Monthly, by a competent person.")  # the oldest
+    for number in range(4):
+        forum.thread(f"Lifting plan {number}", f"Which tower crane? Option {number}.")
+    outbox.rebuild()
+    forum.thread("Crane signals", "Hand signals for the banksman.")  # indexed after it
+    monkeypatch.setattr(results, "MOST_POSTS", 3)
+    assert forum.find("crane").cut == 3
+    assert forum.titles("crane", sort="newest") == [
+        "Crane signals",
+        "Lifting plan 3",
+        "Lifting plan 2",
+    ]
+
+
 def test_a_rebuild_keeps_changes_made_while_it_ran(
     forum: Forum, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -41,14 +41,16 @@ def for_posts(post_ids: Collection[int]) -> list[Document]:
 
 
 def every_document() -> Iterator[Document]:
-    """The whole forum in batches by post id, for a rebuild."""
-    last = 0
+    """The whole forum in batches, newest post first, for a rebuild: Whoosh then finds a
+    query's most recent matches at the start of its posting lists."""
+    before = None
     while True:
-        batch = _documents(_rows().where(Post.id > last).order_by(Post.id).limit(BATCH))
+        rows = _rows() if before is None else _rows().where(Post.id < before)
+        batch = _documents(rows.order_by(Post.id.desc()).limit(BATCH))
         if not batch:
             return
         yield from batch
-        last = batch[-1].post_id
+        before = batch[-1].post_id
 
 
 def indexable_count() -> int:

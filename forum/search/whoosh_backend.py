@@ -142,8 +142,9 @@ class WhooshBackend:
         timeout: float,
     ) -> None:
         name = self._new_generation()
-        # One writer, so one segment: a query's set-up is paid per segment (sixteen made
-        # every search at 200,000 posts several times slower). Its files stay separate:
+        # One writer, so one segment, in the order given (newest first: see newest_matches).
+        # A query's set-up is paid per segment (sixteen made every search at 200,000 posts
+        # several times slower). Its files stay separate:
         # read through a compound file, each block header of a long posting list costs a
         # Python call, and a broad query skips through thousands of them.
         writer = _open(self.folder / name).writer(limitmb=128, compound=False)

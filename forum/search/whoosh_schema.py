@@ -198,33 +198,70 @@ def searched(query: SearchQuery) -> wq.Query | None:
 
 
 def newest_matches(searcher, wanted, limit: int) -> list[tuple[int, float]]:  # noqa: ANN001
-    """(docnum, score) of the `limit` most recently indexed matching documents, or all there
-    are. Whoosh numbers documents in the order they were added, so each segment is read
-    backwards from its end, a slice at a time, each slice as wide as the share of matching
-    documents says is needed: first Whoosh's estimate from its term counts (never too low),
-    then the share found. A query that matches half the forum costs what it keeps."""
+    """(docnum, score) of the `limit` most recent matching documents, or all there are.
+
+    Later segments hold later changes. A rebuild writes its segment newest post first, so
+    there the newest matches are the first ones found; every other segment grew a commit at a
+    time, oldest first, and is read backwards from its end (see _last_matches)."""
     context = searcher.context()
     found: list[tuple[int, float]] = []
     for subsearcher, offset in reversed(searcher.leaf_searchers()):
-        end = subsearcher.doc_count_all()
-        share = min(1.0, wanted.estimate_size(subsearcher.reader()) / max(end, 1))
-        scanned = matched = 0
-        while end > 0 and share > 0 and len(found) < limit:
-            if scanned:
-                share = matched / scanned if matched else share / 4
-            width = int((limit - len(found)) / share * 1.25) + 1
-            start = max(0, end - width)
-            slice_found = []
-            matcher = wanted.matcher(subsearcher, context)
-            if matcher.is_active() and matcher.id() < start:
-                matcher.skip_to(start)
-            while matcher.is_active() and matcher.id() < end:
-                slice_found.append((offset + matcher.id(), matcher.score()))
-                matcher.next()
-            found += reversed(slice_found)
-            scanned, matched, end = scanned + end - start, matched + len(slice_found), start
+        wanted_here = limit - len(found)
+        if _newest_first(subsearcher):
+            found += _first_matches(_matcher(wanted, subsearcher, context), offset, wanted_here)
+        else:
+            found += _last_matches(subsearcher, wanted, context, offset, wanted_here)
         if len(found) >= limit:
             break
+    return found[:limit]
+
+
+def _matcher(wanted, subsearcher, context):  # noqa: ANN001, ANN202
+    """Without the parts that cannot match here (a reading of the words in a language whose
+    forms this segment does not hold): otherwise each step of the rest still asks them."""
+    return wanted.matcher(subsearcher, context).replace()
+
+
+def _newest_first(subsearcher) -> bool:  # noqa: ANN001
+    """A rebuilt segment: its first document is a later post than its last."""
+    last = subsearcher.doc_count_all() - 1
+    if last < 1:
+        return False
+    facts = subsearcher.reader().column_reader("facts")
+    return facts[0][0] > facts[last][0]  # facts start with the post id
+
+
+def _first_matches(matcher, offset: int, limit: int) -> list[tuple[int, float]]:  # noqa: ANN001
+    found = []
+    while matcher.is_active() and len(found) < limit:
+        found.append((offset + matcher.id(), matcher.score()))
+        matcher.next()
+    return found
+
+
+def _last_matches(subsearcher, wanted, context, offset: int, limit: int) -> list:  # noqa: ANN001
+    """Read backwards from the segment's end, a slice at a time, each slice as wide as the
+    share of matching documents says is needed: first Whoosh's estimate from its term counts
+    (never too low), then the share found. A query matching half the forum costs what it
+    keeps."""
+    end = subsearcher.doc_count_all()
+    share = min(1.0, wanted.estimate_size(subsearcher.reader()) / max(end, 1))
+    found: list[tuple[int, float]] = []
+    scanned = matched = 0
+    while end > 0 and share > 0 and len(found) < limit:
+        if scanned:
+            share = matched / scanned if matched else share / 4
+        width = int((limit - len(found)) / share * 1.25) + 1
+        start = max(0, end - width)
+        slice_found = []
+        matcher = _matcher(wanted, subsearcher, context)
+        if matcher.is_active() and matcher.id() < start:
+            matcher.skip_to(start)
+        while matcher.is_active() and matcher.id() < end:
+            slice_found.append((offset + matcher.id(), matcher.score()))
+            matcher.next()
+        found += reversed(slice_found)
+        scanned, matched, end = scanned + end - start, matched + len(slice_found), start
     return found[:limit]
 
 
