@@ -48,13 +48,18 @@ _TRANSLATIONS: dict[object, babel_support.Translations] = {}
 def _translations() -> babel_support.NullTranslations:
     """The current locale's catalogue, found once per locale: Flask-Babel looks it up anew
     for every string, and a thread page shows a hundred of them."""
-    locale = getattr(g.get("_flask_babel"), "babel_locale", None)  # force_locale sets it too
-    if locale is None:
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None) if g else None
+    if locale is None:  # no request, or the locale not chosen yet (force_locale sets it too)
         return get_translations()
     found = _TRANSLATIONS.get(locale)
     if found is None:
         found = _TRANSLATIONS[locale] = get_translations()
     return found
+
+
+def translated(text: str) -> str:
+    """A name the forum ships (themes, networks) in the reader's language."""
+    return _translations().ugettext(text)
 
 
 def install_template_gettext(app: Flask) -> None:

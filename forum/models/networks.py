@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from flask_babel import gettext
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
+from forum.languages import translated
 
 
 class Theme(db.Model):
@@ -22,11 +22,11 @@ class Theme(db.Model):
     # pages show them in the reader's language (anything else shows as written).
     @property
     def display_name(self) -> str:
-        return gettext(self.name)
+        return translated(self.name)
 
     @property
     def display_description(self) -> str:
-        return gettext(self.description) if self.description else ""
+        return translated(self.description) if self.description else ""
 
     def __repr__(self) -> str:
         return f"<Theme {self.slug}>"
@@ -48,15 +48,15 @@ class Network(db.Model):
 
     @property
     def display_name(self) -> str:
-        return gettext(self.name)
+        return translated(self.name)
 
     @property
     def display_short_name(self) -> str:
-        return gettext(self.short_name)
+        return translated(self.short_name)
 
     @property
     def display_description(self) -> str:
-        return gettext(self.description) if self.description else ""
+        return translated(self.description) if self.description else ""
 
     def __repr__(self) -> str:
         return f"<Network {self.slug}>"
