@@ -210,3 +210,34 @@ def test_commits_merge_small_segments_and_leave_large_ones(tmp_path: Path) -> No
     assert len(sizes) < 12  # the small ones were merged as they came
     assert sum(sizes) == SMALL_SEGMENT + 1 + 35
     assert index.document_count() == SMALL_SEGMENT + 1 + 35
+
+
+def test_relevance_is_whooshs_own_bm25_for_documents_of_every_length(tmp_path: Path) -> None:
+    """hits() reads document lengths from memory, not through Whoosh: same scores, in a
+    rebuilt segment and in one grown a commit at a time, with a deletion in between."""
+    from dataclasses import replace
+
+    from forum.search.query import parse
+    from forum.search.whoosh_schema import searched
+
+    def document(post_id: int) -> Document:
+        body = " ".join(["Isolation and gas testing."] * (post_id % 7) + ["permit"] * (post_id % 3))
+        return replace(_document(post_id), body=body or "Gas.")
+
+    index = WhooshBackend(tmp_path / "index")
+    index.rebuild((document(n) for n in range(300, 0, -1)), lambda _writer: None, timeout=1)
+    for post_id in range(301, 320):
+        with index.writer(timeout=1) as writer:
+            writer.add(document(post_id))
+            writer.delete_post(post_id - 150)
+
+    query = parse("permit gas")
+    found = {hit.post_id: hit.score for hit in index.hits(query, 1_000)}
+    with index._index().searcher() as searcher:
+        own = {
+            int(searcher.stored_fields(docnum)["post_id"]): score
+            for docnum, score in searcher.search(searched(query), limit=None).items()
+        }
+    assert len(found) > 200
+    assert found == pytest.approx(own)
+    index.close()
