@@ -182,6 +182,17 @@ def test_snippets_mark_the_matching_words(forum: Forum) -> None:
     assert "".join(text for text, _ in result.snippet).startswith("Hearing protection is required")
 
 
+def test_a_long_posts_snippet_is_the_passage_where_the_words_are(forum: Forum) -> None:
+    filler = "Housekeeping keeps walkways clear and spills cleaned up. " * 30
+    middle = "Keep forced ventilation running during the permit. "
+    forum.thread("Tank entry", filler + middle + filler)
+    snippet = forum.find("ventilation permit").results.items[0].snippet
+    shown = "".join(text for text, _ in snippet)
+    assert [text for text, is_match in snippet if is_match] == ["ventilation", "permit"]
+    assert len(shown) < 300
+    assert not shown.startswith("Housekeeping keeps walkways")
+
+
 def test_sort_by_newest_and_pages(forum: Forum) -> None:
     for number in range(5):
         forum.thread(f"Scaffold tag {number}", "Scaffold tags." + " scaffold" * number)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoosh import columns, highlight, index
+from whoosh import columns, index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.filedb.filestore import FileStorage
 
@@ -32,13 +32,11 @@ from forum.search.backend import (
 )
 from forum.search.query import SearchQuery
 from forum.search.whoosh_schema import (
-    ANALYZER,
-    ANALYZERS,
     SCHEMA,
     SCHEMA_VERSION,
-    Marker,
     fields_of,
     hit_of,
+    marked_passage,
     newest_matches,
     searched,
     words_of,
@@ -224,17 +222,14 @@ class WhooshBackend:
             for language in LANGUAGES
             for word in words_of(term.text, language)
         }
-        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80)
         found = {}
         with self._searching() as searcher:
             for post_id in post_ids:
                 stored = searcher.document(post_id=str(post_id))
                 if stored is None:
                     continue
-                text, analyzer = stored["body"], ANALYZERS.get(stored["language"], ANALYZER)
-                passage = words and highlight.highlight(
-                    text, words, analyzer, fragmenter, Marker(), top=2
-                )
+                text = stored["body"]
+                passage = words and marked_passage(text, words, stored["language"])
                 found[post_id] = passage or text[:SNIPPET_CHARS]
         return found
 
