@@ -48,8 +48,9 @@ _TRANSLATIONS: dict[object, babel_support.Translations] = {}
 def _translations() -> babel_support.NullTranslations:
     """The current locale's catalogue, found once per locale: Flask-Babel looks it up anew
     for every string, and a thread page shows a hundred of them."""
-    locale = getattr(g.get("_flask_babel"), "babel_locale", None) if g else None
-    if locale is None:  # no request, or the locale not chosen yet (force_locale sets it too)
+    try:
+        locale = g._flask_babel.babel_locale  # force_locale sets it too
+    except (AttributeError, RuntimeError):  # the locale not chosen yet, or no app context
         return get_translations()
     found = _TRANSLATIONS.get(locale)
     if found is None:
