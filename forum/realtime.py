@@ -27,6 +27,9 @@ LIVE_KEY = "live_key"  # names this browser session's sockets, so logging out en
 
 
 def init_app(app: Flask) -> None:
+    # Flask-SocketIO keeps the options of an earlier init_app (tests make many apps): an
+    # app without a message queue must not inherit another's queue client
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode="threading",
