@@ -41,6 +41,16 @@ MODERATION_ACTIONS = {
     "user.suspension": _l("A moderator suspended you from posting. Reason: %(reason)s"),
 }
 
+# the other kinds: the sentence only, said with the actor, the title and the notification's data
+SENTENCES = {
+    Kind.mention: _l("%(actor)s mentioned you in “%(title)s”"),
+    Kind.reply_to_my_thread: _l("%(actor)s replied to your thread “%(title)s”"),
+    Kind.reply_in_watched: _l("%(actor)s replied in “%(title)s”"),
+    Kind.new_thread_watched: _l("%(actor)s started “%(title)s” in a board you watch"),
+    Kind.question_in_expertise: _l("New question in %(theme)s: “%(title)s”"),
+    Kind.answer_accepted: _l("%(actor)s accepted your answer in “%(title)s”"),
+}
+
 
 def describe(notification: Notification) -> tuple[str, str]:
     """The sentence a member reads, and where following it leads."""
@@ -69,22 +79,7 @@ def describe(notification: Notification) -> tuple[str, str]:
         )
         text = str(template) % {"title": title, "reason": data.get("reason", "")}
     else:
-        text = {
-            Kind.mention: _("%(actor)s mentioned you in “%(title)s”", actor=actor, title=title),
-            Kind.reply_to_my_thread: _(
-                "%(actor)s replied to your thread “%(title)s”", actor=actor, title=title
-            ),
-            Kind.reply_in_watched: _("%(actor)s replied in “%(title)s”", actor=actor, title=title),
-            Kind.new_thread_watched: _(
-                "%(actor)s started “%(title)s” in a board you watch", actor=actor, title=title
-            ),
-            Kind.question_in_expertise: _(
-                "New question in %(theme)s: “%(title)s”", title=title, theme=data.get("theme", "")
-            ),
-            Kind.answer_accepted: _(
-                "%(actor)s accepted your answer in “%(title)s”", actor=actor, title=title
-            ),
-        }[kind]
+        text = str(SENTENCES[kind]) % {"theme": "", **data, "actor": actor, "title": title}
     if notification.post_id:
         url = url_for("threads.permalink", post_id=notification.post_id)
     elif notification.thread_id:
