@@ -99,3 +99,31 @@ def test_feeds_are_kept_for_members_too_and_never_stale(
     fresh = member.get(feed)
     assert fresh.headers[HEADER] == "miss"
     assert "Fire watch after hot work" in fresh.get_data(as_text=True)
+
+
+def test_profiles_and_the_expert_directory_are_kept_parts_and_never_stale(
+    app: Flask, member: Person, other_member: Person
+) -> None:
+    profile = f"/u/{other_member.username}"
+    assert "Fall arrest anchors" not in other_member.get(profile).get_data(as_text=True)
+    assert "NIOSH Malaysia" not in member.get("/experts").get_data(as_text=True)
+    other_member.start_thread("Fall arrest anchors", "Rated to 12 kN?")
+    assert "Fall arrest anchors" in member.get(profile).get_data(as_text=True)
+    with app.app_context():
+        theme_id = browsing.get_theme("confined-spaces").id
+    claimed = other_member.post(
+        "/profile", {"institution": "NIOSH Malaysia", "expertise": [theme_id]}
+    )
+    assert claimed.status_code == 302
+    assert "NIOSH Malaysia" in member.get("/experts").get_data(as_text=True)
+    own = other_member.get(profile).get_data(as_text=True)  # the owner's buttons: outside
+    assert "Edit your profile" in own
+    assert "Edit your profile" not in member.get(profile).get_data(as_text=True)
+
+
+def test_a_kept_directory_spares_its_queries(app: Flask, member: Person) -> None:
+    with counting_queries(app) as making:
+        member.get("/experts?country=MY")
+    with counting_queries(app) as keeping:
+        member.get("/experts?country=MY")
+    assert keeping.count < making.count

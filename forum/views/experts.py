@@ -6,8 +6,9 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from forum.forms.experts import DirectoryForm
-from forum.page_cache import for_visitors
+from forum.page_cache import for_visitors, with_parts
 from forum.services import browsing, experts, qa
+from forum.services.browsing import Page
 from forum.services.experts import DirectoryFilter
 
 bp = Blueprint("experts", __name__)
@@ -15,10 +16,18 @@ bp = Blueprint("experts", __name__)
 
 @bp.get("/experts")
 @for_visitors
+@with_parts
 def directory():
+    # read inside the page's kept part (page_cache.kept): not at all while it is kept
+    return render_template("experts/directory.html", read_directory=_read_directory)
+
+
+def _read_directory() -> tuple[DirectoryForm, Page, dict]:
+    """The filters as asked (unknown choices shown as errors and ignored), one page of
+    members, and their expertise."""
     themes, networks = browsing.all_themes(), browsing.all_networks()
     form = DirectoryForm(themes, networks, formdata=request.args)
-    form.validate()  # unknown choices are shown as errors and ignored below
+    form.validate()
     criteria = DirectoryFilter(
         theme=next(
             (t for t in themes if t.slug == form.theme.data and not form.theme.errors), None
@@ -33,10 +42,7 @@ def directory():
     members = experts.directory(
         criteria, request.args.get("page", 1, type=int), current_app.config["THREADS_PER_PAGE"]
     )
-    expertise = experts.expertise_of([m.id for m in members.items])
-    return render_template(
-        "experts/directory.html", form=form, members=members, expertise=expertise, criteria=criteria
-    )
+    return form, members, experts.expertise_of([m.id for m in members.items])
 
 
 @bp.get("/unanswered")

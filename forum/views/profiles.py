@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     abort,
@@ -21,7 +23,7 @@ from forum.forms import ActionForm
 from forum.forms.experts import VerifyForm
 from forum.forms.profiles import LanguageForm, ProfileForm
 from forum.models import ExpertVerification, Network, Theme, User
-from forum.page_cache import for_visitors
+from forum.page_cache import for_visitors, with_parts
 from forum.services import ServiceError, accounts, browsing, experts, profiles
 from forum.views.auth import safe_next
 
@@ -30,6 +32,7 @@ bp = Blueprint("profiles", __name__)
 
 @bp.get("/u/<username>")
 @for_visitors
+@with_parts
 def show(username: str):
     member = accounts.find_user(username) or abort(404)
     return _render_profile(member, _verify_form())
@@ -157,15 +160,26 @@ def _verify_form() -> VerifyForm | None:
 
 
 def _render_profile(member, verify_form: VerifyForm | None, status: int = 200):  # noqa: ANN001
+    # read_... are called inside the page's kept parts (page_cache.kept): not while kept
     return render_template(
         "profiles/show.html",
         member=member,
-        expertise=experts.expertise_of([member.id]).get(member.id, []),
+        read_activity=partial(_activity, member.id),
+        read_facts=partial(_facts, member.id),
         verifications=experts.verifications_of(member.id),
-        networks=profiles.member_networks(member.id),
-        accepted_count=profiles.accepted_answer_count(member.id),
-        threads=browsing.user_threads(member.id),
-        answers=browsing.user_replies(member.id),
         verify_form=verify_form,
         action_form=ActionForm(),
     ), status
+
+
+def _activity(member_id: int) -> tuple[list, list, list]:
+    """Expertise, recent answers, recent threads."""
+    return (
+        experts.expertise_of([member_id]).get(member_id, []),
+        browsing.user_replies(member_id),
+        browsing.user_threads(member_id),
+    )
+
+
+def _facts(member_id: int) -> tuple[int, list[Network]]:
+    return profiles.accepted_answer_count(member_id), profiles.member_networks(member_id)
