@@ -31,15 +31,14 @@ from forum.search.backend import (
     IndexWriter,
 )
 from forum.search.query import SearchQuery
+from forum.search.whoosh_analysis import marked_passage, words_of
 from forum.search.whoosh_schema import (
     SCHEMA,
     SCHEMA_VERSION,
     fields_of,
     hit_of,
-    marked_passage,
     newest_matches,
     searched,
-    words_of,
 )
 
 GENERATION_PREFIX = f"s{SCHEMA_VERSION}-"

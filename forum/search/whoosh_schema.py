@@ -7,157 +7,18 @@ Whoosh's own parser), and are read newest first by newest_matches().
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from functools import lru_cache
 
 from whoosh import columns, fields
 from whoosh import query as wq
-from whoosh.analysis import STOP_WORDS, Filter, LowercaseFilter, RegexTokenizer
-from whoosh.lang import stemmer_for_language, stopwords_for_language
 
-from forum.languages import DEFAULT, LANGUAGES
-from forum.search import arabic
-from forum.search.backend import (
-    MATCH_END,
-    MATCH_START,
-    SNIPPET_CHARS,
-    TITLE_WEIGHT,
-    Document,
-    Hit,
-)
+from forum.languages import LANGUAGES
+from forum.search.backend import Document, Hit
 from forum.search.query import SearchQuery, Term
+from forum.search.whoosh_analysis import ANALYZER, LANGUAGE_MARK, TITLE_MARK, plain, words_of
 
 SCHEMA_VERSION = 3  # a change to SCHEMA below needs a new number: old indexes are rebuilt
-# the text field holds LANGUAGE_MARK code, then TITLE_MARK title TITLE_MARK body
-TITLE_MARK, LANGUAGE_MARK = "\x1f", "\x1e"
-
-
-class _TitleWeight(Filter):
-    """Words between the two TITLE_MARKs weigh TITLE_WEIGHT times as much.
-
-    Whoosh sums token boosts into each posting's weight, which BM25 reads as the term's
-    frequency: one field ranks a title match above a body match, so a query needs one
-    posting list per word instead of a union over title and body (a third faster).
-    """
-
-    def __call__(self, tokens: Iterator) -> Iterator:
-        in_title = False
-        for token in tokens:
-            if token.text == TITLE_MARK:
-                in_title = not in_title
-                continue
-            token.boost = TITLE_WEIGHT if in_title else 1.0
-            yield token
-
-
-class _ArabicNormaliser(Filter):
-    def __call__(self, tokens: Iterator) -> Iterator:
-        for token in tokens:
-            token.text = arabic.normalise(token.text)
-            if token.text:
-                yield token
-
-
-# each language's common words and stemmer: Snowball for English, French and Spanish
-_LANGUAGE_RULES = {
-    "en": (STOP_WORDS, stemmer_for_language("en")),
-    "fr": (stopwords_for_language("fr") | {"les"}, stemmer_for_language("fr")),
-    "es": (stopwords_for_language("es"), stemmer_for_language("es")),
-    "ar": (arabic.STOP_WORDS, arabic.light_stem),
-}
-_STEMS = {code: lru_cache(50_000)(stem) for code, (_, stem) in _LANGUAGE_RULES.items()}
-
-
-class _ByLanguage(Filter):
-    """Drops common words and stems the rest by the text's language: the LANGUAGE_MARK
-    token that opens a document or query, else the default. One-letter words go too;
-    two-letter ones (CO, UV) stay. Positions close up over dropped words, as StopFilter's."""
-
-    def __init__(self, default: str) -> None:
-        self.default = default
-
-    def __call__(self, tokens: Iterator) -> Iterator:
-        stops, stem = _LANGUAGE_RULES[self.default][0], _STEMS[self.default]
-        position = None
-        for token in tokens:
-            if token.text[0] == LANGUAGE_MARK:
-                code = token.text[1:] if token.text[1:] in _LANGUAGE_RULES else self.default
-                stops, stem = _LANGUAGE_RULES[code][0], _STEMS[code]
-                continue
-            if len(token.text) < 2 or token.text in stops:
-                if not token.removestops:  # highlighting keeps them in place
-                    token.stopped = True
-                    yield token
-                continue
-            if token.positions:
-                position = token.pos if position is None else position + 1
-                token.pos = position
-            token.stopped = False
-            token.text = stem(token.text)
-            yield token
-
-
-# letters, with the Arabic marks (harakat, tatweel) that \w alone would split words at
-_WORD = r"[\w\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]+"
-
-
-def _analyzer(default: str):  # noqa: ANN202
-    return (
-        RegexTokenizer(rf"{_WORD}(\.?{_WORD})*|{TITLE_MARK}|{LANGUAGE_MARK}[a-z]{{2}}")
-        | _TitleWeight()
-        | LowercaseFilter()
-        | _ArabicNormaliser()
-        | _ByLanguage(default)
-    )
-
-
-_TOKEN = re.compile(rf"{_WORD}(?:\.?{_WORD})*")
-SNIPPET_LEAD = 60  # characters shown before a passage's first match
-
-
-def marked_passage(text: str, words: set[str], language: str) -> str | None:
-    """The SNIPPET_CHARS of a post's text that hold the most of the query's words, each
-    between MATCH_START and MATCH_END; None when none is there. Words are read as the index
-    reads them (the same tokens, normalising, common words and stems), in one pass: Whoosh's
-    highlighter builds a token object for every word and is three times slower."""
-    stops, stem = (
-        _LANGUAGE_RULES.get(language, _LANGUAGE_RULES[DEFAULT])[0],
-        _STEMS.get(language, _STEMS[DEFAULT]),
-    )
-    spans = []
-    for found in _TOKEN.finditer(text):
-        token = arabic.normalise(found.group().lower())
-        if len(token) > 1 and token not in stops and stem(token) in words:
-            spans.append(found.span())
-    if not spans:
-        return None
-    # begin a little before the match with the most matches within reach after it
-    ends = [end for _, end in spans]
-    first = max(
-        range(len(spans)),
-        key=lambda i: bisect_right(ends, spans[i][0] - SNIPPET_LEAD + SNIPPET_CHARS) - i,
-    )
-    begin = max(0, spans[first][0] - SNIPPET_LEAD)
-    if begin and not text[begin - 1].isspace():  # at a word's start
-        space = text.find(" ", begin, spans[first][0])
-        begin = space + 1 if space >= 0 else spans[first][0]
-    end = min(len(text), begin + SNIPPET_CHARS)
-    if end < len(text):  # at a word's end
-        space = text.rfind(" ", spans[first][1], end)
-        end = space if space >= 0 else end
-    pieces, at = ["… " if begin else ""], begin
-    for start, stop in spans:
-        if start >= begin and stop <= end:
-            pieces += [text[at:start], MATCH_START, text[start:stop], MATCH_END]
-            at = stop
-    pieces += [text[at:end], " …" if end < len(text) else ""]
-    return "".join(pieces)
-
-
-ANALYZER = _analyzer(DEFAULT)  # documents and queries name their language with LANGUAGE_MARK
 
 SCHEMA = fields.Schema(
     post_id=fields.ID(unique=True, stored=True),
@@ -178,19 +39,15 @@ SCHEMA = fields.Schema(
 )
 
 
-def _plain(text: str) -> str:
-    return text.replace(TITLE_MARK, " ").replace(LANGUAGE_MARK, " ")
-
-
 def fields_of(document: Document) -> dict:
-    title, language = _plain(document.title), document.language
+    title, language = plain(document.title), document.language
     flags = ("a" if document.accepted else "") + ("e" if document.expert else "")
     created = document.created_at.replace(tzinfo=UTC).timestamp()
     return {
         "post_id": str(document.post_id),
         "thread_id": str(document.thread_id),
         "text": f"{LANGUAGE_MARK}{language} {TITLE_MARK}{title}{TITLE_MARK} "
-        + _plain(document.body),
+        + plain(document.body),
         "body": document.body,
         "language": language,
         "author": document.author,
@@ -209,11 +66,6 @@ def fields_of(document: Document) -> dict:
 def hit_of(facts: tuple, score: float) -> Hit:
     post_id, thread_id, theme, network, created, flags = facts
     return Hit(post_id, thread_id, theme, network, created, "a" in flags, "e" in flags, score)
-
-
-def words_of(text: str, language: str) -> list[str]:
-    """The indexed forms of a query's words, read as the given language."""
-    return [token.text for token in ANALYZER(f"{LANGUAGE_MARK}{language} {_plain(text)}")]
 
 
 def term_query(term: Term, language: str) -> wq.Query | None:
