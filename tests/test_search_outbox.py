@@ -241,3 +241,19 @@ def test_relevance_is_whooshs_own_bm25_for_documents_of_every_length(tmp_path: P
     assert len(found) > 200
     assert found == pytest.approx(own)
     index.close()
+
+
+def test_an_index_written_before_the_analysis_had_its_own_module_still_opens() -> None:
+    """Whoosh pickles the schema into each index, naming the analysis filters by class path;
+    indexes written before forum/search/whoosh_analysis.py name them in whoosh_schema."""
+    import pickle
+
+    from forum.search.whoosh_analysis import LANGUAGE_MARK
+    from forum.search.whoosh_schema import SCHEMA
+
+    written_then = pickle.dumps(SCHEMA, protocol=0).replace(
+        b"forum.search.whoosh_analysis", b"forum.search.whoosh_schema"
+    )
+    assert b"forum.search.whoosh_analysis" not in written_then
+    analyzer = pickle.loads(written_then)["text"].analyzer  # noqa: S301 (our own bytes)
+    assert [token.text for token in analyzer(f"{LANGUAGE_MARK}en Permits")] == ["permit"]
