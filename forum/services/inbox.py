@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from forum.database import write_transaction
@@ -92,33 +92,36 @@ def describe(notification: Notification) -> tuple[str, str]:
 # --- reading and marking ---------------------------------------------------------------
 
 
+# Built once, like permissions._STANDING: every page a member asks for reads them.
+_UNREAD = (
+    select(func.count(Notification.id))
+    .where(Notification.recipient_id == bindparam("user_id"), Notification.read_at.is_(None))
+    .scalar_subquery()
+)
+_OPEN_REPORTS = (
+    select(func.count(Report.id))
+    .where(
+        Report.network_id.in_(bindparam("network_ids", expanding=True)),
+        Report.status == ReportStatus.open,
+    )
+    .scalar_subquery()
+)
+_UNREAD_COUNT = select(_UNREAD)
+_UNREAD_AND_REPORTS = select(_UNREAD, _OPEN_REPORTS)
+
+
 def header_counts(user_id: int, moderated_network_ids: frozenset[int]) -> tuple[int, int | None]:
     """Unread notifications, and open reports where one moderates (None: nowhere): one query."""
-    unread = (
-        select(func.count(Notification.id))
-        .where(Notification.recipient_id == user_id, Notification.read_at.is_(None))
-        .scalar_subquery()
-    )
     if not moderated_network_ids:
-        return db.session.scalar(select(unread)) or 0, None
-    reports = (
-        select(func.count(Report.id))
-        .where(Report.network_id.in_(moderated_network_ids), Report.status == ReportStatus.open)
-        .scalar_subquery()
-    )
-    counts = db.session.execute(select(unread, reports)).one()
+        return unread_count(user_id), None
+    counts = db.session.execute(
+        _UNREAD_AND_REPORTS, {"user_id": user_id, "network_ids": sorted(moderated_network_ids)}
+    ).one()
     return counts[0] or 0, counts[1] or 0
 
 
 def unread_count(user_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.recipient_id == user_id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
+    return db.session.scalar(_UNREAD_COUNT, {"user_id": user_id}) or 0
 
 
 def listing(user_id: int, page: int, per_page: int) -> Page:
