@@ -121,7 +121,6 @@ def suspensions(network_slug: str):
         network=network,
         form=form,
         sanctions=sanctions.in_force(network.id),
-        action_form=ActionForm(),
     ), form.http_status
 
 
@@ -159,7 +158,6 @@ def bans():
         network=None,
         form=form,
         sanctions=sanctions.in_force(None),
-        action_form=ActionForm(),
     ), form.http_status
 
 
@@ -213,7 +211,6 @@ def index():
         moderators=admin.moderators_by_network(),
         network_form=network_form,
         moderator_form=moderator_form,
-        action_form=ActionForm(),
     ), status
 
 
@@ -269,5 +266,4 @@ def _render_boards(network: Network, form: NewBoardForm, failed: tuple | None = 
         form=form,
         boards=boards,
         board_forms=forms,
-        action_form=ActionForm(),
     ), status

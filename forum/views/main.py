@@ -9,7 +9,6 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from forum import reference
-from forum.forms import ActionForm
 from forum.forms.threads import PracticeFilterForm
 from forum.models import ControlLevel, ThreadKind
 from forum.page_cache import for_visitors, with_parts
@@ -47,21 +46,16 @@ def healthz():
 @with_parts
 def network(network_slug: str):
     network = browsing.get_network(network_slug) or abort(404)
-    boards = browsing.boards_of_network(network)
-    board_ids = [b.id for b in boards]
-    read_threads = partial(
-        browsing.threads_across_boards,
-        board_ids,
-        _page_number(),
-        current_app.config["THREADS_PER_PAGE"],
-        thread_filter(request.args),
-    )
+    page, shown = _page_number(), thread_filter(request.args)
+
+    def read_boards_and_threads() -> tuple:
+        boards = browsing.boards_of_network(network)
+        ids = [b.id for b in boards]
+        threads = browsing.threads_across_boards(ids, page, _threads_per_page(), shown)
+        return boards, browsing.board_stats(ids), threads
+
     return render_template(
-        "main/network.html",
-        network=network,
-        boards=boards,
-        read_threads=read_threads,
-        read_board_stats=partial(browsing.board_stats, board_ids),
+        "main/network.html", network=network, read_boards_and_threads=read_boards_and_threads
     )
 
 
@@ -72,7 +66,7 @@ def board(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
     shown = thread_filter(request.args)
     read_threads = partial(
-        browsing.board_threads, board, _page_number(), current_app.config["THREADS_PER_PAGE"], shown
+        browsing.board_threads, board, _page_number(), _threads_per_page(), shown
     )
     practice_filter = (
         PracticeFilterForm(request.args) if shown.kind == ThreadKind.good_practice else None
@@ -83,7 +77,6 @@ def board(network_slug: str, theme_slug: str):
         read_threads=read_threads,
         practice_filter=practice_filter,
         watch_state=inbox.watch_state(current_user, board=board),
-        action_form=ActionForm(),
     )
 
 
@@ -98,23 +91,20 @@ def themes():
 @with_parts
 def theme(theme_slug: str):
     theme = browsing.get_theme(theme_slug) or abort(404)
-    boards = browsing.boards_of_theme(theme)
+    page, shown = _page_number(), thread_filter(request.args)
     network_slug = request.args.get("network")
-    shown_boards = [b for b in boards if network_slug in (None, "", b.network.slug)]
-    read_threads = partial(
-        browsing.threads_across_boards,
-        [b.id for b in shown_boards],
-        _page_number(),
-        current_app.config["THREADS_PER_PAGE"],
-        thread_filter(request.args),
-    )
+
+    def read_boards_and_threads() -> tuple:
+        boards = browsing.boards_of_theme(theme)
+        listed = [b.id for b in boards if network_slug in (None, "", b.network.slug)]
+        threads = browsing.threads_across_boards(listed, page, _threads_per_page(), shown)
+        return boards, browsing.board_stats([b.id for b in boards]), threads
+
     return render_template(
         "main/theme.html",
         theme=theme,
-        boards=boards,
-        read_threads=read_threads,
         network_slug=network_slug,
-        read_board_stats=partial(browsing.board_stats, [b.id for b in boards]),
+        read_boards_and_threads=read_boards_and_threads,
     )
 
 
@@ -142,3 +132,7 @@ def thread_filter(args: MultiDict) -> ThreadFilter:
 
 def _page_number() -> int:
     return request.args.get("page", 1, type=int)
+
+
+def _threads_per_page() -> int:
+    return current_app.config["THREADS_PER_PAGE"]

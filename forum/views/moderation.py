@@ -184,7 +184,6 @@ def queue(network_slug: str):
         reports=reports,
         status=status,
         reasons=REPORT_REASONS,
-        action_form=ActionForm(),
         hide_form=ReasonForm(),
     )
 

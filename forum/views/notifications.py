@@ -31,9 +31,7 @@ def inbox_page():
         current_app.config["THREADS_PER_PAGE"],
     )
     items = [(n, *inbox.describe(n)) for n in page.items]
-    return render_template(
-        "notifications/inbox.html", page=page, items=items, action_form=ActionForm()
-    )
+    return render_template("notifications/inbox.html", page=page, items=items)
 
 
 @bp.post("/notifications/<int:notification_id>/open")

@@ -168,7 +168,6 @@ def _render_profile(member, verify_form: VerifyForm | None, status: int = 200): 
         read_facts=partial(_facts, member.id),
         verifications=experts.verifications_of(member.id),
         verify_form=verify_form,
-        action_form=ActionForm(),
     ), status
 
 

@@ -201,7 +201,6 @@ def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: in
         expertise=experts.expertise_of(sorted(authors), thread.board.theme_id),
         my_votes=qa.votes_by(current_user, posts.items),
         by_votes=by_votes,
-        action_form=ActionForm(),
         watch_state=inbox.watch_state(current_user, thread=thread),
     ), status
 
