@@ -276,3 +276,14 @@ def test_the_directory_page_has_a_fixed_query_count_at_five_thousand_members(
     assert "5,000 members found" in page.get_data(as_text=True)
     assert many.count == few.count
     assert many.count <= 6
+
+
+def test_the_verification_list_is_shared_but_its_revoke_buttons_are_not(
+    app: Flask, expert: Person, oic_moderator: Person, member: Person
+) -> None:
+    _verify(app, oic_moderator, "siti")
+    seen_by_member = member.get("/u/siti").get_data(as_text=True)  # keeps the list as a part
+    assert "NIOSH Malaysia, confined spaces trainer" in seen_by_member
+    assert ">Revoke<" not in seen_by_member
+    assert ">Revoke<" in oic_moderator.get("/u/siti").get_data(as_text=True)
+    assert ">Revoke<" not in member.get("/u/siti").get_data(as_text=True)

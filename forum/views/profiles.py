@@ -166,7 +166,7 @@ def _render_profile(member, verify_form: VerifyForm | None, status: int = 200): 
         member=member,
         read_activity=partial(_activity, member.id),
         read_facts=partial(_facts, member.id),
-        verifications=experts.verifications_of(member.id),
+        read_verifications=partial(experts.verifications_of, member.id),
         verify_form=verify_form,
     ), status
 
