@@ -143,8 +143,9 @@ def kept(name: str, *, caller: Callable[[], Markup]) -> Markup:
 
         {% call kept("board-cards") %}...{% endcall %}
 
-    Only for parts made of content alone: nothing about the member (names, watches,
-    permissions), no form and no token inside."""
+    Only for parts that show content alone, or what the name says they depend on
+    ("actions-<post>-<what this member may do>"): nothing else about the member. A CSRF
+    token inside is kept as a mark and each member's own is put back, as in visitors' pages."""
     cache: PageCache | None = current_app.extensions.get("forum_page_cache")
     version = g.get("content_version")
     if cache is None or version is None:  # not a @with_parts view, or it wrote meanwhile
@@ -152,10 +153,17 @@ def kept(name: str, *, caller: Callable[[], Markup]) -> Markup:
     key = ("part", name, request.host_url, request.full_path, languages.current())
     part = cache.get(version, key)
     if part is None:
-        body = caller()  # Markup, made by the template: kept as it is, so never escaped again
+        body = str(caller())
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        if token:
+            body = body.replace(token, cache.token_mark)
         part = KeptPage(body, (), len(body) * 2 + 200)
         cache.put(version, key, part)
-    return part.body  # type: ignore[return-value]
+    body = part.body
+    if cache.token_mark in body:
+        body = body.replace(cache.token_mark, generate_csrf())
+    # the template made it as Markup, and a token is flask-wtf's: letters, digits and ".-_"
+    return Markup(body)  # noqa: S704
 
 
 def _kept_for_this_request(members_too: bool) -> bool:

@@ -6,10 +6,10 @@ it is not, in words fit to show the user.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
@@ -316,6 +316,42 @@ def refusal(action: str, target: Any = None) -> Reason | None:
 def _signed_in_user() -> User | Any:
     # the user itself, not the proxy: policies read it many times, a thread page asks often
     return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+class PostActions(NamedTuple):
+    """What the signed-in member may do with one post of a thread page. The page keeps each
+    post's buttons under these answers, so members with the same answers share them."""
+
+    withdraw_vote: bool
+    vote: bool
+    unaccept: bool
+    accept: bool
+    edit: bool
+    delete: bool
+    report: bool
+    moderate: bool
+
+    @property
+    def key(self) -> str:
+        return "".join("1" if allowed else "0" for allowed in self)
+
+
+def post_actions(
+    post: Post, thread: Thread, accepted: Post | None, my_votes: Container[int]
+) -> PostActions:
+    user = _signed_in_user()
+    is_accepted = accepted is not None and accepted.id == post.id
+    voted = post.id in my_votes
+    return PostActions(
+        withdraw_vote=voted,
+        vote=not voted and why_not(user, "vote", post) is None,
+        unaccept=is_accepted and why_not(user, "manage_answer", thread) is None,
+        accept=not is_accepted and why_not(user, "accept_answer", post) is None,
+        edit=why_not(user, "edit_post", post) is None,
+        delete=why_not(user, "delete_post", post) is None,
+        report=why_not(user, "report", post) is None,
+        moderate=why_not(user, "moderate", thread.board.network) is None,
+    )
 
 
 def require(user: User | Any, action: str, target: Any = None) -> None:

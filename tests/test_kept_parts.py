@@ -10,7 +10,14 @@ from flask import Flask
 
 from forum.page_cache import HEADER
 from forum.services import browsing
-from tests.conftest import CSRF_PATTERN, Person, counting_queries
+from tests.conftest import (
+    CSRF_PATTERN,
+    Person,
+    counting_queries,
+    make_person,
+    reply_ids,
+    thread_id_from,
+)
 
 BOARD = "/n/oic-oshnet/confined-spaces"
 
@@ -127,3 +134,89 @@ def test_a_kept_directory_spares_its_queries(app: Flask, member: Person) -> None
     with counting_queries(app) as keeping:
         member.get("/experts?country=MY")
     assert keeping.count < making.count
+
+
+def _actions(page: str) -> list[str]:
+    """Each post's buttons, in order, as words."""
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", block).split())
+        for block in re.findall(r'<div class="post-actions">(.*?)</div>', page, re.DOTALL)
+    ]
+
+
+def _token(page: str) -> set[str]:
+    return set(CSRF_PATTERN.findall(page))
+
+
+def test_each_member_gets_their_own_buttons_on_a_kept_thread(
+    app: Flask, member: Person, other_member: Person, anonymous: Person
+) -> None:
+    thread_id = thread_id_from(member.start_thread("Gas test before entry", "Which order?"))
+    other_member.reply(thread_id, "Oxygen first, then flammables, then toxics.")
+    page = f"/threads/{thread_id}"
+    moderator = make_person(app, "oic.mod", moderates=("oic-oshnet",))
+    voter = make_person(app, "voter")
+    assert voter.post(f"/posts/{reply_ids(app, thread_id)[0]}/vote").status_code == 302
+
+    anonymous.get(page)  # a visitor's page makes the posts' parts first
+    seen = {}
+    for person in (voter, member, other_member, moderator, voter):
+        text = person.get(page).get_data(as_text=True)
+        assert len(_token(text)) == 1  # the person's own token, in every form
+        assert _token(text) == {person.csrf_token()}
+        seen[person.username] = _actions(text)
+    opening, reply = 0, 1
+    assert "Withdraw my vote" in seen["voter"][reply]
+    assert "Helpful" not in seen["voter"][reply]
+    assert "Helpful" in seen["amina"][reply]
+    assert "Accept as answer" in seen["amina"][reply]
+    assert "Edit" in seen["amina"][opening]
+    assert "Edit" not in seen["amina"][reply]
+    assert "Edit" in seen["kemal"][reply]
+    assert "Helpful" not in seen["kemal"][reply]
+    assert "Accept as answer" not in seen["kemal"][reply]
+    assert "Hide" in seen["oic.mod"][reply]
+    assert "Hide" not in seen["voter"][reply]
+
+
+def test_a_reply_form_from_a_kept_part_posts_with_the_members_own_token(
+    member: Person, other_member: Person
+) -> None:
+    thread_id = thread_id_from(member.start_thread("Lockout padlocks", "One per worker?"))
+    page = f"/threads/{thread_id}"
+    member.get(page)  # makes the reply form's part with amina's token in it
+    text = other_member.get(page).get_data(as_text=True)
+    form = text[text.index('<section class="reply-box"') :]
+    token = CSRF_PATTERN.search(form).group(1)
+    replied = other_member.client.post(
+        f"/threads/{thread_id}/reply", data={"csrf_token": token, "body": "Yes, and one key."}
+    )
+    assert replied.status_code == 302
+    assert "Yes, and one key." in member.get(page).get_data(as_text=True)
+
+
+def test_a_hidden_post_is_never_shared_between_its_readers(
+    app: Flask, member: Person, other_member: Person
+) -> None:
+    thread_id = thread_id_from(member.start_thread("Harness inspection", "How often?"))
+    other_member.reply(thread_id, "Buy the cheapest harness online.")
+    moderator = make_person(app, "oic.mod", moderates=("oic-oshnet",))
+    reply_id = reply_ids(app, thread_id)[0]
+    hidden = moderator.post(f"/mod/posts/{reply_id}/hide", {"reason": "Unsafe advice"})
+    assert hidden.status_code == 302
+    page = f"/threads/{thread_id}"
+    for person in (moderator, other_member, member, moderator):
+        text = person.get(page).get_data(as_text=True)
+        shows_body = "Buy the cheapest harness online." in text
+        assert shows_body == (person is moderator), person.username
+        assert ("Reason: Unsafe advice" in text) == (person is not member), person.username
+
+
+def test_a_kept_thread_page_spares_its_queries(app: Flask, member: Person) -> None:
+    thread_id = thread_id_from(member.start_thread("Noise at 85 dB(A)", "Which protectors?"))
+    page = f"/threads/{thread_id}"
+    with counting_queries(app) as making:
+        member.get(page)
+    with counting_queries(app) as keeping:
+        member.get(page)
+    assert keeping.count < making.count  # the authors' expertise was not asked for again

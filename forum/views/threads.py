@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache, partial
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,7 +12,7 @@ from forum import limits, markup, permissions
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.models import Post, Thread, ThreadKind
-from forum.page_cache import for_visitors
+from forum.page_cache import for_visitors, with_parts
 from forum.services import ServiceError, browsing, experts, inbox, notifications, posting, qa
 
 bp = Blueprint("threads", __name__)
@@ -18,6 +20,7 @@ bp = Blueprint("threads", __name__)
 
 @bp.get("/threads/<int:thread_id>")
 @for_visitors
+@with_parts
 def show(thread_id: int):
     thread = _visible_thread(thread_id)
     return _render_thread(thread, ReplyForm(), request.args.get("page", 1, type=int))
@@ -198,7 +201,8 @@ def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: in
         form=form,
         preview=_preview(form),
         accepted=accepted,
-        expertise=experts.expertise_of(sorted(authors), thread.board.theme_id),
+        # read once, and only if a post's kept part is made (functools.cache)
+        read_expertise=cache(partial(experts.expertise_of, sorted(authors), thread.board.theme_id)),
         my_votes=qa.votes_by(current_user, posts.items),
         by_votes=by_votes,
         watch_state=inbox.watch_state(current_user, thread=thread),
