@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -33,6 +33,14 @@ class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_inbox", "recipient_id", "read_at", "id"),
+        # the inbox's order (inbox.listing): a page is read from it, not sorted each time
+        Index(
+            "ix_notifications_listing",
+            "recipient_id",
+            text("(read_at IS NOT NULL)"),
+            text("created_at DESC"),
+            text("id DESC"),
+        ),
         # one unread grouped notification (helpful votes on one post) per recipient
         Index("ix_notifications_group", "recipient_id", "group_key"),
     )
