@@ -133,8 +133,11 @@ def with_parts(view: Callable[..., Any]) -> Callable[..., Any]:
     return serve
 
 
+_VERSION = select(ContentVersion.number).where(ContentVersion.id == 1)  # built once: read often
+
+
 def current_version() -> int:
-    return db.session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1)) or 0
+    return db.session.scalar(_VERSION) or 0
 
 
 def kept(name: str, *, caller: Callable[[], Markup]) -> Markup:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -135,12 +135,29 @@ def board_stats(board_ids: Sequence[int]) -> dict[int, BoardStats]:
     return stats
 
 
+# The lookups every page of a network, board, theme or thread starts with, built once: made
+# afresh, a statement costs SQLAlchemy about as much again as running it.
+_NETWORK_BY_SLUG = select(Network).where(Network.slug == bindparam("slug"))
+_THEME_BY_SLUG = select(Theme).where(Theme.slug == bindparam("slug"))
+_BOARD_BY_SLUGS = (
+    select(Board)
+    .join(Board.network)
+    .join(Board.theme)
+    .where(Network.slug == bindparam("network_slug"), Theme.slug == bindparam("theme_slug"))
+)
+_THREAD_BY_ID = (
+    select(Thread)
+    .where(Thread.id == bindparam("thread_id"))
+    .options(joinedload(Thread.board), joinedload(Thread.author))
+)
+
+
 def get_network(slug: str) -> Network | None:
-    return db.session.scalar(select(Network).where(Network.slug == slug))
+    return db.session.scalar(_NETWORK_BY_SLUG, {"slug": slug})
 
 
 def get_theme(slug: str) -> Theme | None:
-    return db.session.scalar(select(Theme).where(Theme.slug == slug))
+    return db.session.scalar(_THEME_BY_SLUG, {"slug": slug})
 
 
 def all_networks() -> Sequence[Network]:
@@ -164,10 +181,7 @@ def _once_per_request(name: str, query: Select) -> Sequence[Any]:
 
 def get_board(network_slug: str, theme_slug: str) -> Board | None:
     return db.session.scalar(
-        select(Board)
-        .join(Board.network)
-        .join(Board.theme)
-        .where(Network.slug == network_slug, Theme.slug == theme_slug)
+        _BOARD_BY_SLUGS, {"network_slug": network_slug, "theme_slug": theme_slug}
     )
 
 
@@ -225,11 +239,7 @@ def move_targets(thread: Thread, *, admin: bool) -> Sequence[Board]:
 
 
 def get_thread(thread_id: int) -> Thread | None:
-    return db.session.scalar(
-        select(Thread)
-        .where(Thread.id == thread_id)
-        .options(joinedload(Thread.board), joinedload(Thread.author))
-    )
+    return db.session.scalar(_THREAD_BY_ID, {"thread_id": thread_id})
 
 
 def thread_posts(thread: Thread, page: int | None, per_page: int, by_votes: bool = False) -> Page:

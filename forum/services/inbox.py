@@ -219,11 +219,18 @@ def _set_watch(
     current.watching = state == "watch"
 
 
+# built once, like _UNREAD: every thread and board page a member reads asks
+_THREAD_WATCH = select(Watch.watching).where(
+    Watch.user_id == bindparam("user_id"), Watch.thread_id == bindparam("target_id")
+)
+_BOARD_WATCH = select(Watch.watching).where(
+    Watch.user_id == bindparam("user_id"), Watch.board_id == bindparam("target_id")
+)
+
+
 def watch_state(user: User, *, thread: Thread | None = None, board: Board | None = None) -> str:
     if not user.is_authenticated:
         return "none"
-    column, target = (Watch.thread_id, thread) if thread is not None else (Watch.board_id, board)
-    watching = db.session.scalar(
-        select(Watch.watching).where(Watch.user_id == user.id, column == target.id)
-    )
+    statement, target = (_THREAD_WATCH, thread) if thread is not None else (_BOARD_WATCH, board)
+    watching = db.session.scalar(statement, {"user_id": user.id, "target_id": target.id})
     return "none" if watching is None else ("watch" if watching else "mute")
