@@ -60,7 +60,6 @@ def init_app(app: Flask) -> None:
         format_datetime=format_datetime,
         format_number=format_number,
         may=permissions.may,
-        post_actions=permissions.post_actions,
         refusal=permissions.refusal,
         kind_labels=KIND_LABELS,
         show_labels=SHOW_LABELS,

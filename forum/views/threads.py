@@ -194,6 +194,10 @@ def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: in
     authors = {post.author_id for post in posts.items} | (
         {accepted.author_id} if accepted else set()
     )
+    my_votes = qa.votes_by(current_user, posts.items)
+    actions = {
+        post.id: permissions.post_actions(post, thread, accepted, my_votes) for post in posts.items
+    }
     return render_template(
         "threads/show.html",
         thread=thread,
@@ -203,10 +207,20 @@ def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: in
         accepted=accepted,
         # read once, and only if a post's kept part is made (functools.cache)
         read_expertise=cache(partial(experts.expertise_of, sorted(authors), thread.board.theme_id)),
-        my_votes=qa.votes_by(current_user, posts.items),
+        actions=actions,
+        post_list_part=_post_list_part(posts.items, actions),
         by_votes=by_votes,
         watch_state=inbox.watch_state(current_user, thread=thread),
     ), status
+
+
+def _post_list_part(posts: list[Post], actions: dict[int, permissions.PostActions]) -> str | None:
+    """The name the page's whole post list is kept under: members who may do the same with
+    every post share it. None (not kept whole) when a post is hidden: that reads differently
+    for moderators, its author and everyone else."""
+    if any(post.is_hidden for post in posts):
+        return None
+    return "posts-" + "-".join(actions[post.id].key for post in posts)
 
 
 def _post_url(post: Post) -> str:
