@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 
+from babel.dates import parse_pattern
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, get_translations
 from flask_babel import support as babel_support
@@ -71,6 +73,16 @@ def install_template_gettext(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+
+
+# the forum's timestamps (UTC, as stored), in the reader's language: "2 Dec 2026, 02:29"
+_SHORT_DATETIME = parse_pattern("d MMM yyyy, HH:mm")
+
+
+def short_datetime(moment: datetime) -> str:
+    """What Flask-Babel's format_datetime(moment, "d MMM yyyy, HH:mm") says in UTC, without
+    its per-call time zone and pattern work: an inbox page shows twenty-five of them."""
+    return _SHORT_DATETIME.apply(moment, get_locale())
 
 
 def direction(code: str | None = None) -> str:

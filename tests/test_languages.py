@@ -4,13 +4,17 @@ right-to-left pages, each post's language, and members' words isolated from the 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale, format_datetime
+from hypothesis import HealthCheck, given, settings
+from hypothesis.strategies import datetimes
 from sqlalchemy import select, update
 
 from forum.extensions import db, socketio
-from forum.languages import LANGUAGE_COOKIE, detect
+from forum.languages import LANGUAGE_COOKIE, detect, short_datetime
 from forum.models import Post, User
 from tests.conftest import Person, readable, thread_id_from
 
@@ -120,6 +124,18 @@ def test_dates_follow_the_page_language(member: Person, anonymous: Person) -> No
         dates = re.findall(r"<time [^>]*>([^<]+)</time>", page.get_data(as_text=True))
         assert dates
         assert all(re.search(months, date) for date in dates), (language, dates)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(moment=datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)))
+def test_short_dates_say_what_flask_babel_says_in_utc(app: Flask, moment: datetime) -> None:
+    with app.test_request_context("/"):
+        for language in ("en", "fr", "ar", "es"):
+            with force_locale(language):
+                expected = format_datetime(moment, "d MMM yyyy, HH:mm")
+                assert short_datetime(moment) == expected, language
 
 
 # --- each post's language -----------------------------------------------------------------

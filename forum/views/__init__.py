@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
         get_locale=get_locale,
         format_date=format_date,
         format_datetime=format_datetime,
+        short_datetime=languages.short_datetime,
         format_number=format_number,
         may=permissions.may,
         refusal=permissions.refusal,
