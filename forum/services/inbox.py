@@ -54,6 +54,10 @@ SENTENCES = {
 
 def describe(notification: Notification) -> tuple[str, str]:
     """The sentence a member reads, and where following it leads."""
+    return sentence(notification), destination(notification)
+
+
+def sentence(notification: Notification) -> str:
     actor = isolate(notification.actor.username) if notification.actor else _("The forum")
     title = isolate(notification.thread.title) if notification.thread else ""
     data, kind = notification.data or {}, notification.kind
@@ -80,13 +84,15 @@ def describe(notification: Notification) -> tuple[str, str]:
         text = str(template) % {"title": title, "reason": data.get("reason", "")}
     else:
         text = str(SENTENCES[kind]) % {"theme": "", **data, "actor": actor, "title": title}
+    return text
+
+
+def destination(notification: Notification) -> str:
     if notification.post_id:
-        url = url_for("threads.permalink", post_id=notification.post_id)
-    elif notification.thread_id:
-        url = url_for("threads.show", thread_id=notification.thread_id)
-    else:
-        url = url_for("profiles.show", username=notification.recipient_username)
-    return text, url
+        return url_for("threads.permalink", post_id=notification.post_id)
+    if notification.thread_id:
+        return url_for("threads.show", thread_id=notification.thread_id)
+    return url_for("profiles.show", username=notification.recipient_username)
 
 
 # --- reading and marking ---------------------------------------------------------------

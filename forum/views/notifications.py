@@ -30,7 +30,7 @@ def inbox_page():
         request.args.get("page", 1, type=int),
         current_app.config["THREADS_PER_PAGE"],
     )
-    items = [(n, *inbox.describe(n)) for n in page.items]
+    items = [(n, inbox.sentence(n)) for n in page.items]
     return render_template("notifications/inbox.html", page=page, items=items)
 
 
@@ -43,7 +43,7 @@ def open_one(notification_id: int):
         return redirect(url_for("notifications.inbox_page"))
     inbox.mark_read(current_user, [notification.id])
     notification = inbox.load([notification.id])[0]
-    return redirect(inbox.describe(notification)[1])
+    return redirect(inbox.destination(notification))
 
 
 @bp.post("/notifications/read")
