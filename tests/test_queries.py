@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from forum.extensions import db
 from forum.models import (
@@ -22,6 +22,7 @@ from forum.models import (
     Vote,
 )
 from forum.models._time import utcnow
+from forum.services import inbox
 from tests.conftest import Person, counting_queries
 
 MAX_QUERIES = 10
@@ -172,3 +173,29 @@ def test_a_thread_page_shows_fifty_posts_by_fifty_experts(app: Flask, anonymous:
     assert page.count("Verified expert: Confined spaces") == 26  # 25 authors, one shown twice
     assert "Claims: Confined spaces" in page
     assert "1 found this helpful" in page
+
+
+def test_a_page_of_the_inbox_is_read_in_order_from_its_index(app: Flask, member: Person) -> None:
+    """Unread first, newest first, without sorting the member's whole inbox each time
+    (migration 0008). SQLite's plan says so whatever the table holds; PostgreSQL chooses by
+    its statistics, so it is checked on SQLite."""
+    statements: list[tuple[str, object]] = []
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's plan depends on its statistics")
+        user_id = db.session.scalar(select(User.id).where(User.username == "amina"))
+
+        def keep(_connection, _cursor, statement: str, parameters: object, *_: object) -> None:  # noqa: ANN001
+            statements.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            inbox.listing(user_id, 1, 25)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        listing = next(s for s in statements if "ORDER BY" in s[0] and "LIMIT" in s[0])
+        sql, parameters = listing
+        plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters)
+        steps = " / ".join(row[-1] for row in plan)
+    assert "ix_notifications_listing" in steps
+    assert "TEMP B-TREE" not in steps, steps
