@@ -7,28 +7,15 @@ it is not, in words fit to show the user.
 from __future__ import annotations
 
 from collections.abc import Callable, Container
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import bindparam, literal, or_, select, union_all
 
-from forum.extensions import db
-from forum.models import (
-    Board,
-    Network,
-    NetworkModerator,
-    Post,
-    Sanction,
-    SanctionKind,
-    Thread,
-    ThreadKind,
-    User,
-)
-from forum.models._time import utcnow
+from forum import standing
+from forum.models import Board, Network, Post, Thread, ThreadKind, User
 
 Reason = Any  # a lazy translatable string
 Policy = Callable[[Any, Any], Reason | None]
@@ -42,74 +29,6 @@ class Denied(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class SanctionInForce:
-    reason: str
-    ends_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Standing:
-    """What a member's rights depend on beyond their own row: roles and sanctions in force."""
-
-    moderated_network_ids: frozenset[int] = frozenset()
-    suspensions: dict[int, SanctionInForce] = field(default_factory=dict)  # by network id
-    ban: SanctionInForce | None = None
-
-
-def standing(user: Any) -> Standing:
-    """Loaded once per request in one query, then remembered on the user object."""
-    if not _signed_in(user):
-        return Standing()
-    cached = user.__dict__.get("_standing")
-    if cached is None:
-        cached = _load_standing(user.id)
-        user.__dict__["_standing"] = cached
-    return cached
-
-
-# Built once: made afresh for each request, the statement cost SQLAlchemy four times what
-# running it does, and every page a member asks for reads it.
-_STANDING = union_all(
-    select(
-        NetworkModerator.network_id,
-        literal("moderator").label("kind"),
-        literal(None).label("reason"),
-        literal(None).label("ends_at"),
-    ).where(NetworkModerator.user_id == bindparam("user_id")),
-    select(Sanction.network_id, Sanction.kind, Sanction.reason, Sanction.ends_at).where(
-        Sanction.user_id == bindparam("user_id"),
-        Sanction.lifted_at.is_(None),
-        or_(Sanction.ends_at.is_(None), Sanction.ends_at > bindparam("now")),
-    ),
-)
-
-
-def _load_standing(user_id: int) -> Standing:
-    rows = db.session.execute(_STANDING, {"user_id": user_id, "now": utcnow()})
-    moderated, suspensions, ban = set(), {}, None
-    for network_id, kind, reason, ends_at in rows:
-        if kind == "moderator":
-            moderated.add(network_id)
-        elif kind == SanctionKind.ban.value:
-            ban = SanctionInForce(reason, _as_datetime(ends_at))
-        else:
-            suspensions[network_id] = SanctionInForce(reason, _as_datetime(ends_at))
-    return Standing(frozenset(moderated), suspensions, ban)
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    """A UNION loses the column type on SQLite: its datetimes come back as text."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
-
-
-def forget_standing(user: Any) -> None:
-    """After a change to roles or sanctions within the same request."""
-    user.__dict__.pop("_standing", None)
-
-
 def _signed_in(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated)
 
@@ -119,7 +38,7 @@ def _is_admin(user: Any) -> bool:
 
 
 def moderates(user: Any, network_id: int) -> bool:
-    return _is_admin(user) or network_id in standing(user).moderated_network_ids
+    return _is_admin(user) or network_id in standing.of(user).moderated_network_ids
 
 
 def _until(moment: datetime | None) -> str:
@@ -130,7 +49,7 @@ def _posting_refused(user: Any, network_id: int) -> Reason | None:
     """A ban or a suspension in this network, said with its reason and end."""
     if not _signed_in(user):
         return _l("Log in to post.")
-    mine = standing(user)
+    mine = standing.of(user)
     sanction = mine.ban or mine.suspensions.get(network_id)
     if sanction is None:
         return None

@@ -7,7 +7,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from forum import permissions
+from forum import permissions, standing
 from forum.database import write_transaction
 from forum.extensions import db
 from forum.models import Board, Network, NetworkModerator, Theme, User
@@ -151,7 +151,7 @@ def set_moderator(actor: User | None, member: User, network: Network, moderator:
             network_id=network.id,
             label=member.username,
         )
-    permissions.forget_standing(member)
+    standing.forget(member)
     return True
 
 

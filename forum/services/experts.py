@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
-from forum import permissions
+from forum import permissions, standing
 from forum.database import write_transaction
 from forum.extensions import db
 from forum.models import (
@@ -204,7 +204,7 @@ def verifiable_networks(moderator: User) -> Sequence[Network]:
     """The networks in which this member may verify expertise."""
     query = select(Network).order_by(Network.position)
     if not moderator.is_admin:
-        moderated = permissions.standing(moderator).moderated_network_ids
+        moderated = standing.of(moderator).moderated_network_ids
         if not moderated:
             return []
         query = query.where(Network.id.in_(moderated))

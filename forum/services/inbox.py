@@ -98,7 +98,7 @@ def destination(notification: Notification) -> str:
 # --- reading and marking ---------------------------------------------------------------
 
 
-# Built once, like permissions._STANDING: every page a member asks for reads them.
+# Built once, like standing._STANDING: every page a member asks for reads them.
 _UNREAD = (
     select(func.count(Notification.id))
     .where(Notification.recipient_id == bindparam("user_id"), Notification.read_at.is_(None))

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from forum import permissions
+from forum import permissions, standing
 from forum.database import write_transaction
 from forum.extensions import db
 from forum.models import Network, Sanction, SanctionKind, User
@@ -79,7 +79,7 @@ def _impose(
             reason=reason,
             after={"until": ends_at.isoformat() if ends_at else None},
         )
-    permissions.forget_standing(member)
+    standing.forget(member)
     if kind == SanctionKind.ban:
         from forum.realtime import end_sessions
 

@@ -9,7 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
-from forum import languages, permissions, reference
+from forum import languages, permissions, reference, standing
 from forum.forms.threads import KIND_LABELS, SHOW_LABELS
 from forum.services import browsing
 from forum.services.inbox import header_counts
@@ -98,7 +98,7 @@ def _header_counts() -> tuple[int, int | None]:
     """(unread notifications, open reports or None for non-moderators), once per page."""
     cached = g.get("header_counts")
     if cached is None:
-        moderated = permissions.standing(current_user).moderated_network_ids
+        moderated = standing.of(current_user).moderated_network_ids
         if current_user.is_admin:
             moderated = frozenset(n.id for n in browsing.all_networks())
         cached = g.header_counts = header_counts(current_user.id, moderated)
