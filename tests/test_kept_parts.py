@@ -220,3 +220,22 @@ def test_a_kept_thread_page_spares_its_queries(app: Flask, member: Person) -> No
     with counting_queries(app) as keeping:
         member.get(page)
     assert keeping.count < making.count  # the authors' expertise was not asked for again
+
+
+def test_a_hidden_accepted_answer_shown_under_the_question_is_never_shared(
+    app: Flask, member: Person, other_member: Person
+) -> None:
+    thread_id = thread_id_from(member.start_thread("Ladder angle", "What ratio?"))
+    filler = make_person(app, "filler")
+    for number in range(9):  # page 1: the question and these (ten posts a page in tests)
+        filler.reply(thread_id, f"Another view, number {number}.")
+    other_member.reply(thread_id, "One out for every four up, and tie it off.")
+    answer_id = reply_ids(app, thread_id)[-1]  # on page 2, shown on page 1 once accepted
+    assert member.post(f"/threads/{thread_id}/accept/{answer_id}").status_code == 302
+    moderator = make_person(app, "oic.mod", moderates=("oic-oshnet",))
+    hidden = moderator.post(f"/mod/posts/{answer_id}/hide", {"reason": "Check the standard"})
+    assert hidden.status_code == 302
+    reader = make_person(app, "reader")
+    page = f"/threads/{thread_id}"
+    assert "Reason: Check the standard" not in reader.get(page).get_data(as_text=True)
+    assert "Reason: Check the standard" in other_member.get(page).get_data(as_text=True)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, delete, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import permissions
 from forum.database import write_transaction
@@ -87,12 +88,16 @@ def _count_vote(session, post: Post, change: int) -> None:  # noqa: ANN001
 def accepted_post(thread: Thread) -> Post | None:
     if not thread.is_answered:
         return None
-    return db.session.scalar(
+    post = db.session.scalar(
         select(Post)
         .join(AcceptedAnswer, AcceptedAnswer.post_id == Post.id)
         .where(AcceptedAnswer.thread_id == thread.id)
         .options(joinedload(Post.author))
     )
+    if post is not None:
+        # the page's permissions read post.thread (a hidden answer: who may see it)
+        set_committed_value(post, "thread", thread)
+    return post
 
 
 def votes_by(user: User, posts: Sequence[Post]) -> set[int]:

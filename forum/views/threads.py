@@ -208,19 +208,22 @@ def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: in
         # read once, and only if a post's kept part is made (functools.cache)
         read_expertise=cache(partial(experts.expertise_of, sorted(authors), thread.board.theme_id)),
         actions=actions,
-        post_list_part=_post_list_part(posts.items, actions),
+        post_list_part=_post_list_part([*posts.items, accepted], actions),
         by_votes=by_votes,
         watch_state=inbox.watch_state(current_user, thread=thread),
     ), status
 
 
-def _post_list_part(posts: list[Post], actions: dict[int, permissions.PostActions]) -> str | None:
-    """The name the page's whole post list is kept under: members who may do the same with
-    every post share it. None (not kept whole) when a post is hidden: that reads differently
-    for moderators, its author and everyone else."""
-    if any(post.is_hidden for post in posts):
+def _post_list_part(
+    shown: list[Post | None], actions: dict[int, permissions.PostActions]
+) -> str | None:
+    """The name the page's whole post list (and the accepted answer shown under the question)
+    is kept under: members who may do the same with every post share it. None, not kept
+    whole, when one of them is hidden: that reads differently for moderators, its author and
+    everyone else."""
+    if any(post is not None and post.is_hidden for post in shown):
         return None
-    return "posts-" + "-".join(actions[post.id].key for post in posts)
+    return "posts-" + "-".join(action.key for action in actions.values())
 
 
 def _post_url(post: Post) -> str:
