@@ -242,21 +242,37 @@ def get_thread(thread_id: int) -> Thread | None:
     return db.session.scalar(_THREAD_BY_ID, {"thread_id": thread_id})
 
 
+# built once, like the lookups above: every thread page reads a page of posts
+_THREAD_POST_COUNT = select(func.count(Post.id)).where(Post.thread_id == bindparam("thread_id"))
+_THREAD_POSTS = {
+    by_votes: select(Post)
+    .where(Post.thread_id == bindparam("thread_id"))
+    .options(joinedload(Post.author))
+    .order_by(*order)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+    for by_votes, order in (
+        (False, [Post.id]),
+        (True, [Post.is_opening.desc(), Post.vote_count.desc(), Post.id]),
+    )
+}
+
+
 def thread_posts(thread: Thread, page: int | None, per_page: int, by_votes: bool = False) -> Page:
     """A page of a thread's posts, deleted ones as placeholders; page None: the last page.
 
     By votes: the opening post first, then the most helpful replies.
     """
-    query = select(Post).where(Post.thread_id == thread.id)
+    total = db.session.scalar(_THREAD_POST_COUNT, {"thread_id": thread.id}) or 0
     if page is None:
-        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         page = max(1, math.ceil(total / per_page))
-    order = [Post.is_opening.desc(), Post.vote_count.desc(), Post.id] if by_votes else [Post.id]
-    posts = paginate(query.options(joinedload(Post.author)).order_by(*order), page, per_page)
-    for post in posts.items:
+    check_page(page, total, per_page)
+    parameters = {"thread_id": thread.id, "limit": per_page, "offset": (page - 1) * per_page}
+    posts = db.session.scalars(_THREAD_POSTS[by_votes], parameters).unique().all()
+    for post in posts:
         # the page already holds the thread: no query per post for it
         set_committed_value(post, "thread", thread)
-    return posts
+    return Page(posts, page, per_page, total)
 
 
 def page_of_post(post: Post, per_page: int) -> int:

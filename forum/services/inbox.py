@@ -25,7 +25,7 @@ from forum.models import (
     Watch,
 )
 from forum.models._time import utcnow
-from forum.services.browsing import Page, paginate
+from forum.services.browsing import Page, check_page
 
 Kind = NotificationKind
 
@@ -130,23 +130,34 @@ def unread_count(user_id: int) -> int:
     return db.session.scalar(_UNREAD_COUNT, {"user_id": user_id}) or 0
 
 
+# built once, like _UNREAD; the order is ix_notifications_listing's, so a page is read from it
+_INBOX_SIZE = select(func.count(Notification.id)).where(
+    Notification.recipient_id == bindparam("user_id")
+)
+_INBOX_PAGE = (
+    select(Notification)
+    .where(Notification.recipient_id == bindparam("user_id"))
+    .options(
+        joinedload(Notification.actor),
+        joinedload(Notification.thread),
+        joinedload(Notification.recipient),
+    )
+    .order_by(
+        Notification.read_at.is_not(None),
+        Notification.created_at.desc(),
+        Notification.id.desc(),
+    )
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+
+
 def listing(user_id: int, page: int, per_page: int) -> Page:
     """Unread first, then newest first."""
-    query = (
-        select(Notification)
-        .where(Notification.recipient_id == user_id)
-        .options(
-            joinedload(Notification.actor),
-            joinedload(Notification.thread),
-            joinedload(Notification.recipient),
-        )
-        .order_by(
-            Notification.read_at.is_not(None),
-            Notification.created_at.desc(),
-            Notification.id.desc(),
-        )
-    )
-    return paginate(query, page, per_page)
+    total = db.session.scalar(_INBOX_SIZE, {"user_id": user_id}) or 0
+    check_page(page, total, per_page)
+    parameters = {"user_id": user_id, "limit": per_page, "offset": (page - 1) * per_page}
+    return Page(db.session.scalars(_INBOX_PAGE, parameters).unique().all(), page, per_page, total)
 
 
 def load(ids: Sequence[int]) -> Sequence[Notification]:

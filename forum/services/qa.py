@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, delete, select, union, update
+from sqlalchemy import Select, bindparam, case, delete, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -100,17 +100,18 @@ def accepted_post(thread: Thread) -> Post | None:
     return post
 
 
+# built once: every thread page a member reads asks it
+_VOTES_BY = select(Vote.post_id).where(
+    Vote.user_id == bindparam("user_id"), Vote.post_id.in_(bindparam("post_ids", expanding=True))
+)
+
+
 def votes_by(user: User, posts: Sequence[Post]) -> set[int]:
     """Which of these posts the member found helpful (one query, none for visitors)."""
     if not user.is_authenticated or not posts:
         return set()
-    return set(
-        db.session.scalars(
-            select(Vote.post_id).where(
-                Vote.user_id == user.id, Vote.post_id.in_([p.id for p in posts])
-            )
-        )
-    )
+    found = db.session.scalars(_VOTES_BY, {"user_id": user.id, "post_ids": [p.id for p in posts]})
+    return set(found)
 
 
 def unanswered_for(user: User) -> Select:
