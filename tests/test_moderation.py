@@ -200,6 +200,7 @@ def test_the_queue_shows_unsafe_advice_first_and_resolves_reports(
     app: Flask,
     oic_mod: Person,
     ilo_mod: Person,
+    admin: Person,
     member: Person,
     other_member: Person,
     thread_id: int,
@@ -209,10 +210,14 @@ def test_the_queue_shows_unsafe_advice_first_and_resolves_reports(
     opening, spam_id, unsafe_id = _post_ids(app, thread_id)
     member.post(f"/posts/{spam_id}/report", {"reason": "spam"})
     member.post(f"/posts/{unsafe_id}/report", {"reason": "unsafe_advice"})
+    badge = '<span class="count-badge" title="Open reports">2</span>'
     assert "Moderation" in oic_mod.get("/").get_data(as_text=True)
-    assert '<span class="count-badge" title="Open reports">2</span>' in oic_mod.get("/").get_data(
-        as_text=True
-    )
+    assert badge in oic_mod.get("/").get_data(as_text=True)
+    assert badge in admin.get("/").get_data(as_text=True)  # every network's reports
+    elsewhere = ilo_mod.get("/").get_data(as_text=True)  # a moderator of another network
+    assert "Moderation" in elsewhere
+    assert 'title="Open reports"' not in elsewhere
+    assert "Moderation" not in member.get("/").get_data(as_text=True)
     queue = oic_mod.get("/n/oic-oshnet").data and oic_mod.get("/mod/oic-oshnet/reports").get_data(
         as_text=True
     )

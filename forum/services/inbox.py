@@ -18,8 +18,6 @@ from forum.models import (
     Board,
     Notification,
     NotificationKind,
-    Report,
-    ReportStatus,
     Thread,
     User,
     Watch,
@@ -98,32 +96,10 @@ def destination(notification: Notification) -> str:
 # --- reading and marking ---------------------------------------------------------------
 
 
-# Built once, like standing._STANDING: every page a member asks for reads them.
-_UNREAD = (
-    select(func.count(Notification.id))
-    .where(Notification.recipient_id == bindparam("user_id"), Notification.read_at.is_(None))
-    .scalar_subquery()
+# Built once, like standing._STANDING (which reads the count for page headers itself)
+_UNREAD_COUNT = select(func.count(Notification.id)).where(
+    Notification.recipient_id == bindparam("user_id"), Notification.read_at.is_(None)
 )
-_OPEN_REPORTS = (
-    select(func.count(Report.id))
-    .where(
-        Report.network_id.in_(bindparam("network_ids", expanding=True)),
-        Report.status == ReportStatus.open,
-    )
-    .scalar_subquery()
-)
-_UNREAD_COUNT = select(_UNREAD)
-_UNREAD_AND_REPORTS = select(_UNREAD, _OPEN_REPORTS)
-
-
-def header_counts(user_id: int, moderated_network_ids: frozenset[int]) -> tuple[int, int | None]:
-    """Unread notifications, and open reports where one moderates (None: nowhere): one query."""
-    if not moderated_network_ids:
-        return unread_count(user_id), None
-    counts = db.session.execute(
-        _UNREAD_AND_REPORTS, {"user_id": user_id, "network_ids": sorted(moderated_network_ids)}
-    ).one()
-    return counts[0] or 0, counts[1] or 0
 
 
 def unread_count(user_id: int) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, g, request, url_for
+from flask import Flask, abort, request, url_for
 from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -11,8 +11,6 @@ from werkzeug.routing import IntegerConverter
 
 from forum import languages, permissions, reference, standing
 from forum.forms.threads import KIND_LABELS, SHOW_LABELS
-from forum.services import browsing
-from forum.services.inbox import header_counts
 from forum.views import (
     admin,
     auth,
@@ -95,14 +93,10 @@ def csrf_field() -> Markup:
 
 
 def _header_counts() -> tuple[int, int | None]:
-    """(unread notifications, open reports or None for non-moderators), once per page."""
-    cached = g.get("header_counts")
-    if cached is None:
-        moderated = standing.of(current_user).moderated_network_ids
-        if current_user.is_admin:
-            moderated = frozenset(n.id for n in browsing.all_networks())
-        cached = g.header_counts = header_counts(current_user.id, moderated)
-    return cached
+    """(unread notifications, open reports or None for those who moderate nowhere)."""
+    mine = standing.of(current_user)
+    moderates = mine.moderated_network_ids or current_user.is_admin
+    return mine.unread_notifications, (mine.open_reports if moderates else None)
 
 
 def _refuse_nul_bytes() -> None:
