@@ -106,7 +106,7 @@ def unread_count(user_id: int) -> int:
     return db.session.scalar(_UNREAD_COUNT, {"user_id": user_id}) or 0
 
 
-# built once, like _UNREAD; the order is ix_notifications_listing's, so a page is read from it
+# built once, like _UNREAD_COUNT; the order is ix_notifications_listing's: a page is read from it
 _INBOX_SIZE = select(func.count(Notification.id)).where(
     Notification.recipient_id == bindparam("user_id")
 )
@@ -212,7 +212,7 @@ def _set_watch(
     current.watching = state == "watch"
 
 
-# built once, like _UNREAD: every thread and board page a member reads asks
+# built once, like _UNREAD_COUNT: every thread and board page a member reads asks
 _THREAD_WATCH = select(Watch.watching).where(
     Watch.user_id == bindparam("user_id"), Watch.thread_id == bindparam("target_id")
 )
