@@ -72,6 +72,7 @@ def test_a_verified_expert_answers_and_the_asker_accepts(
     visitor.get_by_label("Theme").select_option(label="Confined spaces")
     visitor.get_by_label("Country").select_option(label="Malaysia")
     visitor.get_by_role("button", name="Find experts").click()
+    visitor.wait_for_url(lambda url: "country=MY" in url)  # the click only starts loading it
     card = visitor.locator(".expert-card")
     assert card.count() == 1
     assert "Siti Nurhaliza" in card.inner_text()
