@@ -156,17 +156,11 @@ def kept(name: str, *, caller: Callable[[], Markup]) -> Markup:
     key = ("part", name, request.host_url, request.full_path, languages.current())
     part = cache.get(version, key)
     if part is None:
-        body = str(caller())
-        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-        if token:
-            body = body.replace(token, cache.token_mark)
+        body = _token_marked(str(caller()), cache.token_mark)
         part = KeptPage(body, (), len(body) * 2 + 200)
         cache.put(version, key, part)
-    body = part.body
-    if cache.token_mark in body:
-        body = body.replace(cache.token_mark, generate_csrf())
     # the template made it as Markup, and a token is flask-wtf's: letters, digits and ".-_"
-    return Markup(body)  # noqa: S704
+    return Markup(_with_token(part.body, cache.token_mark))  # noqa: S704
 
 
 def _kept_for_this_request(members_too: bool) -> bool:
@@ -177,11 +171,19 @@ def _kept_for_this_request(members_too: bool) -> bool:
     )
 
 
-def _keep(response: Any, token_mark: str) -> KeptPage:
-    body = response.get_data(as_text=True)
+def _token_marked(body: str, token_mark: str) -> str:
+    """The maker's CSRF token, where a page or part shows it, replaced by the cache's mark."""
     token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-    if token:
-        body = body.replace(token, token_mark)
+    return body.replace(token, token_mark) if token else body
+
+
+def _with_token(body: str, token_mark: str) -> str:
+    """The mark replaced by this visitor's or member's own token."""
+    return body.replace(token_mark, generate_csrf()) if token_mark in body else body
+
+
+def _keep(response: Any, token_mark: str) -> KeptPage:
+    body = _token_marked(response.get_data(as_text=True), token_mark)
     headers = tuple(
         (name, value)
         for name, value in response.headers.items()
@@ -191,10 +193,7 @@ def _keep(response: Any, token_mark: str) -> KeptPage:
 
 
 def _serve(kept: KeptPage, token_mark: str) -> Any:
-    body = kept.body
-    if token_mark in body:
-        body = body.replace(token_mark, generate_csrf())
-    response = make_response(body)
+    response = make_response(_with_token(kept.body, token_mark))
     response.headers.clear()
     response.headers.extend(kept.headers)
     response.headers[HEADER] = "hit"
