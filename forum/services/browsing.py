@@ -89,6 +89,19 @@ def paginate(query: Select, page: int, per_page: int) -> Page:
     return Page(items, page, per_page, total)
 
 
+def paginate_built(
+    count: Select, rows: Select, parameters: dict[str, Any], page: int | None, per_page: int
+) -> Page:
+    """paginate() for statements built once: rows binds :limit and :offset. Page None: the
+    last page."""
+    total = db.session.scalar(count, parameters) or 0
+    if page is None:
+        page = max(1, math.ceil(total / per_page))
+    check_page(page, total, per_page)
+    window = {**parameters, "limit": per_page, "offset": (page - 1) * per_page}
+    return Page(db.session.scalars(rows, window).unique().all(), page, per_page, total)
+
+
 def networks_with_boards() -> list[NetworkOverview]:
     boards = db.session.scalars(
         select(Board).join(Board.network).order_by(Network.position, Network.id, Board.position)
@@ -263,16 +276,13 @@ def thread_posts(thread: Thread, page: int | None, per_page: int, by_votes: bool
 
     By votes: the opening post first, then the most helpful replies.
     """
-    total = db.session.scalar(_THREAD_POST_COUNT, {"thread_id": thread.id}) or 0
-    if page is None:
-        page = max(1, math.ceil(total / per_page))
-    check_page(page, total, per_page)
-    parameters = {"thread_id": thread.id, "limit": per_page, "offset": (page - 1) * per_page}
-    posts = db.session.scalars(_THREAD_POSTS[by_votes], parameters).unique().all()
-    for post in posts:
+    posts = paginate_built(
+        _THREAD_POST_COUNT, _THREAD_POSTS[by_votes], {"thread_id": thread.id}, page, per_page
+    )
+    for post in posts.items:
         # the page already holds the thread: no query per post for it
         set_committed_value(post, "thread", thread)
-    return Page(posts, page, per_page, total)
+    return posts
 
 
 def page_of_post(post: Post, per_page: int) -> int:

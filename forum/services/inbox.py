@@ -23,7 +23,7 @@ from forum.models import (
     Watch,
 )
 from forum.models._time import utcnow
-from forum.services.browsing import Page, check_page
+from forum.services.browsing import Page, paginate_built
 
 Kind = NotificationKind
 
@@ -130,10 +130,7 @@ _INBOX_PAGE = (
 
 def listing(user_id: int, page: int, per_page: int) -> Page:
     """Unread first, then newest first."""
-    total = db.session.scalar(_INBOX_SIZE, {"user_id": user_id}) or 0
-    check_page(page, total, per_page)
-    parameters = {"user_id": user_id, "limit": per_page, "offset": (page - 1) * per_page}
-    return Page(db.session.scalars(_INBOX_PAGE, parameters).unique().all(), page, per_page, total)
+    return paginate_built(_INBOX_SIZE, _INBOX_PAGE, {"user_id": user_id}, page, per_page)
 
 
 def load(ids: Sequence[int]) -> Sequence[Notification]:
