@@ -13,27 +13,30 @@ with matplotlib installed (pip install -e ".[bench]"), a PNG of latency per page
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 from bench import measure
-from bench.seed import PASSWORD, Seeded, seed
+from bench.seed import PASSWORD, WORDS, Seeded, seed
 from tests.live import FORUM, start_server, stop_server
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGET_P95_MS, TARGET_SHARE, TARGET_REPLY_P95_MS, TARGET_MEMORY_MB = 50, 0.25, 100, 300
 
 
-def pages(seeded: Seeded) -> dict[str, tuple[str, bool]]:
-    """name: (path, for members only). Visitors get kept pages (forum/page_cache.py);
-    members get their own page made for each request, around the parts everyone shares
-    (board cards, thread lists), which are kept."""
+def pages(seeded: Seeded) -> dict[str, tuple[str | Callable[[], str], bool]]:
+    """name: (path, or what names a new one for each request; for members only). Visitors get
+    kept pages (forum/page_cache.py); members get their own page made for each request, around
+    the parts everyone shares (board cards, thread lists, search results), which are kept."""
     return {
         "trivial (/healthz)": ("/healthz", False),
         "home": ("/", False),
@@ -45,10 +48,28 @@ def pages(seeded: Seeded) -> dict[str, tuple[str, bool]]:
         "thread, last page": (f"/threads/{seeded.thread_id}?page={seeded.thread_pages}", False),
         "profile": (seeded.profile, False),
         "experts": ("/experts", False),
-        "search": ("/search?q=ventilation+permit", False),
+        "search": (SEARCH, False),
+        "search, new words": (_new_search_words(), False),
         "notifications": ("/notifications", True),
         "feed (theme)": (seeded.theme + "/feed.atom", False),
     }
+
+
+SEARCH = "/search?q=ventilation+permit"
+
+
+def _new_search_words() -> Callable[[], str]:
+    """Two words of the seed's vocabulary, another pair for each request (1,891 pairs, more
+    than a run asks for): searches no kept page answers, the cost of search itself."""
+    pairs = (f"/search?q={a}+{b}" for a, b in itertools.permutations(WORDS, 2))
+    fresh = (path for path in pairs if path != SEARCH)
+    lock = threading.Lock()  # the clients' threads share it; a generator is not thread-safe
+
+    def next_path() -> str:
+        with lock:
+            return next(fresh)
+
+    return next_path
 
 
 def run(args: argparse.Namespace, posts: int, threads: int, members: int) -> dict:

@@ -11,6 +11,7 @@ import re
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -46,8 +47,12 @@ def _figures(latencies: list[float], statements: list[int], elapsed: float) -> F
     )
 
 
-def read(base: str, path: str, seconds: float, clients: int, cookie: str = "") -> Figures:
-    """GET path with `clients` keep-alive connections for `seconds`; any non-200 stops the run."""
+def read(
+    base: str, path: str | Callable[[], str], seconds: float, clients: int, cookie: str = ""
+) -> Figures:
+    """GET path (or the path `path()` names, afresh for each request) with `clients` keep-alive
+    connections for `seconds`; any non-200 stops the run."""
+    next_path = path if callable(path) else lambda: path
     parts = urlsplit(base)
     latencies: list[float] = []
     statements: list[int] = []
@@ -60,14 +65,15 @@ def read(base: str, path: str, seconds: float, clients: int, cookie: str = "") -
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
         mine, counts = [], []
         while time.monotonic() < stop and not failures:
+            asked = next_path()
             started = time.perf_counter()
-            connection.request("GET", path, headers=headers)
+            connection.request("GET", asked, headers=headers)
             response = connection.getresponse()
             response.read()
             mine.append((time.perf_counter() - started) * 1000)
             counts.append(_statements(response))
             if response.status != 200:
-                failures.append(f"{response.status} from {path}")
+                failures.append(f"{response.status} from {asked}")
         with lock:
             latencies.extend(mine)
             statements.extend(counts)

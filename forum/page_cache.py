@@ -200,6 +200,12 @@ def _serve(kept: KeptPage, token_mark: str) -> Any:
     return response
 
 
+def public_change(session: Session) -> None:
+    """Say that this transaction changes what visitors see in a way no row of theirs shows
+    (the search index: see search.outbox)."""
+    session.info[PUBLIC_CHANGE] = True
+
+
 def _note_flushed_changes(session: Session, _context: object) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):
         if instance.__table__.name not in PRIVATE_TABLES:

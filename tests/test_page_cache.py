@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from forum import create_app
+from forum import create_app, search
 from forum.extensions import db
 from forum.models import Board, Notification
 from forum.page_cache import HEADER, KeptPage, PageCache, current_version
+from forum.search import outbox
 from forum.services import accounts, browsing, posting
 from tests.conftest import (
     CSRF_PATTERN,
@@ -200,3 +202,32 @@ def test_no_cache_when_switched_off(database_url: str, app: Flask) -> None:
     with uncached.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_search_results_are_kept_and_never_miss_what_the_index_gains(
+    app: Flask, member: Person, anonymous: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is written after the commit, so the content version alone would keep a page
+    made in between; the drain that indexes moves the version on too."""
+    _thread(member, "Forklift seat belts")
+    search_page = "/search?q=forklift"
+    assert "1 thread found" in anonymous.get(search_page).get_data(as_text=True)
+    member.get(search_page)
+    with counting_queries(app) as counter:
+        assert anonymous.get(search_page).headers[HEADER] == "hit"
+    assert counter.count == 1
+    with counting_queries(app) as counter:
+        assert "1 thread found" in member.get(search_page).get_data(as_text=True)
+    assert counter.count == 3  # the member, their standing, the content version
+
+    monkeypatch.setattr(outbox, "LOCK_TIMEOUT", 0.1)
+    with app.app_context():
+        backend = search.backend()
+    with backend._lock(timeout=1):  # another process is writing: the new thread waits
+        _thread(member, "Forklift pedestrian zones")
+    for person in (anonymous, member):
+        assert "1 thread found" in person.get(search_page).get_data(as_text=True)
+    with app.app_context():
+        assert outbox.drain() == 1
+    for person in (anonymous, member):
+        assert "2 threads found" in person.get(search_page).get_data(as_text=True)

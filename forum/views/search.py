@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from forum import limits, search
 from forum.forms.search import SearchForm
+from forum.page_cache import for_visitors, with_parts
+from forum.search import SearchPage
 from forum.search.results import SORTS
 from forum.services import browsing
 
@@ -15,10 +19,20 @@ TITLE_MAX = 200
 
 @bp.get("/search")
 @limits.searches
+@for_visitors
+@with_parts
 def results():
+    """Results show what everyone may read, so they are kept like any page: the content
+    version moves when the index changes too (search.outbox)."""
+    return render_template(
+        "search/results.html", search_page=cache(_search_page), refine_url=_refine_url
+    )
+
+
+def _search_page() -> tuple[SearchForm, SearchPage | None]:
     form = SearchForm(browsing.all_themes(), browsing.all_networks(), formdata=request.args)
     if form.is_blank:
-        return render_template("search/results.html", form=form, found=None)
+        return form, None
     form.validate()
     query = form.to_query()
     sort = form.sort.data if form.sort.data in SORTS else "relevance"
@@ -26,7 +40,7 @@ def results():
         query, request.args.get("page", 1, type=int), current_app.config["THREADS_PER_PAGE"], sort
     )
     form.show_query(found.query)
-    return render_template("search/results.html", form=form, found=found, refine_url=_refine_url)
+    return form, found
 
 
 def _refine_url(**changes: str) -> str:
