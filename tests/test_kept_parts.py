@@ -8,13 +8,17 @@ import re
 
 from flask import Flask
 
+from forum.database import write_transaction
+from forum.models import Notification
+from forum.models import NotificationKind as Kind
 from forum.page_cache import HEADER
-from forum.services import browsing
+from forum.services import accounts, browsing
 from tests.conftest import (
     CSRF_PATTERN,
     Person,
     counting_queries,
     make_person,
+    readable,
     reply_ids,
     thread_id_from,
 )
@@ -239,3 +243,30 @@ def test_a_hidden_accepted_answer_shown_under_the_question_is_never_shared(
     page = f"/threads/{thread_id}"
     assert "Reason: Check the standard" not in reader.get(page).get_data(as_text=True)
     assert "Reason: Check the standard" in other_member.get(page).get_data(as_text=True)
+
+
+def test_the_inbox_is_kept_for_its_member_alone_and_changes_at_once(
+    app: Flask, member: Person, other_member: Person
+) -> None:
+    inbox = "/notifications"
+    thread_id = thread_id_from(member.start_thread("Silo entry", "Who holds the permit?"))
+    other_member.reply(thread_id, "The entry supervisor.")
+    with counting_queries(app) as making:
+        first = readable(member.get(inbox).get_data(as_text=True))
+    with counting_queries(app) as keeping:
+        again = readable(member.get(inbox).get_data(as_text=True))
+    assert keeping.count < making.count
+    assert again.count("replied to your thread “Silo entry”") == 1
+    assert _token(again) == {member.csrf_token()}
+    assert "Silo entry" not in other_member.get(inbox).get_data(as_text=True)
+
+    # one read and one arriving, as many unread as before, and nothing else changed
+    opened = re.search(r'action="(/notifications/\d+/open)"', first).group(1)
+    assert member.post(opened).status_code == 302
+    with app.app_context(), write_transaction() as session:
+        recipient = accounts.find_user("amina")
+        session.add(Notification(recipient_id=recipient.id, kind=Kind.moderation, data={}))
+    assert "A moderator acted on your content." in member.get(inbox).get_data(as_text=True)
+    member.post("/notifications/read")  # all are read
+    assert "tag-new" in first
+    assert "tag-new" not in member.get(inbox).get_data(as_text=True)

@@ -128,6 +128,22 @@ _INBOX_PAGE = (
 )
 
 
+# built once, like _UNREAD_COUNT: every inbox page asks it
+_INBOX_STATE = select(
+    func.count(Notification.id),
+    func.count(Notification.id).filter(Notification.read_at.is_(None)),
+    func.max(Notification.id),
+).where(Notification.recipient_id == bindparam("user_id"))
+
+
+def inbox_state(user_id: int) -> str:
+    """Changes whenever the member's inbox does: one arrives (the newest id), some are read
+    (fewer unread), any goes (fewer). What the inbox page is kept under, with the content
+    version, which moves with what notifications show of the forum (titles, vote counts)."""
+    row = db.session.execute(_INBOX_STATE, {"user_id": user_id}).one()
+    return "-".join(str(value) for value in (user_id, *row))
+
+
 def listing(user_id: int, page: int, per_page: int) -> Page:
     """Unread first, then newest first."""
     return paginate_built(_INBOX_SIZE, _INBOX_PAGE, {"user_id": user_id}, page, per_page)

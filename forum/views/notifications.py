@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,8 +12,10 @@ from flask_login import current_user, login_required
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.forms.notifications import KIND_LABELS, SettingsForm
-from forum.models import Board
+from forum.models import Board, Notification
+from forum.page_cache import with_parts
 from forum.services import browsing, inbox
+from forum.services.browsing import Page
 
 bp = Blueprint("notifications", __name__)
 
@@ -24,14 +28,24 @@ WATCH_DONE = {
 
 @bp.get("/notifications")
 @login_required
+@with_parts
 def inbox_page():
+    """Kept for this member alone, under the state of their inbox: read again only after a
+    change (page_cache.kept)."""
+    return render_template(
+        "notifications/inbox.html",
+        state=inbox.inbox_state(current_user.id),
+        read_page=cache(_read_page),
+    )
+
+
+def _read_page() -> tuple[Page, list[tuple[Notification, str]]]:
     page = inbox.listing(
         current_user.id,
         request.args.get("page", 1, type=int),
         current_app.config["THREADS_PER_PAGE"],
     )
-    items = [(n, inbox.sentence(n)) for n in page.items]
-    return render_template("notifications/inbox.html", page=page, items=items)
+    return page, [(n, inbox.sentence(n)) for n in page.items]
 
 
 @bp.post("/notifications/<int:notification_id>/open")
