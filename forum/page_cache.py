@@ -163,6 +163,23 @@ def kept(name: str, *, caller: Callable[[], Markup]) -> Markup:
     return Markup(_with_token(part.body, cache.token_mark))  # noqa: S704
 
 
+_FRAME: dict[tuple[str, str, str], Markup] = {}
+
+
+def frame(name: str, *, caller: Callable[[], Markup]) -> Markup:
+    """A part of every page's frame that shows only the forum's own words and links (the
+    navigation, the footer), in the reader's language: made once per process, as nothing
+    the forum holds changes it. No content, no address, no member, no token in it.
+
+        {% call frame("site-nav-member") %}...{% endcall %}
+    """
+    key = (name, request.script_root, languages.current())
+    part = _FRAME.get(key)
+    if part is None:
+        part = _FRAME[key] = caller()
+    return part
+
+
 def _kept_for_this_request(members_too: bool) -> bool:
     return (
         request.method == "GET"
@@ -253,6 +270,7 @@ def init_app(app: Flask) -> None:
     if megabytes > 0:
         app.extensions["forum_page_cache"] = PageCache(megabytes * 1024 * 1024)
     app.add_template_global(kept)
+    app.add_template_global(frame)
     # the version is kept whether or not this process caches: other processes may
     if not event.contains(db.session, "before_commit", _raise_version):
         event.listen(db.session, "after_flush", _note_flushed_changes)

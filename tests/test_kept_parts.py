@@ -149,7 +149,12 @@ def _actions(page: str) -> list[str]:
 
 
 def _token(page: str) -> set[str]:
-    return set(CSRF_PATTERN.findall(page))
+    """The session's tokens in a page: each is signed afresh with the second it is made."""
+    return {_session_token(token) for token in CSRF_PATTERN.findall(page)}
+
+
+def _session_token(token: str) -> str:
+    return token.split(".", 1)[0]
 
 
 def test_each_member_gets_their_own_buttons_on_a_kept_thread(
@@ -167,7 +172,7 @@ def test_each_member_gets_their_own_buttons_on_a_kept_thread(
     for person in (voter, member, other_member, moderator, voter):
         text = person.get(page).get_data(as_text=True)
         assert len(_token(text)) == 1  # the person's own token, in every form
-        assert _token(text) == {person.csrf_token()}
+        assert _token(text) == {_session_token(person.csrf_token())}
         seen[person.username] = _actions(text)
     opening, reply = 0, 1
     assert "Withdraw my vote" in seen["voter"][reply]
@@ -257,7 +262,7 @@ def test_the_inbox_is_kept_for_its_member_alone_and_changes_at_once(
         again = readable(member.get(inbox).get_data(as_text=True))
     assert keeping.count < making.count
     assert again.count("replied to your thread “Silo entry”") == 1
-    assert _token(again) == {member.csrf_token()}
+    assert _token(again) == {_session_token(member.csrf_token())}
     assert "Silo entry" not in other_member.get(inbox).get_data(as_text=True)
 
     # one read and one arriving, as many unread as before, and nothing else changed
@@ -270,3 +275,23 @@ def test_the_inbox_is_kept_for_its_member_alone_and_changes_at_once(
     member.post("/notifications/read")  # all are read
     assert "tag-new" in first
     assert "tag-new" not in member.get(inbox).get_data(as_text=True)
+
+
+def test_the_pages_frame_is_made_once_per_language_and_holds_no_one(
+    member: Person, other_member: Person, anonymous: Person
+) -> None:
+    """The navigation and footer are kept for good (page_cache.frame); the account links,
+    the token and the address the language switcher returns to are each page's own."""
+    for person, name in ((member, "amina"), (other_member, "kemal")):
+        page = person.get("/themes").get_data(as_text=True)
+        assert "Unanswered for me" in page
+        assert f"<bdi>{name}</bdi>" in page
+        assert _token(page) == {_session_token(person.csrf_token())}
+    visitors = anonymous.get(BOARD).get_data(as_text=True)
+    assert "Unanswered for me" not in visitors
+    assert '<input type="hidden" name="next" value="/n/oic-oshnet/confined-spaces?">' in visitors
+    member.post("/language", {"language": "fr", "next": "/themes"})
+    french = member.get("/themes").get_data(as_text=True)
+    assert "Sans réponse pour moi" in french
+    assert 'aria-current="true">Français' in french
+    assert "Unanswered for me" in other_member.get("/themes").get_data(as_text=True)
