@@ -140,7 +140,7 @@ def current_version() -> int:
     return db.session.scalar(_VERSION) or 0
 
 
-def kept(name: str, *, caller: Callable[[], Markup]) -> Markup:
+def kept(name: str, *, caller: Callable[[], Markup], for_member: bool = False) -> Markup:
     """A part of a page kept for everyone who asks for the same address in the same
     language, members included, under the content version like a visitor's page:
 
@@ -148,12 +148,19 @@ def kept(name: str, *, caller: Callable[[], Markup]) -> Markup:
 
     Only for parts that show content alone, or what the name says they depend on
     ("actions-<post>-<what this member may do>"): nothing else about the member. A CSRF
-    token inside is kept as a mark and each member's own is put back, as in visitors' pages."""
-    cache: PageCache | None = current_app.extensions.get("forum_page_cache")
+    token inside is kept as a mark and each member's own is put back, as in visitors' pages.
+
+    for_member: kept for the signed-in member alone (their inbox, their view of a thread),
+    in a store of its own, so that members' parts never push out what everyone shares.
+    The name still says what else the part depends on that no content change moves."""
+    store = "forum_member_parts" if for_member else "forum_page_cache"
+    cache: PageCache | None = current_app.extensions.get(store)
     version = g.get("content_version")
     if cache is None or version is None:  # not a @with_parts view, or it wrote meanwhile
         return caller()
     key = ("part", name, request.host_url, request.full_path, languages.current())
+    if for_member:
+        key += (getattr(current_user, "id", None),)  # None: visitors, who all see the same
     part = cache.get(version, key)
     if part is None:
         body = _token_marked(str(caller()), cache.token_mark)
@@ -269,6 +276,7 @@ def init_app(app: Flask) -> None:
     megabytes = int(app.config["PAGE_CACHE_MB"])
     if megabytes > 0:
         app.extensions["forum_page_cache"] = PageCache(megabytes * 1024 * 1024)
+        app.extensions["forum_member_parts"] = PageCache(megabytes * 1024 * 1024 // 4)
     app.add_template_global(kept)
     app.add_template_global(frame)
     # the version is kept whether or not this process caches: other processes may

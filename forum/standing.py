@@ -128,6 +128,18 @@ def _as_datetime(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value))
 
 
+def rights_key(user: Any) -> str:
+    """What of a member's standing changes what they may do, in a few characters: parts of
+    pages kept for them alone are kept under it (page_cache.kept), as a suspension's end
+    changes it without any row changing."""
+    if user is None or not user.is_authenticated:
+        return "visitor"
+    mine = of(user)
+    networks = ",".join(map(str, sorted(mine.moderated_network_ids)))
+    suspended = ",".join(map(str, sorted(mine.suspensions)))
+    return f"a{int(user.is_admin)}m{networks}s{suspended}b{int(mine.ban is not None)}"
+
+
 def forget(user: Any) -> None:
     """After a change to roles, sanctions or notifications read within the same request."""
     user.__dict__.pop("_standing", None)

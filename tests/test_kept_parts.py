@@ -5,14 +5,18 @@ stale, never holding anyone's own things."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+import pytest
 from flask import Flask
 
+from forum import standing
 from forum.database import write_transaction
 from forum.models import Notification
 from forum.models import NotificationKind as Kind
+from forum.models._time import utcnow
 from forum.page_cache import HEADER
-from forum.services import accounts, browsing
+from forum.services import accounts, browsing, sanctions
 from tests.conftest import (
     CSRF_PATTERN,
     Person,
@@ -275,6 +279,38 @@ def test_the_inbox_is_kept_for_its_member_alone_and_changes_at_once(
     member.post("/notifications/read")  # all are read
     assert "tag-new" in first
     assert "tag-new" not in member.get(inbox).get_data(as_text=True)
+
+
+def test_a_members_own_thread_view_follows_what_no_content_change_moves(
+    app: Flask, member: Person, other_member: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their view of a thread is kept for them alone: watching it, and a suspension that ends
+    with time, change it with no content changing."""
+    thread_id = thread_id_from(member.start_thread("Trench shoring", "From which depth?"))
+    page = f"/threads/{thread_id}"
+    assert "You are watching." not in other_member.get(page).get_data(as_text=True)
+    other_member.post(f"/threads/{thread_id}/watch/watch")
+    assert "You are watching." in other_member.get(page).get_data(as_text=True)
+    assert "You are watching." in member.get(page).get_data(as_text=True)  # they started it
+    member.post(f"/threads/{thread_id}/watch/mute")
+    assert "Muted." in member.get(page).get_data(as_text=True)
+    assert "You are watching." in other_member.get(page).get_data(as_text=True)
+
+    make_person(app, "root", admin=True)
+    with app.app_context():
+        sanctions.suspend(
+            accounts.find_user("root"),
+            accounts.find_user("kemal"),
+            browsing.get_network("oic-oshnet"),
+            utcnow() + timedelta(days=1),
+            "Off-topic adverts",
+        )
+    for _ in range(2):
+        suspended = other_member.get(page).get_data(as_text=True)
+        assert "Off-topic adverts" in suspended
+        assert f'action="/threads/{thread_id}/reply"' not in suspended
+    monkeypatch.setattr(standing, "utcnow", lambda: utcnow() + timedelta(days=2))
+    assert f'action="/threads/{thread_id}/reply"' in other_member.get(page).get_data(as_text=True)
 
 
 def test_the_pages_frame_is_made_once_per_language_and_holds_no_one(

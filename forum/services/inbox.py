@@ -138,10 +138,10 @@ _INBOX_STATE = select(
 
 def inbox_state(user_id: int) -> str:
     """Changes whenever the member's inbox does: one arrives (the newest id), some are read
-    (fewer unread), any goes (fewer). What the inbox page is kept under, with the content
+    (fewer unread), any goes (fewer). What their inbox page is kept under, with the content
     version, which moves with what notifications show of the forum (titles, vote counts)."""
     row = db.session.execute(_INBOX_STATE, {"user_id": user_id}).one()
-    return "-".join(str(value) for value in (user_id, *row))
+    return "-".join(map(str, row))
 
 
 def listing(user_id: int, page: int, per_page: int) -> Page:

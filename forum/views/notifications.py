@@ -30,8 +30,8 @@ WATCH_DONE = {
 @login_required
 @with_parts
 def inbox_page():
-    """Kept for this member alone, under the state of their inbox: read again only after a
-    change (page_cache.kept)."""
+    """Kept for this member alone under the state of their inbox (page_cache.kept): read
+    again only after a change."""
     return render_template(
         "notifications/inbox.html",
         state=inbox.inbox_state(current_user.id),

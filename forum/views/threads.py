@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, partial
+from typing import NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import limits, markup, permissions
+from forum import limits, markup, permissions, standing
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.models import Post, Thread, ThreadKind
 from forum.page_cache import for_visitors, with_parts
 from forum.services import ServiceError, browsing, experts, inbox, notifications, posting, qa
+from forum.services.browsing import Page
 
 bp = Blueprint("threads", __name__)
 
@@ -189,6 +192,30 @@ def _visible_thread(thread_id: int) -> Thread:
 
 def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: int = 200):
     by_votes = request.args.get("sort") == "votes"
+    watch_state = inbox.watch_state(current_user, thread=thread)
+    return render_template(
+        "threads/show.html",
+        thread=thread,
+        form=form,
+        preview=_preview(form),
+        by_votes=by_votes,
+        watch_state=watch_state,
+        # the page as this member sees it is kept for them under what no content change moves
+        member_view=f"thread-{watch_state}-{standing.rights_key(current_user)}",
+        # read once, and only if that part is made (page_cache.kept)
+        read_posts=cache(partial(_shown_posts, thread, page, by_votes)),
+    ), status
+
+
+class ShownPosts(NamedTuple):
+    posts: Page
+    accepted: Post | None
+    actions: dict[int, permissions.PostActions]
+    read_expertise: Callable[[], dict]  # read once, and only if a post's kept part is made
+    list_part: str | None
+
+
+def _shown_posts(thread: Thread, page: int | None, by_votes: bool) -> ShownPosts:
     posts = browsing.thread_posts(thread, page, current_app.config["POSTS_PER_PAGE"], by_votes)
     accepted = qa.accepted_post(thread)
     authors = {post.author_id for post in posts.items} | (
@@ -198,20 +225,13 @@ def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: in
     actions = {
         post.id: permissions.post_actions(post, thread, accepted, my_votes) for post in posts.items
     }
-    return render_template(
-        "threads/show.html",
-        thread=thread,
-        posts=posts,
-        form=form,
-        preview=_preview(form),
-        accepted=accepted,
-        # read once, and only if a post's kept part is made (functools.cache)
-        read_expertise=cache(partial(experts.expertise_of, sorted(authors), thread.board.theme_id)),
-        actions=actions,
-        post_list_part=_post_list_part([*posts.items, accepted], actions),
-        by_votes=by_votes,
-        watch_state=inbox.watch_state(current_user, thread=thread),
-    ), status
+    return ShownPosts(
+        posts,
+        accepted,
+        actions,
+        cache(partial(experts.expertise_of, sorted(authors), thread.board.theme_id)),
+        _post_list_part([*posts.items, accepted], actions),
+    )
 
 
 def _post_list_part(
