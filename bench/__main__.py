@@ -3,9 +3,10 @@
 Seeds 10 networks x 12 themes, 20,000 threads, 200,000 posts and 5,000 members into a scratch
 database (SQLite, or a fresh PostgreSQL database with --postgres), builds the search index,
 starts `forum serve` (gunicorn) and measures from this process: each page alone at one client
-(latency) and at --clients clients (throughput), with /healthz from the same server in the same
-run as the baseline, so the ratios hold on a noisy machine. Prints a table, writes JSON and,
-with matplotlib installed (pip install -e ".[bench]"), a PNG of latency per page.
+(latency) and at --clients clients (throughput), with /healthz from the same server just
+before and after each page as the baseline, so the ratios hold on a noisy machine. Prints a
+table, writes JSON and, with matplotlib installed (pip install -e ".[bench]"), a PNG of
+latency per page.
 
     .venv/bin/python -m bench [--posts 200000] [--threads 20000] [--postgres] [--also-small]
 """
@@ -108,9 +109,10 @@ def run(args: argparse.Namespace, posts: int, threads: int, members: int) -> dic
                         continue
                     measure.read(base, path, 0.5, 1, cookies)  # warm up
                     alone = measure.read(base, path, args.seconds, 1, cookies)
-                    busy = measure.read(base, path, args.seconds, args.clients, cookies)
+                    busy, trivial = _busy_beside_trivial(base, path, args, cookies)
                     row = figures.setdefault(name, {})
-                    row[who] = {"one client": alone.as_dict(), "busy": busy.as_dict()}
+                    row[who] = {"one client": alone.as_dict(), "busy": busy.as_dict(),
+                                "trivial_requests_per_second": trivial}  # fmt: skip
                 print(f"  measured {name}", flush=True)
             replies = measure.post_replies(base, member, thread_id=2, count=args.replies)
             figures["posting a reply"] = {"member": {"one client": replies.as_dict()}}
@@ -124,6 +126,18 @@ def run(args: argparse.Namespace, posts: int, threads: int, members: int) -> dic
     return {"posts": posts, "threads": threads, "members": members,
             "seeding_s": seeding, "indexing_s": indexing, "pages": figures,
             "memory_mb": memory}  # fmt: skip
+
+
+def _busy_beside_trivial(
+    base: str, path: str | Callable[[], str], args: argparse.Namespace, cookie: str
+) -> tuple[measure.Figures, float]:
+    """The page at --clients clients between two half-length runs of /healthz, and /healthz's
+    requests per second over both: this machine's pace drifts over a run, and a share taken
+    against a trivial figure measured minutes earlier drifts with it."""
+    before = measure.read(base, "/healthz", args.seconds / 2, args.clients, cookie)
+    busy = measure.read(base, path, args.seconds, args.clients, cookie)
+    after = measure.read(base, "/healthz", args.seconds / 2, args.clients, cookie)
+    return busy, (before.requests_per_second + after.requests_per_second) / 2
 
 
 @contextmanager
@@ -151,8 +165,8 @@ def report(result: dict, clients: int) -> None:
     rows = result["pages"]
     print(f"\n{result['posts']:,} posts, {result['threads']:,} threads, {result['members']:,} "
           f"members; latency at one client, throughput at {clients} clients")  # fmt: skip
+    print("vs trivial: requests per second against /healthz's, measured just before and after")
     for who in ("visitor", "member"):
-        trivial = rows["trivial (/healthz)"][who]["busy"]["requests_per_second"]
         kind = "kept pages" if who == "visitor" else "pages made for each member, kept parts"
         print(f"\nas a {who} ({kind})")
         heading = ("page", "p50", "p95", "p99", "req/s", "vs trivial", "SQL")
@@ -161,7 +175,11 @@ def report(result: dict, clients: int) -> None:
             if who not in row:
                 continue
             alone, busy = row[who]["one client"], row[who].get("busy")
-            share = busy["requests_per_second"] / trivial if busy else None
+            share = (
+                busy["requests_per_second"] / row[who]["trivial_requests_per_second"]
+                if busy
+                else None
+            )
             print(f"{name:<22}{alone['p50_ms']:>7.1f}{alone['p95_ms']:>7.1f}"
                   f"{alone['p99_ms']:>7.1f}"
                   f"{busy['requests_per_second'] if busy else alone['requests_per_second']:>8.0f}"
