@@ -88,10 +88,21 @@ class PageCache:
             self.version = version
 
 
+# where pages and parts are kept (app.extensions): members' own parts and search results
+# each have a store of their own, so that neither pushes out the pages everyone reads
+STORES = {"shared": "forum_page_cache", "member": "forum_member_parts",
+          "search": "forum_search_pages"}  # fmt: skip
+
+
 def for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
     """Keep this GET view's pages for visitors. Only for views whose page depends on nothing
     but the content, the URL and the language."""
     return _keeping(view, members_too=False)
+
+
+def search_for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """for_visitors, in the search store: every new query is a new address."""
+    return _keeping(view, members_too=False, store="search")
 
 
 def for_everyone(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -100,10 +111,12 @@ def for_everyone(view: Callable[..., Any]) -> Callable[..., Any]:
     return _keeping(view, members_too=True)
 
 
-def _keeping(view: Callable[..., Any], members_too: bool) -> Callable[..., Any]:
+def _keeping(
+    view: Callable[..., Any], members_too: bool, store: str = "shared"
+) -> Callable[..., Any]:
     @wraps(view)
     def serve(*args: Any, **kwargs: Any) -> Any:
-        cache: PageCache | None = current_app.extensions.get("forum_page_cache")
+        cache: PageCache | None = current_app.extensions.get(STORES[store])
         if cache is None or not _kept_for_this_request(members_too):
             return view(*args, **kwargs)
         version = g.content_version = current_version()  # the page's parts use it too
@@ -140,7 +153,7 @@ def current_version() -> int:
     return db.session.scalar(_VERSION) or 0
 
 
-def kept(name: str, *, caller: Callable[[], Markup], for_member: bool = False) -> Markup:
+def kept(name: str, *, caller: Callable[[], Markup], store: str = "shared") -> Markup:
     """A part of a page kept for everyone who asks for the same address in the same
     language, members included, under the content version like a visitor's page:
 
@@ -150,16 +163,15 @@ def kept(name: str, *, caller: Callable[[], Markup], for_member: bool = False) -
     ("actions-<post>-<what this member may do>"): nothing else about the member. A CSRF
     token inside is kept as a mark and each member's own is put back, as in visitors' pages.
 
-    for_member: kept for the signed-in member alone (their inbox, their view of a thread),
-    in a store of its own, so that members' parts never push out what everyone shares.
-    The name still says what else the part depends on that no content change moves."""
-    store = "forum_member_parts" if for_member else "forum_page_cache"
-    cache: PageCache | None = current_app.extensions.get(store)
+    store="member": kept for the signed-in member alone (their inbox, their view of a thread);
+    the name still says what else the part depends on that no content change moves.
+    store="search": search results, whose addresses are as many as the queries."""
+    cache: PageCache | None = current_app.extensions.get(STORES[store])
     version = g.get("content_version")
     if cache is None or version is None:  # not a @with_parts view, or it wrote meanwhile
         return caller()
     key = ("part", name, request.host_url, request.full_path, languages.current())
-    if for_member:
+    if store == "member":
         key += (getattr(current_user, "id", None),)  # None: visitors, who all see the same
     part = cache.get(version, key)
     if part is None:
@@ -275,8 +287,8 @@ def _forget_version(_session: Session) -> None:
 def init_app(app: Flask) -> None:
     megabytes = int(app.config["PAGE_CACHE_MB"])
     if megabytes > 0:
-        app.extensions["forum_page_cache"] = PageCache(megabytes * 1024 * 1024)
-        app.extensions["forum_member_parts"] = PageCache(megabytes * 1024 * 1024 // 4)
+        for store, share in (("shared", 1), ("member", 4), ("search", 4)):
+            app.extensions[STORES[store]] = PageCache(megabytes * 1024 * 1024 // share)
     app.add_template_global(kept)
     app.add_template_global(frame)
     # the version is kept whether or not this process caches: other processes may

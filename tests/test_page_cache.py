@@ -231,3 +231,16 @@ def test_search_results_are_kept_and_never_miss_what_the_index_gains(
         assert outbox.drain() == 1
     for person in (anonymous, member):
         assert "2 threads found" in person.get(search_page).get_data(as_text=True)
+
+
+def test_many_searches_never_push_out_the_pages_everyone_reads(
+    app: Flask, member: Person, anonymous: Person
+) -> None:
+    thread_id = _thread(member, "Scaffold ties")
+    shared, searches = (app.extensions[name] for name in ("forum_page_cache", "forum_search_pages"))
+    shared.budget = searches.budget = 100_000  # a few pages each
+    assert anonymous.get(THREAD_PAGE.format(thread_id)).headers[HEADER] == "miss"
+    for number in range(30):  # a crawler's worth of queries, each a new address
+        assert anonymous.get(f"/search?q=scaffold+{number}").status_code == 200
+    assert 0 < searches.used <= searches.budget
+    assert anonymous.get(THREAD_PAGE.format(thread_id)).headers[HEADER] == "hit"

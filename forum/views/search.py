@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from forum import limits, search
 from forum.forms.search import SearchForm
-from forum.page_cache import for_visitors, with_parts
+from forum.page_cache import search_for_visitors, with_parts
 from forum.search import SearchPage
 from forum.search.results import SORTS
 from forum.services import browsing
@@ -19,11 +19,11 @@ TITLE_MAX = 200
 
 @bp.get("/search")
 @limits.searches
-@for_visitors
+@search_for_visitors
 @with_parts
 def results():
-    """Results show what everyone may read, so they are kept like any page: the content
-    version moves when the index changes too (search.outbox)."""
+    """Results show what everyone may read, so they are kept like any page (in a store of
+    their own): the content version moves when the index changes too (search.outbox)."""
     return render_template(
         "search/results.html", search_page=cache(_search_page), refine_url=_refine_url
     )
