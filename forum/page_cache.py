@@ -7,10 +7,11 @@ each request: one cheap statement, right across any number of server processes, 
 guessing about which change touches which page. Visitors all hold the same permissions, so a
 page made for one visitor is right for every visitor with the same language and address.
 
-Each visitor's own CSRF token is put back into a kept page as it is served. Members' pages,
-pages with a flashed message, and anything but a 200 are never kept whole, except answers
-that hold nothing of who asks (feeds: `for_everyone`). What members' pages share with
-everyone (board cards, thread lists) is kept as parts, the same way: see `kept`.
+Each visitor's own CSRF token is put back into a kept page as it is served. Pages with a
+flashed message, and anything but a 200, are never kept. A member's page is kept for them
+alone, under what of theirs it shows that no content change moves (`for_members`); what
+members' pages share with everyone (board cards, thread lists) is kept as parts, the same
+way, for when their own page is not: see `kept`. Feeds are kept for all (`for_everyone`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from markupsafe import Markup
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from forum import languages
+from forum import languages, standing
 from forum.extensions import db
 from forum.models import ContentVersion
 
@@ -97,30 +98,50 @@ STORES = {"shared": "forum_page_cache", "member": "forum_member_parts",
 def for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
     """Keep this GET view's pages for visitors. Only for views whose page depends on nothing
     but the content, the URL and the language."""
-    return _keeping(view, members_too=False)
+    return _keeping(view, "visitors")
 
 
 def search_for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
     """for_visitors, in the search store: every new query is a new address."""
-    return _keeping(view, members_too=False, store="search")
+    return _keeping(view, "visitors", store="search")
 
 
 def for_everyone(view: Callable[..., Any]) -> Callable[..., Any]:
     """Keep this GET view's answers for everyone, members too: only for answers that hold
     nothing of who asks, not even a page header (feeds)."""
-    return _keeping(view, members_too=True)
+    return _keeping(view, "everyone")
+
+
+def for_members(
+    extra: Callable[..., str] | None = None, store: str = "member"
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Keep this GET view's pages for each member alone, under the content version and all
+    of theirs that the page shows and no content change moves: their standing
+    (standing.page_key: what they may do, the header's counts) and `extra`, called with the
+    view's arguments (their watch of the thread). Below for_visitors, which passes them on."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        return _keeping(view, "members", store, extra)
+
+    return decorate
 
 
 def _keeping(
-    view: Callable[..., Any], members_too: bool, store: str = "shared"
+    view: Callable[..., Any],
+    who: str,
+    store: str = "shared",
+    extra: Callable[..., str] | None = None,
 ) -> Callable[..., Any]:
     @wraps(view)
     def serve(*args: Any, **kwargs: Any) -> Any:
         cache: PageCache | None = current_app.extensions.get(STORES[store])
-        if cache is None or not _kept_for_this_request(members_too):
+        if cache is None or not _kept_for_this_request(who):
             return view(*args, **kwargs)
-        version = g.content_version = current_version()  # the page's parts use it too
-        key = (request.host_url, request.full_path, languages.current())
+        version = g.content_version = current_version()  # before anything the page shows
+        key: tuple = (request.host_url, request.full_path, languages.current())
+        if who == "members":
+            mine = (standing.page_key(current_user), extra(**kwargs) if extra else "")
+            key += (current_user.id, *mine)
         kept = cache.get(version, key)
         if kept is not None:
             return _serve(kept, cache.token_mark)
@@ -199,10 +220,10 @@ def frame(name: str, *, caller: Callable[[], Markup]) -> Markup:
     return part
 
 
-def _kept_for_this_request(members_too: bool) -> bool:
+def _kept_for_this_request(who: str) -> bool:
     return (
         request.method == "GET"
-        and (members_too or not current_user.is_authenticated)
+        and (who == "everyone" or current_user.is_authenticated == (who == "members"))
         and "_flashes" not in session
     )
 

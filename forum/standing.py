@@ -140,6 +140,13 @@ def rights_key(user: Any) -> str:
     return f"a{int(user.is_admin)}m{networks}s{suspended}b{int(mine.ban is not None)}"
 
 
+def page_key(user: Any) -> str:
+    """All of a member's standing that their pages show: what they may do, and the counts in
+    the page header (notifications and reports change no content version)."""
+    mine = of(user)
+    return f"{rights_key(user)}u{mine.unread_notifications}r{mine.open_reports}"
+
+
 def forget(user: Any) -> None:
     """After a change to roles, sanctions or notifications read within the same request."""
     user.__dict__.pop("_standing", None)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from forum.database import write_transaction
@@ -16,8 +16,10 @@ from forum.extensions import db
 from forum.languages import isolate
 from forum.models import (
     Board,
+    Network,
     Notification,
     NotificationKind,
+    Theme,
     Thread,
     User,
     Watch,
@@ -140,8 +142,11 @@ def inbox_state(user_id: int) -> str:
     """Changes whenever the member's inbox does: one arrives (the newest id), some are read
     (fewer unread), any goes (fewer). What their inbox page is kept under, with the content
     version, which moves with what notifications show of the forum (titles, vote counts)."""
-    row = db.session.execute(_INBOX_STATE, {"user_id": user_id}).one()
-    return "-".join(map(str, row))
+    read = g.setdefault("inbox_states", {})  # once per request: a kept page's key and its body
+    if user_id not in read:
+        row = db.session.execute(_INBOX_STATE, {"user_id": user_id}).one()
+        read[user_id] = "-".join(map(str, row))
+    return read[user_id]
 
 
 def listing(user_id: int, page: int, per_page: int) -> Page:
@@ -227,16 +232,37 @@ def _set_watch(
 
 # built once, like _UNREAD_COUNT: every thread and board page a member reads asks
 _THREAD_WATCH = select(Watch.watching).where(
-    Watch.user_id == bindparam("user_id"), Watch.thread_id == bindparam("target_id")
+    Watch.user_id == bindparam("user_id"), Watch.thread_id == bindparam("thread_id")
 )
 _BOARD_WATCH = select(Watch.watching).where(
-    Watch.user_id == bindparam("user_id"), Watch.board_id == bindparam("target_id")
+    Watch.user_id == bindparam("user_id"),
+    Watch.board_id.in_(
+        select(Board.id)
+        .join(Board.network)
+        .join(Board.theme)
+        .where(Network.slug == bindparam("network_slug"), Theme.slug == bindparam("theme_slug"))
+    ),
 )
 
 
-def watch_state(user: User, *, thread: Thread | None = None, board: Board | None = None) -> str:
+def thread_watch(user: User, thread_id: int) -> str:
+    """The member's watch of a thread: "watch", "mute" or "none"."""
+    return _watch(user, _THREAD_WATCH, thread_id=thread_id)
+
+
+def board_watch(user: User, network_slug: str, theme_slug: str) -> str:
+    """The member's watch of a board, by its address: read before the board is (page_cache)."""
+    return _watch(user, _BOARD_WATCH, network_slug=network_slug, theme_slug=theme_slug)
+
+
+def _watch(user: User, statement: Select, **target: object) -> str:
+    """Read once per request: what a member's kept page is kept under (page_cache.for_members)
+    and what it shows must be the same reading."""
     if not user.is_authenticated:
         return "none"
-    statement, target = (_THREAD_WATCH, thread) if thread is not None else (_BOARD_WATCH, board)
-    watching = db.session.scalar(statement, {"user_id": user.id, "target_id": target.id})
-    return "none" if watching is None else ("watch" if watching else "mute")
+    read = g.setdefault("watches_read", {})
+    key = (id(statement), *target.values())
+    if key not in read:
+        watching = db.session.scalar(statement, {"user_id": user.id, **target})
+        read[key] = "none" if watching is None else ("watch" if watching else "mute")
+    return read[key]

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from forum.forms.experts import DirectoryForm
-from forum.page_cache import for_visitors, with_parts
+from forum.page_cache import for_members, for_visitors, with_parts
 from forum.services import browsing, experts, qa
 from forum.services.browsing import Page
 from forum.services.experts import DirectoryFilter
@@ -16,6 +16,7 @@ bp = Blueprint("experts", __name__)
 
 @bp.get("/experts")
 @for_visitors
+@for_members()
 @with_parts
 def directory():
     # read inside the page's kept part (page_cache.kept): not at all while it is kept

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from forum import reference
 from forum.forms.threads import PracticeFilterForm
 from forum.models import ControlLevel, ThreadKind
-from forum.page_cache import for_visitors, with_parts
+from forum.page_cache import for_members, for_visitors, with_parts
 from forum.services import browsing, inbox
 from forum.services.browsing import ThreadFilter
 
@@ -29,6 +29,7 @@ SHOWN = {
 
 @bp.get("/")
 @for_visitors
+@for_members()
 @with_parts
 def home():
     # read_... are called inside the page's kept part (page_cache.kept): not while it is kept
@@ -43,6 +44,7 @@ def healthz():
 
 @bp.get("/n/<network_slug>")
 @for_visitors
+@for_members()
 @with_parts
 def network(network_slug: str):
     network = browsing.get_network(network_slug) or abort(404)
@@ -61,6 +63,7 @@ def network(network_slug: str):
 
 @bp.get("/n/<network_slug>/<theme_slug>")
 @for_visitors
+@for_members(partial(inbox.board_watch, current_user))
 @with_parts
 def board(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
@@ -76,18 +79,20 @@ def board(network_slug: str, theme_slug: str):
         board=board,
         read_threads=read_threads,
         practice_filter=practice_filter,
-        watch_state=inbox.watch_state(current_user, board=board),
+        watch_state=inbox.board_watch(current_user, network_slug, theme_slug),
     )
 
 
 @bp.get("/themes")
 @for_visitors
+@for_members()
 def themes():
     return render_template("main/themes.html", themes=browsing.all_themes())
 
 
 @bp.get("/themes/<theme_slug>")
 @for_visitors
+@for_members()
 @with_parts
 def theme(theme_slug: str):
     theme = browsing.get_theme(theme_slug) or abort(404)

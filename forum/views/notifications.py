@@ -13,7 +13,7 @@ from forum.extensions import db
 from forum.forms import ActionForm
 from forum.forms.notifications import KIND_LABELS, SettingsForm
 from forum.models import Board, Notification
-from forum.page_cache import with_parts
+from forum.page_cache import for_members, with_parts
 from forum.services import browsing, inbox
 from forum.services.browsing import Page
 
@@ -28,6 +28,7 @@ WATCH_DONE = {
 
 @bp.get("/notifications")
 @login_required
+@for_members(lambda: inbox.inbox_state(current_user.id))
 @with_parts
 def inbox_page():
     """Kept for this member alone under the state of their inbox (page_cache.kept): read

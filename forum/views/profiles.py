@@ -23,7 +23,7 @@ from forum.forms import ActionForm
 from forum.forms.experts import VerifyForm
 from forum.forms.profiles import LanguageForm, ProfileForm
 from forum.models import ExpertVerification, Network, Theme, User
-from forum.page_cache import for_visitors, with_parts
+from forum.page_cache import for_members, for_visitors, with_parts
 from forum.services import ServiceError, accounts, browsing, experts, profiles
 from forum.views.auth import safe_next
 
@@ -32,6 +32,7 @@ bp = Blueprint("profiles", __name__)
 
 @bp.get("/u/<username>")
 @for_visitors
+@for_members()
 @with_parts
 def show(username: str):
     member = accounts.find_user(username) or abort(404)

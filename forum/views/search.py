@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from forum import limits, search
 from forum.forms.search import SearchForm
-from forum.page_cache import search_for_visitors, with_parts
+from forum.page_cache import for_members, search_for_visitors, with_parts
 from forum.search import SearchPage
 from forum.search.results import SORTS
 from forum.services import browsing
@@ -20,6 +20,7 @@ TITLE_MAX = 200
 @bp.get("/search")
 @limits.searches
 @search_for_visitors
+@for_members(store="search")
 @with_parts
 def results():
     """Results show what everyone may read, so they are kept like any page (in a store of

@@ -14,7 +14,7 @@ from forum import limits, markup, permissions, standing
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.models import Post, Thread, ThreadKind
-from forum.page_cache import for_visitors, with_parts
+from forum.page_cache import for_members, for_visitors, with_parts
 from forum.services import ServiceError, browsing, experts, inbox, notifications, posting, qa
 from forum.services.browsing import Page
 
@@ -23,6 +23,7 @@ bp = Blueprint("threads", __name__)
 
 @bp.get("/threads/<int:thread_id>")
 @for_visitors
+@for_members(partial(inbox.thread_watch, current_user))
 @with_parts
 def show(thread_id: int):
     thread = _visible_thread(thread_id)
@@ -192,7 +193,7 @@ def _visible_thread(thread_id: int) -> Thread:
 
 def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: int = 200):
     by_votes = request.args.get("sort") == "votes"
-    watch_state = inbox.watch_state(current_user, thread=thread)
+    watch_state = inbox.thread_watch(current_user, thread.id)
     return render_template(
         "threads/show.html",
         thread=thread,
