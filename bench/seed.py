@@ -66,6 +66,7 @@ class Seeded:
     thread_pages: int
     profile: str
     network: str
+    threads: int  # numbered from 1
 
 
 def seed(
@@ -164,6 +165,7 @@ def seed(
             thread_pages=-(-long_thread // app.config["POSTS_PER_PAGE"]),
             profile=f"/u/member{1 + 7 % members}",
             network=f"/n/{busiest.network.slug}",
+            threads=threads,
         )
         db.engine.dispose()
     return seeded
