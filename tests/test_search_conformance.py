@@ -433,3 +433,19 @@ def test_an_upgrade_leaves_no_index_of_an_older_schema_behind(forum: Forum) -> N
     assert outbox.ensure_current() == "missing"
     assert forum.titles("upgrade") == ["Upgraded forum"]
     assert db.session.scalar(select(func.to_regclass("search_posts_v1"))) is None
+
+
+def test_a_rebuilt_index_is_planned_with_statistics(forum: Forum) -> None:
+    """Without them (autovacuum may be off, and is always late) PostgreSQL plans a broad
+    query as matching a few rows and ranks every match: 150 times slower at 200,000 posts."""
+    backend = search.backend()
+    if backend.name != "postgres":
+        pytest.skip("the PostgreSQL backend's tables")
+    from sqlalchemy import text
+
+    from forum.search.postgres_backend import TABLE
+
+    forum.thread("Scaffold tags", "Green for safe, red for unsafe.")
+    outbox.rebuild()
+    statistics = text("SELECT count(*) FROM pg_stats WHERE tablename = :table")
+    assert db.session.scalar(statistics, {"table": TABLE}) > 0
