@@ -137,11 +137,14 @@ def _keeping(
         cache: PageCache | None = current_app.extensions.get(STORES[store])
         if cache is None or not _kept_for_this_request(who):
             return view(*args, **kwargs)
-        version = g.content_version = current_version()  # before anything the page shows
         key: tuple = (request.host_url, request.full_path, languages.current())
-        if who == "members":
+        if who == "members":  # their standing comes with the content version: one statement
+            version = standing.of(current_user).content_version
             mine = (standing.page_key(current_user), extra(**kwargs) if extra else "")
             key += (current_user.id, *mine)
+        else:
+            version = current_version()
+        g.content_version = version  # read before anything the page shows
         kept = cache.get(version, key)
         if kept is not None:
             return _serve(kept, cache.token_mark)

@@ -27,7 +27,7 @@ def test_a_members_page_is_kept_for_them_alone(
     with counting_queries(app) as kept:
         again = member.get(page)
     assert again.headers[HEADER] == "hit"
-    assert kept.count == 4  # who they are, the content version, their standing, their watch
+    assert kept.count == 3  # who they are, their standing with the content version, their watch
     other_member.get("/")  # the welcome message, shown once
     member.get("/themes")
     assert member.get("/themes").headers[HEADER] == "hit"
