@@ -449,3 +449,36 @@ def test_a_rebuilt_index_is_planned_with_statistics(forum: Forum) -> None:
     outbox.rebuild()
     statistics = text("SELECT count(*) FROM pg_stats WHERE tablename = :table")
     assert db.session.scalar(statistics, {"table": TABLE}) > 0
+
+
+def test_the_querys_words_are_read_once_when_it_is_planned(forum: Forum) -> None:
+    """Bound as parameters, the text search configurations kept PostgreSQL from reading the
+    words at planning: it read them again for every row, costed a broad query at three times
+    its price and, after five runs, switched to a plan ranking every match (26 ms instead of
+    3 at 200,000 posts)."""
+    backend = search.backend()
+    if backend.name != "postgres":
+        pytest.skip("the PostgreSQL backend's plans")
+    from forum.search.postgres_backend import hits_statement
+
+    forum.thread("Scaffold inspection", "Scaffold tags checked weekly.")
+    compiled = hits_statement(search.parse("scaffold -ladder"), 1001).compile(
+        dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    plan = (
+        db.session.connection()
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+        .scalar()
+    )
+    conditions = " ".join(_conditions(plan[0]["Plan"]))
+    assert "scaffold" in conditions
+    assert "ladder" in conditions
+    assert "tsquery(" not in conditions  # a constant, not a call for every row
+
+
+def _conditions(node: dict) -> Iterator[str]:
+    for key in ("Filter", "Index Cond", "Recheck Cond"):
+        if key in node:
+            yield node[key]
+    for child in node.get("Plans", []):
+        yield from _conditions(child)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Float,
     Integer,
     MetaData,
+    Select,
     Table,
     Text,
     cast,
@@ -187,30 +188,7 @@ class PostgresBackend:
     def hits(self, query: SearchQuery, limit: int) -> list[Hit]:
         if not self.exists():
             return []
-        matching = _compile(query)
-        weights = cast(literal(RANK_WEIGHTS), ARRAY(REAL))
-        score = (
-            func.ts_rank(weights, posts.c.document, matching)
-            if matching is not None
-            else literal(0.0)
-        )
-        statement = select(
-            posts.c.post_id,
-            posts.c.thread_id,
-            posts.c.theme,
-            posts.c.network,
-            func.extract("epoch", posts.c.created_at).cast(Float),
-            posts.c.accepted,
-            posts.c.expert,
-            score,
-        ).where(*_filters(query))
-        if query.has_words:
-            statement = statement.where(_matches(matching) if matching is not None else false())
-        excluded = _any_of(query.excluded) if query.excluded else None
-        if excluded is not None:
-            statement = statement.where(~_matches(excluded))
-        statement = statement.order_by(posts.c.created_at.desc(), posts.c.post_id.desc())
-        return [Hit(*row) for row in db.session.execute(statement.limit(limit))]
+        return [Hit(*row) for row in db.session.execute(hits_statement(query, limit))]
 
     def snippets(self, query: SearchQuery, post_ids: Iterable[int]) -> dict[int, str]:
         post_ids = list(post_ids)
@@ -228,6 +206,34 @@ class PostgresBackend:
         )
         statement = select(posts.c.post_id, passage).where(posts.c.post_id.in_(post_ids))
         return dict(db.session.execute(statement).all())
+
+
+def hits_statement(query: SearchQuery, limit: int) -> Select:
+    """The newest `limit` matching posts, with their rank. The text search configurations are
+    written into the statement, not bound: bound, PostgreSQL cannot read the query's words
+    when it plans, takes a broad query for a narrow one, and ranks every match."""
+    matching = _compile(query)
+    weights = cast(literal(RANK_WEIGHTS), ARRAY(REAL))
+    score = (
+        func.ts_rank(weights, posts.c.document, matching) if matching is not None else literal(0.0)
+    )
+    statement = select(
+        posts.c.post_id,
+        posts.c.thread_id,
+        posts.c.theme,
+        posts.c.network,
+        func.extract("epoch", posts.c.created_at).cast(Float),
+        posts.c.accepted,
+        posts.c.expert,
+        score,
+    ).where(*_filters(query))
+    if query.has_words:
+        statement = statement.where(_matches(matching) if matching is not None else false())
+    excluded = _any_of(query.excluded) if query.excluded else None
+    if excluded is not None:
+        statement = statement.where(~_matches(excluded))
+    statement = statement.order_by(posts.c.created_at.desc(), posts.c.post_id.desc())
+    return statement.limit(limit)
 
 
 class _Writer:
@@ -291,7 +297,7 @@ def _matches(tsquery):  # noqa: ANN001, ANN202
 
 def _term(term: Term, config: str):  # noqa: ANN202
     to_query = func.phraseto_tsquery if term.phrase else func.plainto_tsquery
-    return to_query(cast(literal(config), REGCONFIG), term.text)
+    return to_query(cast(literal(config, literal_execute=True), REGCONFIG), term.text)
 
 
 def _either(left, right):  # noqa: ANN001, ANN202
