@@ -233,7 +233,7 @@ def plot(results: list[dict], path: Path) -> None:
     names = list(largest["pages"])
     figure, axis = pyplot.subplots(figsize=(10, 6))
     for offset, key in ((-0.2, "p50_ms"), (0.2, "p95_ms")):
-        values = [_made(largest["pages"][n])["one client"][key] for n in names]
+        values = [_as_member(largest["pages"][n])["one client"][key] for n in names]
         axis.barh([i + offset for i in range(len(names))], values, height=0.4, label=key[:3])
     axis.axvline(TARGET_P95_MS, color="red", linestyle="--", label="p95 target (pages)")
     axis.set_yticks(range(len(names)), names)
@@ -251,7 +251,7 @@ def _sql_counts(figures: dict) -> str:
     return f"{kept} / {figures.get('sql_statements_made', kept)}"
 
 
-def _made(row: dict) -> dict:
+def _as_member(row: dict) -> dict:
     """The member's figures: their own pages."""
     return row["member"]
 
@@ -278,7 +278,7 @@ def main() -> None:
     if len(results) > 1:
         print("\nSQL statements per page as a member, kept / made, as the forum grows:")
         for name in results[-1]["pages"]:
-            counts = [_sql_counts(_made(r["pages"][name])) for r in results]
+            counts = [_sql_counts(_as_member(r["pages"][name])) for r in results]
             print(f"  {name:<22}" + " -> ".join(counts))
     args.out.write_text(json.dumps(results, indent=2))
     print(f"figures: {args.out}")
