@@ -8,8 +8,9 @@ deferred and run alongside (WAL). PostgreSQL needs none of this.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from flask import Flask, g, has_request_context
 from sqlalchemy import event
@@ -22,6 +23,18 @@ WRITE_OPTION = "forum_write"
 AFTER_COMMIT = "forum_after_commit"
 logger = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+T = TypeVar("T")
+
+
+def read_once(key: Hashable, read: Callable[[], T]) -> T:
+    """What several parts of one request read (a short list for the form and the header, a
+    member's watch for a kept page's key and its body): read by whoever asks first, once."""
+    if not has_request_context():
+        return read()
+    readings = g.setdefault("forum_read_once", {})
+    if key not in readings:
+        readings[key] = read()
+    return readings[key]
 
 
 def configure_engine(engine: Engine) -> None:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import g, has_request_context
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from forum.database import read_once
 from forum.extensions import db
 from forum.models import Board, ControlLevel, Network, Post, Theme, Thread, ThreadKind
 
@@ -184,12 +184,7 @@ def all_themes() -> Sequence[Theme]:
 def _once_per_request(name: str, query: Select) -> Sequence[Any]:
     """Short lists several parts of one page read (the form, the facets, the header): one
     query per request, whoever asks first."""
-    if not has_request_context():
-        return db.session.scalars(query).all()
-    lists = g.setdefault("forum_lists", {})
-    if name not in lists:
-        lists[name] = db.session.scalars(query).all()
-    return lists[name]
+    return read_once(("list", name), lambda: db.session.scalars(query).all())
 
 
 def get_board(network_slug: str, theme_slug: str) -> Board | None:

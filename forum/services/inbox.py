@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from flask import g, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from forum.database import write_transaction
+from forum.database import read_once, write_transaction
 from forum.extensions import db
 from forum.languages import isolate
 from forum.models import (
@@ -142,11 +142,11 @@ def inbox_state(user_id: int) -> str:
     """Changes whenever the member's inbox does: one arrives (the newest id), some are read
     (fewer unread), any goes (fewer). What their inbox page is kept under, with the content
     version, which moves with what notifications show of the forum (titles, vote counts)."""
-    read = g.setdefault("inbox_states", {})  # once per request: a kept page's key and its body
-    if user_id not in read:
-        row = db.session.execute(_INBOX_STATE, {"user_id": user_id}).one()
-        read[user_id] = "-".join(map(str, row))
-    return read[user_id]
+
+    def read() -> str:
+        return "-".join(map(str, db.session.execute(_INBOX_STATE, {"user_id": user_id}).one()))
+
+    return read_once(("inbox", user_id), read)  # a kept page's key and what it shows
 
 
 def listing(user_id: int, page: int, per_page: int) -> Page:
@@ -260,9 +260,9 @@ def _watch(user: User, statement: Select, **target: object) -> str:
     and what it shows must be the same reading."""
     if not user.is_authenticated:
         return "none"
-    read = g.setdefault("watches_read", {})
-    key = (id(statement), *target.values())
-    if key not in read:
+
+    def read() -> str:
         watching = db.session.scalar(statement, {"user_id": user.id, **target})
-        read[key] = "none" if watching is None else ("watch" if watching else "mute")
-    return read[key]
+        return "none" if watching is None else ("watch" if watching else "mute")
+
+    return read_once(("watch", id(statement), *target.values()), read)
