@@ -89,9 +89,9 @@ class PageCache:
             self.version = version
 
 
-# where pages and parts are kept (app.extensions): members' own parts and search results
-# each have a store of their own, so that neither pushes out the pages everyone reads
-STORES = {"shared": "forum_page_cache", "member": "forum_member_parts",
+# where pages and parts are kept (app.extensions): members' own pages and parts, and search
+# results, each have a store of their own, so that neither pushes out what everyone reads
+STORES = {"shared": "forum_page_cache", "member": "forum_member_pages",
           "search": "forum_search_pages"}  # fmt: skip
 
 
