@@ -41,11 +41,14 @@ PRIVATE_TABLES = frozenset(
 )
 PUBLIC_CHANGE = "forum_public_change"
 HEADER = "X-Page-Cache"  # hit or miss, for operators and tests
+# Where a CSRF token goes in what is kept: unguessable, never leaves the process (every
+# answer has it replaced by the reader's own token), and unchanged by HTML escaping.
+TOKEN_MARK = f"csrf-mark-{secrets.token_hex(16)}"
 
 
 @dataclass(frozen=True)
 class KeptPage:
-    body: str  # with the cache's token_mark where the maker's CSRF token was
+    body: str  # with TOKEN_MARK where a CSRF token goes
     headers: tuple[tuple[str, str], ...]
     size: int
 
@@ -59,8 +62,6 @@ class PageCache:
         self.used = 0
         self.pages: OrderedDict[tuple, KeptPage] = OrderedDict()
         self.lock = threading.Lock()
-        # unguessable, and never in a page: page text is escaped, this holds a raw "<"
-        self.token_mark = f"<csrf {secrets.token_hex(8)}>"
 
     def get(self, version: int, key: tuple) -> KeptPage | None:
         with self.lock:
@@ -147,11 +148,13 @@ def _keeping(
         g.content_version = version  # read before anything the page shows
         kept = cache.get(version, key)
         if kept is not None:
-            return _serve(kept, cache.token_mark)
-        response = make_response(view(*args, **kwargs))
+            return _serve(kept)
+        response = _made_with_marks(view, *args, **kwargs)
         response.headers[HEADER] = "miss"
-        if response.status_code == 200 and not response.is_streamed:
-            cache.put(version, key, _keep(response, cache.token_mark))
+        body = response.get_data(as_text=True)
+        if response.status_code == 200:
+            cache.put(version, key, _keep(response, body))
+        response.set_data(_with_token(body))
         return response
 
     return serve
@@ -165,7 +168,9 @@ def with_parts(view: Callable[..., Any]) -> Callable[..., Any]:
     def serve(*args: Any, **kwargs: Any) -> Any:
         if "forum_page_cache" in current_app.extensions and "content_version" not in g:
             g.content_version = current_version()
-        return view(*args, **kwargs)
+        response = _made_with_marks(view, *args, **kwargs)
+        response.set_data(_with_token(response.get_data(as_text=True)))
+        return response
 
     return serve
 
@@ -199,11 +204,11 @@ def kept(name: str, *, caller: Callable[[], Markup], store: str = "shared") -> M
         key += (getattr(current_user, "id", None),)  # None: visitors, who all see the same
     part = cache.get(version, key)
     if part is None:
-        body = _token_marked(str(caller()), cache.token_mark)
+        body = str(caller())  # inside _made_with_marks: its tokens are the mark
         part = KeptPage(body, (), len(body) * 2 + 200)
         cache.put(version, key, part)
     # the template made it as Markup, and a token is flask-wtf's: letters, digits and ".-_"
-    return Markup(_with_token(part.body, cache.token_mark))  # noqa: S704
+    return Markup(_with_token(part.body))  # noqa: S704
 
 
 _FRAME: dict[tuple[str, str, str], Markup] = {}
@@ -231,19 +236,28 @@ def _kept_for_this_request(who: str) -> bool:
     )
 
 
-def _token_marked(body: str, token_mark: str) -> str:
-    """The maker's CSRF token, where a page or part shows it, replaced by the cache's mark."""
-    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-    return body.replace(token, token_mark) if token else body
+def _made_with_marks(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """The view's answer made with TOKEN_MARK wherever a CSRF token goes (flask-wtf reuses
+    what g holds, in forms the view makes too), so nothing kept holds anyone's token and
+    nothing a member writes can be taken for one. Nested, the outermost maker serves it."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    own = g.pop(field, None)
+    setattr(g, field, TOKEN_MARK)
+    try:
+        return make_response(view(*args, **kwargs))
+    finally:
+        g.pop(field, None)
+        if own is not None:
+            setattr(g, field, own)
 
 
-def _with_token(body: str, token_mark: str) -> str:
-    """The mark replaced by this visitor's or member's own token."""
-    return body.replace(token_mark, generate_csrf()) if token_mark in body else body
+def _with_token(body: str) -> str:
+    """The mark replaced by this visitor's or member's own token (by the mark itself, so
+    left as it is, while an outer maker is still making the page)."""
+    return body.replace(TOKEN_MARK, generate_csrf()) if TOKEN_MARK in body else body
 
 
-def _keep(response: Any, token_mark: str) -> KeptPage:
-    body = _token_marked(response.get_data(as_text=True), token_mark)
+def _keep(response: Any, body: str) -> KeptPage:
     headers = tuple(
         (name, value)
         for name, value in response.headers.items()
@@ -252,8 +266,8 @@ def _keep(response: Any, token_mark: str) -> KeptPage:
     return KeptPage(body, headers, len(body) * 2 + 200)
 
 
-def _serve(kept: KeptPage, token_mark: str) -> Any:
-    response = make_response(_with_token(kept.body, token_mark))
+def _serve(kept: KeptPage) -> Any:
+    response = make_response(_with_token(kept.body))
     response.headers.clear()
     response.headers.extend(kept.headers)
     response.headers[HEADER] = "hit"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from flask import Flask
+from itsdangerous import TimestampSigner
 from sqlalchemy import select, update
 
 from forum import create_app, search
@@ -244,3 +247,29 @@ def test_many_searches_never_push_out_the_pages_everyone_reads(
         assert anonymous.get(f"/search?q=scaffold+{number}").status_code == 200
     assert 0 < searches.used <= searches.budget
     assert anonymous.get(THREAD_PAGE.format(thread_id)).headers[HEADER] == "hit"
+
+
+def test_a_token_written_into_a_post_is_never_swapped_for_a_readers_own(
+    app: Flask,
+    member: Person,
+    other_member: Person,
+    anonymous: Person,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A member who writes their own CSRF token into a link, then makes the kept page
+    themselves, must not turn that link into one that carries each reader's token."""
+    # A token is signed with the second it was made in: the attack needs the same second.
+    now = int(time.time())
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _self: now)
+    thread_id = _thread(member)
+    token = member.csrf_token()
+    member.reply(thread_id, f"[the checklist](https://evil.example/?t={token})")
+    member.get(THREAD_PAGE.format(thread_id))  # made by the writer, under their token
+
+    for reader in (other_member, anonymous, member):
+        page = reader.get(THREAD_PAGE.format(thread_id)).get_data(as_text=True)
+        own = CSRF_PATTERN.search(page).group(1)
+        link = page[page.index("https://evil.example/?t=") :].split('"', 1)[0]
+        assert link == f"https://evil.example/?t={token}"  # as written, whoever reads it
+        if reader is not member:
+            assert own not in link
