@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import languages, page_cache, realtime, search
 from forum.config import PROJECT_ROOT, build_config
@@ -43,6 +44,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     views.init_app(app)
     cli.init_app(app)
+    if hops := app.config["PROXY_HOPS"]:
+        # Outermost, so rate limits, links and sockets all see the client's address and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app
 
 

@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "NEW_ACCOUNT_REPLY_LIMIT": "10 per day",
     "SEARCH_RATE_LIMIT": "60 per minute",
     "SECURE_COOKIES": False,
+    # How many proxies in front set X-Forwarded-For/-Proto; 0 ignores those headers, so a
+    # client without a proxy cannot forge its address or scheme.
+    "PROXY_HOPS": 0,
     "SERVER_TIMING": False,  # a Server-Timing header with each response's SQL count
     "PAGE_CACHE_MB": 64,  # visitors' pages kept per server process (page_cache); 0: none
     # Request bodies: a post is at most 50,000 characters; 1 MB leaves room for encoding.
@@ -56,6 +59,7 @@ ENVIRONMENT = {
     "FORUM_MESSAGE_QUEUE": "MESSAGE_QUEUE",
     "FORUM_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     "FORUM_SECURE_COOKIES": "SECURE_COOKIES",
+    "FORUM_PROXY_HOPS": "PROXY_HOPS",
     "FORUM_SERVER_TIMING": "SERVER_TIMING",
     "FORUM_PAGE_CACHE_MB": "PAGE_CACHE_MB",
     "FORUM_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
@@ -67,6 +71,7 @@ ENVIRONMENT = {
 }
 
 BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING"}
+COUNT_KEYS = {"PROXY_HOPS"}
 
 
 def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -76,6 +81,8 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         if value:
             config[key] = _parse_bool(value) if key in BOOLEAN_KEYS else value
     config.update(overrides or {})
+    for key in COUNT_KEYS:
+        config[key] = _parse_count(key, config[key])
 
     instance = Path(instance_path)
     if not config["SQLALCHEMY_DATABASE_URI"]:
@@ -127,6 +134,16 @@ def instance_secret_key(instance: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def _parse_count(key: str, value: object) -> int:
+    try:
+        count = int(str(value).strip())
+    except ValueError:
+        count = -1
+    if not 0 <= count <= 10:
+        raise ValueError(f"FORUM_{key} must be a whole number from 0 to 10, not {value!r}")
+    return count
 
 
 def _parse_bool(value: str) -> bool:

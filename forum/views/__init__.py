@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, request, url_for
+from flask import Flask, abort, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -107,14 +107,25 @@ def _refuse_nul_bytes() -> None:
         abort(400)
 
 
-def _security_headers(response):  # noqa: ANN001, ANN202
-    response.headers.setdefault(
-        "Content-Security-Policy",
+# Sent with every answer, the server's own error pages included (forum/server.py).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'none'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _security_headers(response):  # noqa: ANN001, ANN202
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if current_app.config["SECURE_COOKIES"]:  # served over HTTPS: browsers keep to it
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint != "static" and current_user.is_authenticated:
+        # A member's page is theirs alone: no shared cache or back-button copy keeps it.
+        response.headers["Cache-Control"] = "private, no-store"
     return response
