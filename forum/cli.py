@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
+from forum.database import schema_lock
 from forum.extensions import db
 from forum.services import ServiceError
 
@@ -15,8 +16,9 @@ def init_database() -> bool:
     """Create or upgrade the schema and seed networks and themes. Safe to run again."""
     from forum.seed import seed_reference_data
 
-    upgrade()
-    return seed_reference_data()
+    with schema_lock():
+        upgrade()
+        return seed_reference_data()
 
 
 def init_app(app: Flask) -> None:

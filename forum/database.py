@@ -7,9 +7,11 @@ deferred and run alongside (WAL). PostgreSQL needs none of this.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TypeVar
 
 from flask import Flask, g, has_request_context
@@ -41,6 +43,15 @@ def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
 
+    @event.listens_for(engine, "do_connect")
+    def _create_private(_dialect, _record, cargs, _cparams) -> None:  # noqa: ANN001
+        # SQLite would make the file readable by everyone (umask); members' data is not.
+        # Its -wal and -shm files take the database file's mode.
+        path = engine.url.database
+        if path and path != ":memory:" and not path.startswith("file:"):
+            with suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -55,6 +66,35 @@ def configure_engine(engine: Engine) -> None:
     def _on_begin(connection) -> None:  # noqa: ANN001
         write = connection.get_execution_options().get(WRITE_OPTION)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+# Any fixed number, the same in every process: PostgreSQL's advisory lock for schema changes.
+_SCHEMA_LOCK_KEY = 0x05F0_0001
+
+
+@contextmanager
+def schema_lock() -> Iterator[None]:
+    """One process at a time creates, upgrades or seeds the schema: several servers started
+    at once would otherwise race to create the same tables."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"SELECT pg_advisory_lock({_SCHEMA_LOCK_KEY})")
+            try:
+                yield
+            finally:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_SCHEMA_LOCK_KEY})")
+        return
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        yield
+        return
+    fd = os.open(f"{path}.schema-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 @contextmanager

@@ -7,8 +7,34 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
 from forum.search import outbox
+from forum.views import SECURITY_HEADERS
+
+_ERROR_HEADERS = "".join(f"{name}: {value}\r\n" for name, value in SECURITY_HEADERS.items())
+
+
+class _WithSecurityHeaders:
+    """A client socket whose one answer, gunicorn's own error page, gains our headers."""
+
+    def __init__(self, sock: Any) -> None:
+        self._sock = sock
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+    def sendall(self, data: bytes) -> None:
+        status_line, _, rest = data.partition(b"\r\n")
+        self._sock.sendall(status_line + b"\r\n" + _ERROR_HEADERS.encode("latin-1") + rest)
+
+
+class _ForumWorker(ThreadWorker):
+    """gunicorn's worker, whose own answers (a 414 for a huge URL, a 431 for huge headers,
+    a 400 for a malformed request) carry the same security headers as the forum's."""
+
+    def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+        super().handle_error(req, _WithSecurityHeaders(client), addr, exc)
 
 
 class _ForumServer(BaseApplication):
@@ -40,7 +66,13 @@ def run_gunicorn(app: Flask, *, host: str, port: int, threads: int) -> None:
     options = {
         "bind": f"{host}:{port}",
         "workers": 1,  # Socket.IO sessions live in one process; scale out with more servers
-        "worker_class": "gthread",
+        "worker_class": _ForumWorker,
+        # The app decides what to trust of X-Forwarded-* (FORUM_PROXY_HOPS); gunicorn trusts
+        # none, even from 127.0.0.1, so a local client cannot claim https.
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
+        # One control socket per user would be shared by every `forum serve` on a machine.
+        "control_socket_disable": True,
         "threads": threads,
         "timeout": 60,
         "graceful_timeout": 10,
