@@ -94,7 +94,7 @@ def _edit_post(user: Any, post: Post) -> Reason | None:
         return _l("A moderator hid this post; it can no longer be edited.")
     if post.thread.is_locked:
         return _l("This thread is locked: its posts can no longer be edited.")
-    return _posting_refused(user, network_id)
+    return _read_post(user, post) or _posting_refused(user, network_id)
 
 
 def _delete_post(user: Any, post: Post) -> Reason | None:
@@ -117,6 +117,17 @@ def _see_hidden(user: Any, post: Post) -> Reason | None:
     if moderates(user, post.thread.board.network_id):
         return None
     return _l("A moderator hid this post.")
+
+
+def _read_post(user: Any, post: Post) -> Reason | None:
+    """May this post's text be shown to this user? Every page that shows a post's text asks
+    (its body, its source in a form, its revisions): a deleted post's text is shown to no one,
+    a hidden post's and a deleted thread's only to the network's moderators."""
+    if post.is_deleted:
+        return _l("This post was deleted.")
+    if post.is_hidden:
+        return _see_hidden(user, post)
+    return _view_thread(user, post.thread)
 
 
 def _manage_answer(user: Any, thread: Thread) -> Reason | None:
@@ -153,9 +164,7 @@ def _report(user: Any, post: Post) -> Reason | None:
         return _l("Log in to report a post.")
     if post.author_id == user.id:
         return _l("You cannot report your own post.")
-    if post.is_deleted:
-        return _l("This post was deleted.")
-    return None
+    return _read_post(user, post)
 
 
 def _moderate(user: Any, network: Network) -> Reason | None:
@@ -204,7 +213,7 @@ POLICIES: dict[str, Policy] = {
     "edit_post": _edit_post,
     "delete_post": _delete_post,
     "view_thread": _view_thread,
-    "see_hidden": _see_hidden,
+    "read_post": _read_post,
     "manage_answer": _manage_answer,
     "accept_answer": _accept_answer,
     "vote": _vote,

@@ -248,7 +248,8 @@ def queue(network_id: int, status: ReportStatus, page: int, per_page: int):  # n
         .where(Report.network_id == network_id, Report.status == status)
         .options(
             joinedload(Report.post).joinedload(Post.author),
-            joinedload(Report.post).joinedload(Post.thread),
+            # the page reads each post through permissions "read_post"
+            joinedload(Report.post).joinedload(Post.thread).joinedload(Thread.board),
             joinedload(Report.reporter),
         )
         .order_by(unsafe_first, Report.created_at, Report.id)

@@ -119,7 +119,7 @@ def hide(post_id: int):
         form=form,
         title=_("Hide this post?"),
         subject=post.thread.title,
-        quoted=post.body_html,
+        post=post,
         back=url_for("threads.permalink", post_id=post.id),
     ), form.http_status
 
@@ -139,6 +139,7 @@ def unhide(post_id: int):
 def history(post_id: int):
     post = browsing.get_post(post_id) or abort(404)
     permissions.require(current_user, "moderate", post.thread.board.network)
+    permissions.require(current_user, "read_post", post)
     return render_template(
         "moderation/history.html", post=post, revisions=moderation.revisions(post)
     )
