@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forum import standing
+from forum.languages import lazy_gettext as _l
 from forum.models import Board, Network, Post, Thread, ThreadKind, User
 
 Reason = Any  # a lazy translatable string

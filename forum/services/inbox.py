@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from forum.database import read_once, write_transaction
 from forum.extensions import db
 from forum.languages import isolate
+from forum.languages import lazy_gettext as _l
 from forum.models import (
     Board,
     Network,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from forum.extensions import limiter
+from forum.languages import lazy_gettext as _l
 from forum.permissions import Denied
 from forum.services.browsing import PageOutOfRange
 

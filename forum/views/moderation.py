@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from forum import permissions
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.forms.moderation import REPORT_REASONS, MoveForm, ReasonForm, ReportForm
+from forum.languages import lazy_gettext as _l
 from forum.models import Board, ReportReason, ReportStatus, Thread
 from forum.services import ServiceError, audit, browsing, moderation
 
