@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from forum import permissions
 from forum.database import read_once, write_transaction
 from forum.extensions import db
 from forum.languages import isolate
@@ -196,6 +197,8 @@ def set_watch(
     user: User, *, thread: Thread | None = None, board: Board | None = None, state: str
 ) -> None:
     """state: "watch", "mute" or "none"."""
+    if state == "watch":
+        permissions.require(user, "watch", thread if thread is not None else board)
     with write_transaction() as session:
         _set_watch(session, user.id, thread=thread, board=board, state=state)
 

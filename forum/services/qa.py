@@ -12,7 +12,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from forum import permissions
 from forum.database import write_transaction
 from forum.extensions import db
-from forum.languages import lazy_gettext as _l
 from forum.models import (
     AcceptedAnswer,
     Board,
@@ -68,8 +67,7 @@ def vote(voter: User, post: Post) -> bool:
 
 
 def unvote(voter: User, post: Post) -> bool:
-    if not voter.is_authenticated:
-        raise permissions.Denied(_l("Log in to vote."))
+    permissions.require(voter, "unvote", post)
     with write_transaction() as session:
         removed = session.execute(
             delete(Vote).where(Vote.post_id == post.id, Vote.user_id == voter.id)

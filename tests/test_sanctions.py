@@ -1,0 +1,99 @@
+"""Sanctions mean what they say: a member suspended in a network reads it and takes no part
+in it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.models import AcceptedAnswer, Board, Network, Report, Theme, Vote, Watch
+from tests.conftest import Person, make_person, reply_ids, thread_id_from
+
+REFUSED = "You cannot take part in this network until"
+
+
+def _board_id(app: Flask, network: str, theme: str) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(Board.id)
+            .join(Network)
+            .join(Theme)
+            .where(Network.slug == network, Theme.slug == theme)
+        )
+
+
+def _count(app: Flask, model) -> int:  # noqa: ANN001
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _suspend(moderator: Person, username: str, network: str = "oic-oshnet") -> None:
+    until = (date.today() + timedelta(days=7)).isoformat()
+    response = moderator.post(
+        f"/mod/{network}/sanctions", {"username": username, "ends_on": until, "reason": "Spam"}
+    )
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def oic_mod(app: Flask) -> Person:
+    return make_person(app, "oic.mod", moderates=("oic-oshnet",))
+
+
+def test_a_suspended_member_reads_but_takes_no_part_in_that_network(
+    app: Flask, member: Person, other_member: Person, oic_mod: Person
+) -> None:
+    # kemal asked a question before his suspension; amina answered it
+    question = thread_id_from(other_member.start_thread("Entering a silo", "Is a harness ok?"))
+    member.reply(question, "Use a winch as well.")
+    answer = reply_ids(app, question)[0]
+    elsewhere = thread_id_from(member.start_thread("Dust", "Masks?", board="ilo-global/mining"))
+    make_person(app, "siti").reply(elsewhere, "FFP3 at least.")
+    _suspend(oic_mod, "kemal")
+
+    page = other_member.get(f"/threads/{question}").get_data(as_text=True)
+    assert "Use a winch as well." in page  # reading is untouched
+    for button in (
+        f'action="/posts/{answer}/vote"',
+        f'href="/posts/{answer}/report"',
+        f'action="/threads/{question}/accept/{answer}"',
+    ):
+        assert button not in page
+    before = {model: _count(app, model) for model in (Vote, Report, AcceptedAnswer, Watch)}
+    for url, data in (
+        (f"/posts/{answer}/vote", {}),
+        (f"/posts/{answer}/report", {"reason": "spam"}),
+        (f"/threads/{question}/accept/{answer}", {}),
+        (f"/threads/{question}/watch/watch", {}),
+        (f"/boards/{_board_id(app, 'oic-oshnet', 'confined-spaces')}/watch/watch", {}),
+    ):
+        refused = other_member.post(url, data)
+        assert refused.status_code == 403, url
+        assert REFUSED in refused.get_data(as_text=True), url
+    assert other_member.get(f"/posts/{answer}/report").status_code == 403
+    assert {model: _count(app, model) for model in before} == before
+    board = other_member.get("/n/oic-oshnet/confined-spaces").get_data(as_text=True)
+    assert "/watch/watch" not in board
+
+    # muting is still theirs to do, and every other network is untouched
+    assert other_member.post(f"/threads/{question}/watch/mute").status_code == 302
+    assert other_member.post(f"/threads/{elsewhere}/watch/watch").status_code == 302
+    assert other_member.post(f"/posts/{reply_ids(app, elsewhere)[0]}/vote").status_code == 302
+    assert _count(app, Vote) == before[Vote] + 1
+
+
+def test_a_vote_given_before_the_suspension_stays_as_it_is(
+    app: Flask, member: Person, other_member: Person, oic_mod: Person
+) -> None:
+    thread_id = thread_id_from(member.start_thread("Entering a silo", "Is a harness ok?"))
+    member.reply(thread_id, "Use a winch as well.")
+    answer = reply_ids(app, thread_id)[0]
+    make_person(app, "siti").reply(thread_id, "Test the air first.")
+    other_member.post(f"/posts/{answer}/vote")
+    _suspend(oic_mod, "kemal")
+    assert other_member.post(f"/posts/{answer}/unvote").status_code == 403
+    assert _count(app, Vote) == 1
