@@ -1,5 +1,5 @@
 """Sanctions mean what they say: a member suspended in a network reads it and takes no part
-in it."""
+in it; reports follow their post to another network."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import AcceptedAnswer, Board, Network, Report, Theme, Vote, Watch
+from forum.models import AcceptedAnswer, Board, Network, Post, Report, Theme, Vote, Watch
 from tests.conftest import Person, make_person, reply_ids, thread_id_from
 
 REFUSED = "You cannot take part in this network until"
@@ -97,3 +97,27 @@ def test_a_vote_given_before_the_suspension_stays_as_it_is(
     _suspend(oic_mod, "kemal")
     assert other_member.post(f"/posts/{answer}/unvote").status_code == 403
     assert _count(app, Vote) == 1
+
+
+def test_reports_follow_their_post_when_a_thread_moves_to_another_network(
+    app: Flask, member: Person, other_member: Person, oic_mod: Person
+) -> None:
+    admin = make_person(app, "root.admin", admin=True)
+    ilo_mod = make_person(app, "ilo.mod", moderates=("ilo-global",))
+    thread_id = thread_id_from(member.start_thread("Entering a silo", "Is a harness ok?"))
+    with app.app_context():
+        post_id = db.session.scalar(select(Post.id).where(Post.thread_id == thread_id))
+    assert other_member.post(f"/posts/{post_id}/report", {"reason": "spam"}).status_code == 302
+    assert "Is a harness ok?" in oic_mod.get("/mod/oic-oshnet/reports").get_data(as_text=True)
+
+    target = _board_id(app, "ilo-global", "confined-spaces")
+    assert admin.post(f"/mod/threads/{thread_id}/move", {"board": target}).status_code == 302
+
+    assert "Is a harness ok?" in ilo_mod.get("/mod/ilo-global/reports").get_data(as_text=True)
+    assert 'title="Open reports"' in ilo_mod.get("/").get_data(as_text=True)
+    assert "Is a harness ok?" not in oic_mod.get("/mod/oic-oshnet/reports").get_data(as_text=True)
+    assert 'title="Open reports"' not in oic_mod.get("/").get_data(as_text=True)
+    with app.app_context():
+        report_id = db.session.scalar(select(Report.id))
+    assert oic_mod.post(f"/mod/reports/{report_id}/dismiss").status_code == 403
+    assert ilo_mod.post(f"/mod/reports/{report_id}/dismiss").status_code == 302

@@ -102,6 +102,12 @@ def move_thread(actor: User, thread: Thread, board: Board, reason: str = "") -> 
     before = {"board": f"{thread.board.network.slug}/{thread.board.theme.slug}"}
     with write_transaction() as session:
         thread.board_id = board.id
+        # a report belongs to its post's network: the new one's moderators review it now
+        session.execute(
+            update(Report)
+            .where(Report.post_id.in_(select(Post.id).where(Post.thread_id == thread.id)))
+            .values(network_id=board.network_id)
+        )
         on_the_record(
             session,
             actor,
