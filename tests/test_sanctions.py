@@ -1,17 +1,18 @@
 """Sanctions mean what they say: a member suspended in a network reads it and takes no part
-in it; reports follow their post to another network."""
+in it; reports follow their post to another network; numbers too large for the database are
+bad input (400), never a 500, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import AcceptedAnswer, Board, Network, Post, Report, Theme, Vote, Watch
-from tests.conftest import Person, make_person, reply_ids, thread_id_from
+from tests.conftest import Person, errors_in, make_person, reply_ids, thread_id_from
 
 REFUSED = "You cannot take part in this network until"
 
@@ -121,3 +122,57 @@ def test_reports_follow_their_post_when_a_thread_moves_to_another_network(
         report_id = db.session.scalar(select(Report.id))
     assert oic_mod.post(f"/mod/reports/{report_id}/dismiss").status_code == 403
     assert ilo_mod.post(f"/mod/reports/{report_id}/dismiss").status_code == 302
+
+
+# --- numbers too large for the database --------------------------------------------------
+
+TOO_LARGE = ("99999999999999999999", str(2**63), str(2**31))  # int64 and int32 overflow
+
+
+@pytest.mark.parametrize("number", TOO_LARGE)
+def test_ids_too_large_for_the_database_in_forms_are_refused_not_a_500(
+    app: Flask, member: Person, number: str
+) -> None:
+    admin = make_person(app, "root.admin", admin=True)
+    thread_id = thread_id_from(member.start_thread("Entering a silo", "Is a harness ok?"))
+    for url, data in (
+        (f"/mod/threads/{thread_id}/move", {"board": number}),
+        ("/u/amina/verify", {"theme": number, "network": number}),
+        ("/mod/oic-oshnet/boards", {"theme": number}),
+        ("/profile", {"networks": number, "expertise": number}),
+    ):
+        response = admin.post(url, data)
+        assert response.status_code == 422, (url, response.status_code)
+        assert errors_in(response), url  # said next to the field
+    for url in (
+        f"/threads/{number}",
+        f"/posts/{number}",
+        f"/threads/{thread_id}?page={number}",
+        f"/search?q=harness&page={number}",
+        f"/mod/oic-oshnet/audit?page={number}",
+    ):
+        assert admin.get(url).status_code == 404, url
+
+
+@pytest.fixture
+def app_with_a_careless_route(app: Flask) -> Flask:
+    """A route that hands a number from the query to the database unchecked, as a new route
+    might: the app answers 400 all the same, and the next request works."""
+
+    def careless():  # noqa: ANN202
+        board = db.session.get(Board, int(request.args["id"]))
+        return board.name if board else "none"
+
+    app.add_url_rule("/test-careless", view_func=careless)
+    return app
+
+
+@pytest.mark.parametrize("number", TOO_LARGE[:2])
+def test_a_number_too_large_for_the_database_anywhere_is_a_400(
+    app_with_a_careless_route: Flask, anonymous: Person, number: str
+) -> None:
+    response = anonymous.get(f"/test-careless?id={number}")
+    assert response.status_code == 400
+    assert "The request could not be understood." in response.get_data(as_text=True)
+    assert anonymous.get("/test-careless?id=1").status_code == 200
+    assert anonymous.get("/").status_code == 200

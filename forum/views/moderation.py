@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from forum import permissions
 from forum.extensions import db
-from forum.forms import ActionForm
+from forum.forms import ActionForm, database_id
 from forum.forms.moderation import REPORT_REASONS, MoveForm, ReasonForm, ReportForm
 from forum.languages import lazy_gettext as _l
 from forum.models import Board, ReportReason, ReportStatus, Thread
@@ -50,7 +50,7 @@ def thread_flag(thread_id: int, action: str):
 def move(thread_id: int):
     thread = _thread(thread_id)
     permissions.require(current_user, "moderate", thread.board.network)
-    chosen = db.session.get(Board, request.form.get("board", type=int) or 0)
+    chosen = db.session.get(Board, request.form.get("board", type=database_id) or 0)
     if chosen is not None:  # another network's board: a refusal, not a form error
         permissions.require(current_user, "move_thread", (thread, chosen))
     boards = browsing.move_targets(thread, admin=current_user.is_admin)
