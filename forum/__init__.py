@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import languages, page_cache, realtime, search
 from forum.config import PROJECT_ROOT, build_config
 from forum.database import configure_engine, report_query_counts
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
+from forum.languages import lazy_gettext as _l
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

@@ -12,9 +12,11 @@ from datetime import datetime
 
 from babel.dates import parse_pattern
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale, get_translations, gettext
 from flask_babel import support as babel_support
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 # each language's own name for itself: how people recognise their language in a list
 LANGUAGES: Mapping[str, str] = {"en": "English", "fr": "Français", "ar": "العربية", "es": "Español"}
@@ -63,6 +65,26 @@ def _translations() -> babel_support.NullTranslations:
 def translated(text: str) -> str:
     """A name the forum ships (themes, networks) in the reader's language."""
     return _translations().ugettext(text)
+
+
+class LazyText(LazyString):
+    """A translated message, made when it is shown. As HTML its values are escaped: Flask-
+    Babel's own lazy strings call the whole sentence, values and all, safe markup. As plain
+    text (str, JSON, e-mail) it is the sentence as is."""
+
+    def __html__(self) -> Markup:
+        values = {name: _as_html(value) for name, value in self._kwargs.items()}
+        return Markup(self._func(*self._args, **values))  # noqa: S704  (its values are escaped)
+
+
+def _as_html(value: object) -> object:
+    """Numbers stay numbers for %(n)d; anything else is escaped unless it is markup."""
+    return value if isinstance(value, int | float) else escape(value)
+
+
+def lazy_gettext(string: str, **values: object) -> LazyText:
+    """The forum's lazy_gettext (imported as _l): the only one the app uses."""
+    return LazyText(gettext, string, **values)
 
 
 def install_template_gettext(app: Flask) -> None:

@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from flask import current_app, request
 from flask.wrappers import Response
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forum.extensions import limiter
+from forum.languages import lazy_gettext as _l
 from forum.models._time import utcnow
 
 

@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forum import standing
+from forum.languages import lazy_gettext as _l
 from forum.models import Board, Network, Post, Thread, ThreadKind, User
 
 Reason = Any  # a lazy translatable string
@@ -45,19 +45,28 @@ def _until(moment: datetime | None) -> str:
     return format_datetime(moment, "medium") if moment else str(_l("further notice"))
 
 
-def _posting_refused(user: Any, network_id: int) -> Reason | None:
-    """A ban or a suspension in this network, said with its reason and end."""
-    if not _signed_in(user):
-        return _l("Log in to post.")
+def _sanctioned(user: Any, network_id: int) -> Reason | None:
+    """A ban, or a suspension in this network, said with its reason and end."""
     mine = standing.of(user)
     sanction = mine.ban or mine.suspensions.get(network_id)
     if sanction is None:
         return None
     return _l(
-        "You cannot post in this network until %(until)s. Reason: %(reason)s",
+        "You cannot take part in this network until %(until)s. Reason: %(reason)s",
         until=_until(sanction.ends_at),
         reason=sanction.reason,
     )
+
+
+def _taking_part(policy: Policy) -> Policy:
+    """An action that takes part in a network: refused there to a member suspended in it (or
+    banned), who may still read it, mute it and delete their own posts."""
+    return lambda user, target: policy(user, target) or _sanctioned(user, _network_of(target))
+
+
+def _network_of(target: Board | Thread | Post) -> int:
+    thread = target.thread if isinstance(target, Post) else target
+    return (thread.board if isinstance(thread, Thread) else thread).network_id
 
 
 def _start_thread(user: Any, board: Board) -> Reason | None:
@@ -65,7 +74,7 @@ def _start_thread(user: Any, board: Board) -> Reason | None:
         return _l("Log in to start a thread.")
     if board.is_archived:
         return _l("This board is archived: it can be read but takes no new threads.")
-    return _posting_refused(user, board.network_id)
+    return None
 
 
 def _reply(user: Any, thread: Thread) -> Reason | None:
@@ -77,7 +86,7 @@ def _reply(user: Any, thread: Thread) -> Reason | None:
         return _l("This board is archived: it can be read but takes no new replies.")
     if thread.is_locked and not moderates(user, thread.board.network_id):
         return _l("This thread is locked: it takes no new replies.")
-    return _posting_refused(user, thread.board.network_id)
+    return None
 
 
 def _edit_post(user: Any, post: Post) -> Reason | None:
@@ -94,7 +103,7 @@ def _edit_post(user: Any, post: Post) -> Reason | None:
         return _l("A moderator hid this post; it can no longer be edited.")
     if post.thread.is_locked:
         return _l("This thread is locked: its posts can no longer be edited.")
-    return _posting_refused(user, network_id)
+    return _read_post(user, post)
 
 
 def _delete_post(user: Any, post: Post) -> Reason | None:
@@ -117,6 +126,17 @@ def _see_hidden(user: Any, post: Post) -> Reason | None:
     if moderates(user, post.thread.board.network_id):
         return None
     return _l("A moderator hid this post.")
+
+
+def _read_post(user: Any, post: Post) -> Reason | None:
+    """May this post's text be shown to this user? Every page that shows a post's text asks
+    (its body, its source in a form, its revisions): a deleted post's text is shown to no one,
+    a hidden post's and a deleted thread's only to the network's moderators."""
+    if post.is_deleted:
+        return _l("This post was deleted.")
+    if post.is_hidden:
+        return _see_hidden(user, post)
+    return _view_thread(user, post.thread)
 
 
 def _manage_answer(user: Any, thread: Thread) -> Reason | None:
@@ -148,14 +168,16 @@ def _vote(user: Any, post: Post) -> Reason | None:
     return None
 
 
+def _signed_in_or(reason: Reason) -> Policy:
+    return lambda user, _target: None if _signed_in(user) else reason
+
+
 def _report(user: Any, post: Post) -> Reason | None:
     if not _signed_in(user):
         return _l("Log in to report a post.")
     if post.author_id == user.id:
         return _l("You cannot report your own post.")
-    if post.is_deleted:
-        return _l("This post was deleted.")
-    return None
+    return _read_post(user, post)
 
 
 def _moderate(user: Any, network: Network) -> Reason | None:
@@ -199,16 +221,20 @@ def _edit_profile(user: Any, member: User) -> Reason | None:
 
 
 POLICIES: dict[str, Policy] = {
-    "start_thread": _start_thread,
-    "reply": _reply,
-    "edit_post": _edit_post,
+    # what a suspension in a network (or a ban) stops there: _taking_part
+    "start_thread": _taking_part(_start_thread),
+    "reply": _taking_part(_reply),
+    "edit_post": _taking_part(_edit_post),
+    "manage_answer": _taking_part(_manage_answer),
+    "accept_answer": _taking_part(_accept_answer),
+    "vote": _taking_part(_vote),
+    "unvote": _taking_part(_signed_in_or(_l("Log in to vote."))),
+    "report": _taking_part(_report),
+    "watch": _taking_part(_signed_in_or(_l("Log in to continue."))),  # a thread or board
+    # what it leaves: reading, deleting one's own posts (and muting, which asks nothing)
     "delete_post": _delete_post,
     "view_thread": _view_thread,
-    "see_hidden": _see_hidden,
-    "manage_answer": _manage_answer,
-    "accept_answer": _accept_answer,
-    "vote": _vote,
-    "report": _report,
+    "read_post": _read_post,
     "moderate": _moderate,  # pin, lock, hide, restore, boards, reports, audit of a network
     "verify_expertise": _moderate,
     "move_thread": _move_thread,
@@ -262,7 +288,7 @@ def post_actions(
     is_accepted = accepted is not None and accepted.id == post.id
     voted = post.id in my_votes
     return PostActions(
-        withdraw_vote=voted,
+        withdraw_vote=voted and why_not(user, "unvote", post) is None,
         vote=not voted and why_not(user, "vote", post) is None,
         unaccept=is_accepted and why_not(user, "manage_answer", thread) is None,
         accept=not is_accepted and why_not(user, "accept_answer", post) is None,

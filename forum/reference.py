@@ -9,8 +9,8 @@ from functools import cache
 
 from babel import Locale
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
+from forum.languages import lazy_gettext as _l
 from forum.models import ControlLevel
 
 # CLDR territories that are not ISO 3166-1 countries (Kosovo, XK, is kept)

@@ -254,7 +254,7 @@ def test_a_suspended_member_cannot_post_in_that_network_only(
     refused = other_member.reply(thread_id, "more spam")
     assert refused.status_code == 403
     page = refused.get_data(as_text=True)
-    assert "You cannot post in this network until" in page
+    assert "You cannot take part in this network until" in page
     assert "Repeated spam" in page
     assert (
         other_member.start_thread("Elsewhere", "ok", board="ilo-global/mining").status_code == 302

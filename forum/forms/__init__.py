@@ -5,9 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, StringField
+
+from forum.languages import lazy_gettext as _l
+
+LARGEST_ID = 2**31 - 1  # ids are PostgreSQL integers: past this there is nothing to find
+
+
+def database_id(text: str) -> int:
+    """An id sent in a form or a query, for request.form.get(name, type=database_id): a
+    ValueError (so None) for anything that cannot be an id, before it reaches the database."""
+    number = int(text)
+    if not 0 < number <= LARGEST_ID:
+        raise ValueError(text)
+    return number
+
 
 # NUL and the C0 controls other than tab, newline and carriage return never belong in text.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
 from forum.forms import ForumForm
+from forum.languages import lazy_gettext as _l
 from forum.services.accounts import (
     PASSWORD_MAX,
     PASSWORD_MIN,

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum import reference
 from forum.forms import ForumForm, choices
+from forum.languages import lazy_gettext as _l
 from forum.services.experts import NOTE_MAX
 
 

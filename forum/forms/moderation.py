@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     IntegerField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from forum.forms import ForumForm, choices
+from forum.languages import lazy_gettext as _l
 from forum.models import ReportReason
 from forum.services.admin import DESCRIPTION_MAX, NAME_MAX
 from forum.services.moderation import REASON_MAX

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SubmitField
 from wtforms.validators import Optional
 
 from forum.forms import ForumForm, choices
 from forum.forms.profiles import CheckboxesField
+from forum.languages import lazy_gettext as _l
 from forum.models import NotificationKind
 
 KIND_LABELS = {

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     HiddenField,
     SelectField,
@@ -15,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forum import reference
 from forum.forms import ForumForm, choices
 from forum.languages import LANGUAGES
+from forum.languages import lazy_gettext as _l
 from forum.services.profiles import BIO_MAX, DISPLAY_NAME_MAX, INSTITUTION_MAX
 
 

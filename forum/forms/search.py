@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
 from forum.forms import ForumForm, choices
+from forum.languages import lazy_gettext as _l
 from forum.search.query import STATES, SearchQuery, parse
 
 KIND_CHOICES = (

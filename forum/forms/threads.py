@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum import reference
 from forum.forms import ForumForm, choices
 from forum.languages import LANGUAGES
+from forum.languages import lazy_gettext as _l
 from forum.models import ThreadKind
 from forum.services.posting import BODY_MAX, TITLE_MAX
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from forum.languages import lazy_gettext as _l
 
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 24

@@ -13,11 +13,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
+from forum.languages import lazy_gettext as _l
 from forum.models import Network, Post, Theme, Thread
 from forum.search.backend import MATCH_END, MATCH_START, Hit, SearchBackend
 from forum.search.query import SearchQuery

@@ -3,12 +3,12 @@ from __future__ import annotations
 import re
 
 from flask_babel import format_datetime
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.database import write_transaction
 from forum.extensions import db
+from forum.languages import lazy_gettext as _l
 from forum.models import User
 from forum.services import ServiceError
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from forum import permissions, standing
 from forum.database import write_transaction
 from forum.extensions import db
+from forum.languages import lazy_gettext as _l
 from forum.models import Board, Network, NetworkModerator, Theme, User
 from forum.services import ServiceError
 from forum.services.audit import record

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from forum import permissions, standing
 from forum.database import write_transaction
 from forum.extensions import db
+from forum.languages import lazy_gettext as _l
 from forum.models import (
     ExpertiseClaim,
     ExpertVerification,

@@ -6,14 +6,15 @@ from collections.abc import Iterable, Sequence
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from forum import permissions
 from forum.database import read_once, write_transaction
 from forum.extensions import db
 from forum.languages import isolate
+from forum.languages import lazy_gettext as _l
 from forum.models import (
     Board,
     Network,
@@ -196,6 +197,8 @@ def set_watch(
     user: User, *, thread: Thread | None = None, board: Board | None = None, state: str
 ) -> None:
     """state: "watch", "mute" or "none"."""
+    if state == "watch":
+        permissions.require(user, "watch", thread if thread is not None else board)
     with write_transaction() as session:
         _set_watch(session, user.id, thread=thread, board=board, state=state)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from forum import permissions
 from forum.database import write_transaction
 from forum.extensions import db
+from forum.languages import lazy_gettext as _l
 from forum.models import (
     Board,
     Post,
@@ -102,6 +102,12 @@ def move_thread(actor: User, thread: Thread, board: Board, reason: str = "") -> 
     before = {"board": f"{thread.board.network.slug}/{thread.board.theme.slug}"}
     with write_transaction() as session:
         thread.board_id = board.id
+        # a report belongs to its post's network: the new one's moderators review it now
+        session.execute(
+            update(Report)
+            .where(Report.post_id.in_(select(Post.id).where(Post.thread_id == thread.id)))
+            .values(network_id=board.network_id)
+        )
         on_the_record(
             session,
             actor,
@@ -248,7 +254,8 @@ def queue(network_id: int, status: ReportStatus, page: int, per_page: int):  # n
         .where(Report.network_id == network_id, Report.status == status)
         .options(
             joinedload(Report.post).joinedload(Post.author),
-            joinedload(Report.post).joinedload(Post.thread),
+            # the page reads each post through permissions "read_post"
+            joinedload(Report.post).joinedload(Post.thread).joinedload(Thread.board),
             joinedload(Report.reporter),
         )
         .order_by(unsafe_first, Report.created_at, Report.id)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from forum import languages, markup, permissions, reference
 from forum.database import write_transaction
+from forum.languages import lazy_gettext as _l
 from forum.models import (
     AcceptedAnswer,
     Board,

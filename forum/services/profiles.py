@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from forum import languages, markup, reference
 from forum.database import write_transaction
 from forum.extensions import db
+from forum.languages import lazy_gettext as _l
 from forum.models import (
     AcceptedAnswer,
     ExpertiseClaim,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, case, delete, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -68,8 +67,7 @@ def vote(voter: User, post: Post) -> bool:
 
 
 def unvote(voter: User, post: Post) -> bool:
-    if not voter.is_authenticated:
-        raise permissions.Denied(_l("Log in to vote."))
+    permissions.require(voter, "unvote", post)
     with write_transaction() as session:
         removed = session.execute(
             delete(Vote).where(Vote.post_id == post.id, Vote.user_id == voter.id)

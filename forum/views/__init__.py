@@ -10,6 +10,7 @@ from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from forum import languages, permissions, reference, standing
+from forum.forms import LARGEST_ID
 from forum.forms.threads import KIND_LABELS, SHOW_LABELS
 from forum.views import (
     admin,
@@ -31,7 +32,7 @@ class DatabaseId(IntegerConverter):
     404 here instead of an out-of-range error from the database (PostgreSQL's integer)."""
 
     def __init__(self, url_map, *args, **kwargs) -> None:  # noqa: ANN001
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", LARGEST_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
-from forum.extensions import limiter
+from forum.extensions import db, limiter
+from forum.languages import lazy_gettext as _l
 from forum.permissions import Denied
 from forum.services.browsing import PageOutOfRange
 
@@ -39,6 +40,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(Denied, _denied)
     app.register_error_handler(PageOutOfRange, lambda _e: _render(404))
+    app.register_error_handler(OverflowError, _out_of_range)  # SQLite's, and date arithmetic's
+    app.register_error_handler(DataError, _data_error)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -90,8 +93,26 @@ def _denied(error: Denied):
     return _render(403, message=error.reason)
 
 
+NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE
+
+
+def _out_of_range(error: Exception):
+    """A number larger than the database takes, from a form, a query or a URL that no check
+    caught: bad input, not a fault of the forum."""
+    db.session.rollback()  # PostgreSQL refuses every statement after the failed one
+    current_app.logger.warning("Out of range on %s %s: %s", request.method, request.path, error)
+    return _render(400)
+
+
+def _data_error(error: DataError):
+    if getattr(error.orig, "sqlstate", None) == NUMERIC_VALUE_OUT_OF_RANGE:
+        return _out_of_range(error)
+    return _unexpected(error)
+
+
 def _unexpected(error: Exception):
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()  # so that the error page itself can read (a PostgreSQL abort)
     return _render(500)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from forum import permissions
 from forum.extensions import db
-from forum.forms import ActionForm
+from forum.forms import ActionForm, database_id
 from forum.forms.moderation import REPORT_REASONS, MoveForm, ReasonForm, ReportForm
+from forum.languages import lazy_gettext as _l
 from forum.models import Board, ReportReason, ReportStatus, Thread
 from forum.services import ServiceError, audit, browsing, moderation
 
@@ -50,7 +50,7 @@ def thread_flag(thread_id: int, action: str):
 def move(thread_id: int):
     thread = _thread(thread_id)
     permissions.require(current_user, "moderate", thread.board.network)
-    chosen = db.session.get(Board, request.form.get("board", type=int) or 0)
+    chosen = db.session.get(Board, request.form.get("board", type=database_id) or 0)
     if chosen is not None:  # another network's board: a refusal, not a form error
         permissions.require(current_user, "move_thread", (thread, chosen))
     boards = browsing.move_targets(thread, admin=current_user.is_admin)
@@ -119,7 +119,7 @@ def hide(post_id: int):
         form=form,
         title=_("Hide this post?"),
         subject=post.thread.title,
-        quoted=post.body_html,
+        post=post,
         back=url_for("threads.permalink", post_id=post.id),
     ), form.http_status
 
@@ -139,6 +139,7 @@ def unhide(post_id: int):
 def history(post_id: int):
     post = browsing.get_post(post_id) or abort(404)
     permissions.require(current_user, "moderate", post.thread.board.network)
+    permissions.require(current_user, "read_post", post)
     return render_template(
         "moderation/history.html", post=post, revisions=moderation.revisions(post)
     )

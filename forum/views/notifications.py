@@ -6,12 +6,12 @@ from functools import cache
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from forum.extensions import db
 from forum.forms import ActionForm
 from forum.forms.notifications import KIND_LABELS, SettingsForm
+from forum.languages import lazy_gettext as _l
 from forum.models import Board, Notification
 from forum.page_cache import for_members, with_parts
 from forum.services import browsing, inbox

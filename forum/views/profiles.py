@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 
 from forum import languages, permissions
 from forum.extensions import db
-from forum.forms import ActionForm
+from forum.forms import ActionForm, database_id
 from forum.forms.experts import VerifyForm
 from forum.forms.profiles import LanguageForm, ProfileForm
 from forum.models import ExpertVerification, Network, Theme, User
@@ -109,7 +109,7 @@ def verify(username: str):
     form = _verify_form()
     if form is None:  # moderates no network
         raise permissions.Denied(_("Only network moderators can verify expertise."))
-    chosen = db.session.get(Network, request.form.get("network", type=int) or 0)
+    chosen = db.session.get(Network, request.form.get("network", type=database_id) or 0)
     if chosen is not None:
         permissions.require(current_user, "verify_expertise", chosen)  # a 403, not a form error
     if form.validate_on_submit():
