@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Mapping
 from functools import partial
 
@@ -120,7 +121,7 @@ def _text(state, content: str):  # noqa: ANN001, ANN202
 def mentioned_names(source: str) -> list[str]:
     """@names written in the text (not in code), casefolded, first mention first."""
     names: dict[str, None] = {}
-    for block in _markdown.parse(source):
+    for block in _tools.markdown.parse(source):
         for token in block.children or []:
             if token.type == "text":
                 names.update((m.group(1).casefold(), None) for m in MENTION.finditer(token.content))
@@ -143,15 +144,30 @@ def _set_link_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-_markdown = _build_markdown()
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_allowed_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
-)
+def _build_cleaner() -> bleach.Cleaner:
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
+    )
+
+
+class _Tools(threading.local):
+    """A renderer and cleaners for each thread: none of them may be shared. bleach's Cleaner
+    keeps the parse under way on itself (shared, it mixed members' posts); markdown-it
+    compiles its rule cache on first use, and linkify-it-py before 2.1.1 keeps its last match
+    on itself. Made once per server thread, they cost nothing per post."""
+
+    def __init__(self) -> None:
+        self.markdown = _build_markdown()
+        self.cleaner = _build_cleaner()
+        self.text_cleaner = bleach.Cleaner(tags=set(), strip=True)
+
+
+_tools = _Tools()
 
 
 def render(source: str, mentions: Mapping[str, str] | None = None) -> str:
@@ -160,17 +176,17 @@ def render(source: str, mentions: Mapping[str, str] | None = None) -> str:
     mentions maps casefolded names to existing usernames: those @names become profile links,
     any other @name stays plain text.
     """
-    return sanitise(_markdown.render(source, {"mentions": mentions or {}}))
+    return sanitise(_tools.markdown.render(source, {"mentions": mentions or {}}))
 
 
 def sanitise(html: str) -> str:
     """Allow-list clean; idempotent, so cleaning stored HTML again changes nothing."""
-    return _cleaner.clean(html).strip()
+    return _tools.cleaner.clean(html).strip()
 
 
 def plain_text(source: str) -> str:
     """The words of a post without markup, for search and short excerpts."""
-    text = bleach.clean(_markdown.render(source), tags=set(), strip=True)
+    text = _tools.text_cleaner.clean(_tools.markdown.render(source))
     return " ".join(html.unescape(text).split())
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from flask import Flask
@@ -114,3 +116,47 @@ def test_titles_are_escaped(member: Person) -> None:
     page = member.get(f"/threads/{thread_id}").get_data(as_text=True)
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<img src=x" not in page
+
+
+WORDS = ("confined", "space", "permit", "gas", "ventilation", "rescue", "harness", "H2S")
+
+
+def realistic_body(number: int) -> str:
+    """A short post like no other: its own words, number, link, mention or address."""
+    word = WORDS[number % len(WORDS)]
+    kinds = [
+        f"Before the {word} entry {number}, ask @member{number}: https://osh.example/{number}",
+        f"- {word} checked {number}\n- [rescue plan](https://ilo.example/p/{number})",
+        f"| step | ppm |\n| --- | --- |\n| {word} | {number} |",
+        f"> The {word} is *never* skipped ({number}).",
+        f"```\nif ppm > {number}: evacuate\n```",
+        f"1. `{word}` mail{number}@osh.example",
+    ]
+    return kinds[number % len(kinds)]
+
+
+def render_or_error(body: str, number: int) -> str:
+    try:
+        return markup.render(body, {f"member{number}": f"Member{number}"})
+    except Exception as error:  # a crash is one more post that did not render as its own
+        return repr(error)
+
+
+def test_posts_rendered_at_once_never_mix() -> None:
+    """16 threads render 10,000 distinct posts: each one's HTML is exactly its own."""
+    count, threads = 10_000, 16
+    bodies = [realistic_body(number) for number in range(count)]
+    expected = [render_or_error(body, number) for number, body in enumerate(bodies)]
+    rendered = [""] * count
+    start = threading.Barrier(threads)
+
+    def render_share(first: int) -> None:
+        start.wait()
+        for number in range(first, count, threads):
+            rendered[number] = render_or_error(bodies[number], number)
+
+    with ThreadPoolExecutor(threads) as pool:
+        for share in [pool.submit(render_share, first) for first in range(threads)]:
+            share.result()
+    mixed = [number for number in range(count) if rendered[number] != expected[number]]
+    assert not mixed, f"{len(mixed)} of {count} posts differ, e.g. {rendered[mixed[0]]!r}"
