@@ -17,6 +17,9 @@ from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from forum import markup_limits
+from forum.markup_limits import TooComplex as TooComplex  # what render() raises
+
 ALLOWED_TAGS = frozenset(
     {
         "a", "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -119,9 +122,10 @@ def _text(state, content: str):  # noqa: ANN001, ANN202
 
 
 def mentioned_names(source: str) -> list[str]:
-    """@names written in the text (not in code), casefolded, first mention first."""
+    """@names written in the text (not in code), casefolded, first mention first. Raises
+    TooComplex as render() would (mention links aside), so a refusal costs one parse."""
     names: dict[str, None] = {}
-    for block in _tools.markdown.parse(source):
+    for block in _parse(source, {}):
         for token in block.children or []:
             if token.type == "text":
                 names.update((m.group(1).casefold(), None) for m in MENTION.finditer(token.content))
@@ -131,6 +135,7 @@ def mentioned_names(source: str) -> list[str]:
 def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["linkify", "table", "strikethrough"])
+    md.block.ruler.at("table", markup_limits.table, {"alt": ["paragraph", "reference"]})
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("heading_close", _render_heading_close)
     md.add_render_rule("image", _render_image)
@@ -171,12 +176,12 @@ _tools = _Tools()
 
 
 def render(source: str, mentions: Mapping[str, str] | None = None) -> str:
-    """The stored HTML for a post's Markdown source.
+    """The stored HTML for a post's Markdown source; TooComplex when it would cost too much.
 
     mentions maps casefolded names to existing usernames: those @names become profile links,
     any other @name stays plain text.
     """
-    return sanitise(_tools.markdown.render(source, {"mentions": mentions or {}}))
+    return sanitise(_bounded_html(source, {"mentions": mentions or {}}))
 
 
 def sanitise(html: str) -> str:
@@ -186,7 +191,7 @@ def sanitise(html: str) -> str:
 
 def plain_text(source: str) -> str:
     """The words of a post without markup, for search and short excerpts."""
-    text = _tools.text_cleaner.clean(_tools.markdown.render(source))
+    text = _tools.text_cleaner.clean(_bounded_html(source, {}))
     return " ".join(html.unescape(text).split())
 
 
@@ -206,3 +211,15 @@ def html_to_text(stored_html: str) -> str:
     """
     text = html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", stored_html)))
     return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _bounded_html(source: str, env: dict) -> str:
+    return _tools.markdown.renderer.render(_parse(source, env), _tools.markdown.options, env)
+
+
+def _parse(source: str, env: dict) -> list[Token]:
+    """markdown-it's tokens for a source, or TooComplex as soon as one of the limits is seen."""
+    markup_limits.check_source(source)
+    tokens = _tools.markdown.parse(source, env)
+    markup_limits.check_tokens(tokens)
+    return tokens

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import delete, select, update
 
 from forum import languages, markup, permissions, reference
 from forum.database import write_transaction
+from forum.extensions import db
 from forum.languages import lazy_gettext as _l
 from forum.models import (
     AcceptedAnswer,
@@ -39,6 +43,7 @@ def start_thread(
     title, body = clean_title(title), clean_body(body)
     practice = clean_practice(practice) if kind == ThreadKind.good_practice else {}
     permissions.require(author, "start_thread", board)
+    body_html, mentioned = _rendered(body)
     with write_transaction() as session:
         now = utcnow()
         thread = Thread(
@@ -55,10 +60,7 @@ def start_thread(
         )
         session.add(thread)
         session.flush()
-        names, mentioned = _mentions(session, body)
-        post = _new_post(
-            thread, author, body, now, is_opening=True, mentions=names, language=language
-        )
+        post = _new_post(thread, author, body, body_html, now, is_opening=True, language=language)
         session.add(post)
         session.flush()
         inbox.watch_if_new(session, author.id, thread)
@@ -69,10 +71,10 @@ def start_thread(
 def reply(author: User, thread: Thread, body: str, language: str = "") -> Post:
     body = clean_body(body)
     permissions.require(author, "reply", thread)
+    body_html, mentioned = _rendered(body)
     with write_transaction() as session:
         now = utcnow()
-        names, mentioned = _mentions(session, body)
-        post = _new_post(thread, author, body, now, mentions=names, language=language)
+        post = _new_post(thread, author, body, body_html, now, language=language)
         session.add(post)
         # counters as SQL expressions: concurrent replies never overwrite each other's count
         session.execute(
@@ -104,6 +106,7 @@ def edit_post(
         and language == post.language
     ):
         return post
+    body_html = _rendered(body)[0]
     with write_transaction() as session:
         session.add(
             PostRevision(
@@ -115,7 +118,7 @@ def edit_post(
         )
         before = {"body": post.body_source, "title": post.thread.title}
         post.body_source = body
-        post.body_html = markup.render(body, _mentions(session, body)[0])
+        post.body_html = body_html
         post.language = language
         post.edited_at = utcnow()
         if title is not None:
@@ -189,14 +192,36 @@ def clean_body(body: str) -> str:
     return body
 
 
-def _mentions(session, body: str) -> tuple[dict[str, str], list[int]]:  # noqa: ANN001
+def preview_html(body: str) -> str:
+    """The composer's preview of a body, refused as the post would be."""
+    with _refused_when_too_complex():
+        return markup.render(body)
+
+
+def _rendered(body: str) -> tuple[str, list[int]]:
+    """The post's HTML, with links to the members it mentions, and their ids to notify.
+    Made before the write transaction: a refusal changes nothing, and no writer waits on it."""
+    with _refused_when_too_complex():
+        names, mentioned = _mentions(body)
+        return markup.render(body, names), mentioned
+
+
+@contextmanager
+def _refused_when_too_complex() -> Iterator[None]:
+    try:
+        yield
+    except markup.TooComplex as error:
+        raise ServiceError(error.message, "body") from None
+
+
+def _mentions(body: str) -> tuple[dict[str, str], list[int]]:
     """The @names in a post that are members: for links, and the ids to notify, in order."""
     names = markup.mentioned_names(body)[:MENTIONS_LINKED]
     if not names:
         return {}, []
     found = {
         key: (user_id, username)
-        for key, user_id, username in session.execute(
+        for key, user_id, username in db.session.execute(
             select(User.username_key, User.id, User.username).where(User.username_key.in_(names))
         )
     }
@@ -208,10 +233,10 @@ def _new_post(
     thread: Thread,
     author: User,
     body: str,
+    body_html: str,
     now,  # noqa: ANN001
     *,
     is_opening: bool = False,
-    mentions: dict[str, str] | None = None,
     language: str = "",
 ) -> Post:
     title = thread.title if is_opening else ""
@@ -220,7 +245,7 @@ def _new_post(
         author_id=author.id,
         is_opening=is_opening,
         body_source=body,
-        body_html=markup.render(body, mentions),
+        body_html=body_html,
         language=languages.content_language(f"{title}\n{body}", language),
         created_at=now,
     )

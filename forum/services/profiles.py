@@ -41,6 +41,7 @@ class ProfileChanges:
 
 def update_profile(user: User, changes: ProfileChanges) -> User:
     _check(changes)
+    bio_html = _bio_html(changes.bio.strip())
     with write_transaction() as session:
         known_networks = set(session.scalars(select(Network.id)))
         known_themes = set(session.scalars(select(Theme.id)))
@@ -54,10 +55,17 @@ def update_profile(user: User, changes: ProfileChanges) -> User:
         user.languages = sorted(set(changes.languages))
         user.locale = changes.locale
         user.bio_source = changes.bio.strip()
-        user.bio_html = markup.render(user.bio_source) if user.bio_source else ""
+        user.bio_html = bio_html
         _replace(session, NetworkMembership, "network_id", user.id, changes.network_ids)
         _replace(session, ExpertiseClaim, "theme_id", user.id, changes.theme_ids)
     return user
+
+
+def _bio_html(bio: str) -> str:
+    try:
+        return markup.render(bio) if bio else ""
+    except markup.TooComplex as error:
+        raise ServiceError(error.message, "bio") from None
 
 
 def set_locale(user: User, code: str) -> None:

@@ -45,7 +45,7 @@ def reply(thread_id: int):
             flash(_("Your reply is posted."), "success")
             _say_if_mentions_capped(form.body.data)
             return redirect(_post_url(post))
-    return _render_thread(thread, form, page=None, status=form.http_status)
+    return _render_thread(thread, form, page=None)
 
 
 @bp.route("/n/<network_slug>/<theme_slug>/new", methods=["GET", "POST"])
@@ -191,21 +191,22 @@ def _visible_thread(thread_id: int) -> Thread:
     return thread
 
 
-def _render_thread(thread: Thread, form: ReplyForm, page: int | None, status: int = 200):
+def _render_thread(thread: Thread, form: ReplyForm, page: int | None):
     by_votes = request.args.get("sort") == "votes"
     watch_state = inbox.thread_watch(current_user, thread.id)
+    preview = _preview(form)  # first: a preview refused is an error on the form, and a 422
     return render_template(
         "threads/show.html",
         thread=thread,
         form=form,
-        preview=_preview(form),
+        preview=preview,
         by_votes=by_votes,
         watch_state=watch_state,
         # the page as this member sees it is kept for them under what no content change moves
         member_view=f"thread-{watch_state}-{standing.rights_key(current_user)}",
         # read once, and only if that part is made (page_cache.kept)
         read_posts=cache(partial(_shown_posts, thread, page, by_votes)),
-    ), status
+    ), form.http_status
 
 
 class ShownPosts(NamedTuple):
@@ -265,4 +266,8 @@ def _preview(form) -> str | None:  # noqa: ANN001
     """The composer's preview: the same rendering the post will get when saved."""
     if not _previewing() or form.body.errors or not (form.body.data or "").strip():
         return None
-    return markup.render(form.body.data)
+    try:
+        return posting.preview_html(form.body.data)
+    except ServiceError as error:
+        form.apply_service_error(error)
+        return None
