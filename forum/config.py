@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "NEW_ACCOUNT_THREAD_LIMIT": "3 per day",
     "NEW_ACCOUNT_REPLY_LIMIT": "10 per day",
     "SEARCH_RATE_LIMIT": "60 per minute",
+    "PREVIEW_RATE_LIMIT": "30 per minute",  # previews per member
     "SECURE_COOKIES": False,
     # How many proxies in front set X-Forwarded-For/-Proto; 0 ignores those headers, so a
     # client without a proxy cannot forge its address or scheme.
@@ -68,6 +69,7 @@ ENVIRONMENT = {
     "FORUM_NEW_ACCOUNT_THREAD_LIMIT": "NEW_ACCOUNT_THREAD_LIMIT",
     "FORUM_NEW_ACCOUNT_REPLY_LIMIT": "NEW_ACCOUNT_REPLY_LIMIT",
     "FORUM_SEARCH_RATE_LIMIT": "SEARCH_RATE_LIMIT",
+    "FORUM_PREVIEW_RATE_LIMIT": "PREVIEW_RATE_LIMIT",
 }
 
 BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING"}

@@ -91,3 +91,19 @@ new_account_replies = _first_day(
 )
 # the search page and the composer's lookups share one budget per client
 searches = limiter.shared_limit(_setting("SEARCH_RATE_LIMIT"), scope="search")
+
+
+def _not_previewing() -> bool:
+    return "preview" not in request.form
+
+
+# Previews render a post as it would be stored, and store nothing: every one is counted, per
+# member, across the composers (new thread, reply, edit).
+previews = limiter.shared_limit(
+    _setting("PREVIEW_RATE_LIMIT"),
+    scope="previews",
+    key_func=_member_key,
+    methods=["POST"],
+    exempt_when=_not_previewing,
+    error_message=_l("Too many previews in a short time. Your text is below."),
+)

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from forum.config import DEFAULTS
+from forum.config import DEFAULTS, build_config
 from forum.extensions import db
-from forum.models import User
+from forum.models import Post, User
 from forum.models._time import utcnow
 from tests.conftest import GENEROUS_LIMITS, Person, thread_id_from
 
@@ -35,6 +35,7 @@ def test_the_defaults_are_the_documented_ones() -> None:
         "3 per day",
         "10 per day",
     )
+    assert DEFAULTS["PREVIEW_RATE_LIMIT"] == "30 per minute"
 
 
 def test_guesses_from_many_addresses_are_stopped_per_account(
@@ -149,3 +150,35 @@ def test_a_refusal_for_scripts_is_json(member: Person) -> None:
     )
     assert refused.status_code == 429
     assert "first day" in refused.get_json()["message"]
+
+
+def test_previews_are_counted_per_member_across_the_composers(
+    app: Flask, member: Person, other_member: Person
+) -> None:
+    thread_id = thread_id_from(member.start_thread("Question", "Details"))
+    with app.app_context():
+        post_id = db.session.scalar(select(Post.id))
+    composers = [
+        f"/threads/{thread_id}/reply",
+        "/n/oic-oshnet/confined-spaces/new",
+        f"/posts/{post_id}/edit",
+    ]
+    draft = {"kind": "question", "title": "Question", "body": "Draft **answer**", "preview": "1"}
+    for number in range(30):
+        assert member.post(composers[number % 3], draft).status_code == 200
+    refused = member.post(composers[0], {"body": "My long draft", "preview": "1"})
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    html = refused.get_data(as_text=True)
+    assert "Too many previews in a short time. Your text is below." in html
+    assert "My long draft</textarea>" in html
+    assert member.reply(thread_id, "Posted, not previewed").status_code == 302
+    assert other_member.post(composers[0], draft).status_code == 200
+
+
+def test_the_preview_limit_is_configured_like_the_others(
+    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    monkeypatch.setenv("FORUM_PREVIEW_RATE_LIMIT", "5 per minute")
+    assert build_config(str(tmp_path))["PREVIEW_RATE_LIMIT"] == "5 per minute"

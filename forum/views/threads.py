@@ -33,6 +33,7 @@ def show(thread_id: int):
 @bp.post("/threads/<int:thread_id>/reply")
 @login_required
 @limits.new_account_replies
+@limits.previews
 def reply(thread_id: int):
     thread = _visible_thread(thread_id)
     form = ReplyForm()
@@ -51,6 +52,7 @@ def reply(thread_id: int):
 @bp.route("/n/<network_slug>/<theme_slug>/new", methods=["GET", "POST"])
 @login_required
 @limits.new_account_threads
+@limits.previews
 def new(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
     permissions.require(current_user, "start_thread", board)
@@ -88,6 +90,7 @@ def permalink(post_id: int):
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@limits.previews
 def edit(post_id: int):
     post = browsing.get_post(post_id) or abort(404)
     permissions.require(current_user, "edit_post", post)
