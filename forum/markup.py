@@ -10,6 +10,7 @@ import html
 import re
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import partial
 
 import bleach
@@ -79,12 +80,11 @@ def _escape(text: str) -> str:
 MENTION = re.compile(r"(?<![\w@/.-])@(\w[\w.-]{1,30}\w)")
 
 
-def _link_mentions(state) -> None:  # noqa: ANN001
-    """Turn @name into a profile link when env["mentions"] knows the name; text only."""
-    known: Mapping[str, str] = state.env.get("mentions") or {}
+def _link_mentions_in(tokens: list[Token], known: Mapping[str, str]) -> None:
+    """Turn @name into a profile link when `known` knows the name; text only."""
     if not known:
         return
-    for block in state.tokens:
+    for block in tokens:
         if block.type != "inline" or not block.children:
             continue
         children, inside_link = [], 0
@@ -94,42 +94,69 @@ def _link_mentions(state) -> None:  # noqa: ANN001
             if token.type != "text" or inside_link:
                 children.append(token)
                 continue
-            children.extend(_split_mentions(token, known, state))
+            children.extend(_split_mentions(token, known))
         block.children = children
 
 
-def _split_mentions(token, known: Mapping[str, str], state) -> list:  # noqa: ANN001
+def _split_mentions(token: Token, known: Mapping[str, str]) -> list[Token]:
     pieces, position = [], 0
     for match in MENTION.finditer(token.content):
         username = known.get(match.group(1).casefold())
         if username is None:
             continue
-        pieces.append(_text(state, token.content[position : match.start()]))
+        pieces.append(_text(token.content[position : match.start()]))
         link = Token("link_open", "a", 1)
         link.attrs = {"href": f"/u/{username}"}
-        pieces += [link, _text(state, "@" + username), Token("link_close", "a", -1)]
+        pieces += [link, _text("@" + username), Token("link_close", "a", -1)]
         position = match.end()
     if not pieces:
         return [token]
-    pieces.append(_text(state, token.content[position:]))
+    pieces.append(_text(token.content[position:]))
     return [piece for piece in pieces if piece.type != "text" or piece.content]
 
 
-def _text(state, content: str):  # noqa: ANN001, ANN202
+def _text(content: str):  # noqa: ANN001, ANN202
     token = Token("text", "", 0)
     token.content = content
     return token
 
 
+@dataclass
+class Parsed:
+    """A post's source parsed once: the @names it writes, then its HTML once the forum knows
+    which of them are members."""
+
+    tokens: list[Token]
+
+    @property
+    def names(self) -> list[str]:
+        """@names written in the text (not in code), casefolded, first mention first."""
+        names: dict[str, None] = {}
+        for block in self.tokens:
+            for token in block.children or []:
+                if token.type == "text":
+                    found = MENTION.finditer(token.content)
+                    names.update((match.group(1).casefold(), None) for match in found)
+        return list(names)
+
+    def html(self, mentions: Mapping[str, str] | None = None) -> str:
+        """The stored HTML (once: mention links are put into the tokens)."""
+        if mentions:
+            _link_mentions_in(self.tokens, mentions)
+            markup_limits.check_tokens(self.tokens)  # each mention is a link too
+        markdown = _tools.markdown
+        return sanitise(markdown.renderer.render(self.tokens, markdown.options, {}))
+
+
+def parse(source: str) -> Parsed:
+    """TooComplex when the source would cost too much to render."""
+    return Parsed(_parse(source, {}))
+
+
 def mentioned_names(source: str) -> list[str]:
     """@names written in the text (not in code), casefolded, first mention first. Raises
-    TooComplex as render() would (mention links aside), so a refusal costs one parse."""
-    names: dict[str, None] = {}
-    for block in _parse(source, {}):
-        for token in block.children or []:
-            if token.type == "text":
-                names.update((m.group(1).casefold(), None) for m in MENTION.finditer(token.content))
-    return list(names)
+    TooComplex as render() would, so a refusal costs one parse."""
+    return parse(source).names
 
 
 def _build_markdown() -> MarkdownIt:
@@ -139,7 +166,6 @@ def _build_markdown() -> MarkdownIt:
     md.add_render_rule("heading_open", _render_heading_open)
     md.add_render_rule("heading_close", _render_heading_close)
     md.add_render_rule("image", _render_image)
-    md.core.ruler.push("mentions", _link_mentions)
     return md
 
 
@@ -181,7 +207,7 @@ def render(source: str, mentions: Mapping[str, str] | None = None) -> str:
     mentions maps casefolded names to existing usernames: those @names become profile links,
     any other @name stays plain text.
     """
-    return sanitise(_bounded_html(source, {"mentions": mentions or {}}))
+    return parse(source).html(mentions)
 
 
 def sanitise(html: str) -> str:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from forum import markup
 from forum.extensions import db
 from forum.models import Post, PostRevision, Thread
 from tests.conftest import Person, errors_in, thread_id_from
@@ -204,3 +206,20 @@ def test_a_new_thread_appears_first_and_replies_bump_threads(
     member.reply(first, "bump")
     board = anonymous.get("/n/oic-oshnet/confined-spaces").get_data(as_text=True)
     assert board.index("First thread") < board.index("Second thread")
+
+
+def test_a_reply_is_parsed_once(
+    member: Person, other_member: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    thread_id = thread_id_from(member.start_thread("Harness inspection", "How often?"))
+    parses = []
+    real_parse = markup._parse
+    monkeypatch.setattr(markup, "_parse", lambda *a: parses.append(a) or real_parse(*a))
+    replied = other_member.reply(
+        thread_id, "Before each use, @amina, and yearly by a **competent** person."
+    )
+    assert replied.status_code == 302
+    assert len(parses) == 1  # the mentions, the links to them and the HTML: one parse
+    page = other_member.get(f"/threads/{thread_id}").get_data(as_text=True)
+    assert '<a href="/u/amina"' in page
+    assert "<strong>competent</strong>" in page

@@ -38,6 +38,9 @@ class Thread(db.Model):
         Index("ix_threads_board_activity", "board_id", "deleted_at", "last_activity_at"),
     )
 
+    # how many @names its opening post's writer typed, for the page's notice; never stored
+    mentions_written = 0
+
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -78,6 +81,8 @@ class Thread(db.Model):
 class Post(db.Model):
     __tablename__ = "posts"
     __table_args__ = (Index("ix_posts_thread_listing", "thread_id", "id"),)
+    # how many @names the writer typed, for the page's notice; set by posting, never stored
+    mentions_written = 0
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"))

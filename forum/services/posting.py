@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from sqlalchemy import delete, select, update
 
@@ -43,7 +44,7 @@ def start_thread(
     title, body = clean_title(title), clean_body(body)
     practice = clean_practice(practice) if kind == ThreadKind.good_practice else {}
     permissions.require(author, "start_thread", board)
-    body_html, mentioned = _rendered(body)
+    rendered = _rendered(body)
     with write_transaction() as session:
         now = utcnow()
         thread = Thread(
@@ -60,21 +61,24 @@ def start_thread(
         )
         session.add(thread)
         session.flush()
-        post = _new_post(thread, author, body, body_html, now, is_opening=True, language=language)
+        post = _new_post(
+            thread, author, body, rendered.html, now, is_opening=True, language=language
+        )
         session.add(post)
         session.flush()
         inbox.watch_if_new(session, author.id, thread)
-        notifications.on_new_thread(session, author, thread, post, mentioned)
+        notifications.on_new_thread(session, author, thread, post, rendered.mentioned)
+    thread.mentions_written = rendered.written
     return thread
 
 
 def reply(author: User, thread: Thread, body: str, language: str = "") -> Post:
     body = clean_body(body)
     permissions.require(author, "reply", thread)
-    body_html, mentioned = _rendered(body)
+    rendered = _rendered(body)
     with write_transaction() as session:
         now = utcnow()
-        post = _new_post(thread, author, body, body_html, now, language=language)
+        post = _new_post(thread, author, body, rendered.html, now, language=language)
         session.add(post)
         # counters as SQL expressions: concurrent replies never overwrite each other's count
         session.execute(
@@ -88,7 +92,8 @@ def reply(author: User, thread: Thread, body: str, language: str = "") -> Post:
         )
         session.flush()
         inbox.watch_if_new(session, author.id, thread)
-        notifications.on_reply(session, author, thread, post, mentioned)
+        notifications.on_reply(session, author, thread, post, rendered.mentioned)
+    post.mentions_written = rendered.written
     return post
 
 
@@ -106,7 +111,7 @@ def edit_post(
         and language == post.language
     ):
         return post
-    body_html = _rendered(body)[0]
+    body_html = _rendered(body).html
     with write_transaction() as session:
         session.add(
             PostRevision(
@@ -198,12 +203,19 @@ def preview_html(body: str) -> str:
         return markup.render(body)
 
 
-def _rendered(body: str) -> tuple[str, list[int]]:
-    """The post's HTML, with links to the members it mentions, and their ids to notify.
-    Made before the write transaction: a refusal changes nothing, and no writer waits on it."""
+class Rendered(NamedTuple):
+    html: str  # with links to the members it mentions
+    mentioned: list[int]  # their ids, to notify
+    written: int  # how many @names the writer typed
+
+
+def _rendered(body: str) -> Rendered:
+    """A post's source, parsed once. Made before the write transaction: a refusal changes
+    nothing, and no writer waits on it."""
     with _refused_when_too_complex():
-        names, mentioned = _mentions(body)
-        return markup.render(body, names), mentioned
+        parsed = markup.parse(body)
+        names, mentioned = _mentions(parsed.names)
+        return Rendered(parsed.html(names), mentioned, len(parsed.names))
 
 
 @contextmanager
@@ -214,9 +226,9 @@ def _refused_when_too_complex() -> Iterator[None]:
         raise ServiceError(error.message, "body") from None
 
 
-def _mentions(body: str) -> tuple[dict[str, str], list[int]]:
+def _mentions(written: list[str]) -> tuple[dict[str, str], list[int]]:
     """The @names in a post that are members: for links, and the ids to notify, in order."""
-    names = markup.mentioned_names(body)[:MENTIONS_LINKED]
+    names = written[:MENTIONS_LINKED]
     if not names:
         return {}, []
     found = {

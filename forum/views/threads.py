@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import limits, markup, permissions, standing
+from forum import limits, permissions, standing
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.models import Post, Thread, ThreadKind
@@ -44,7 +44,7 @@ def reply(thread_id: int):
             form.apply_service_error(error)
         else:
             flash(_("Your reply is posted."), "success")
-            _say_if_mentions_capped(form.body.data)
+            _say_if_mentions_capped(post.mentions_written)
             return redirect(_post_url(post))
     return _render_thread(thread, form, page=None)
 
@@ -74,7 +74,7 @@ def new(network_slug: str, theme_slug: str):
             form.apply_service_error(error)
         else:
             flash(_("Your thread is posted."), "success")
-            _say_if_mentions_capped(form.body.data)
+            _say_if_mentions_capped(thread.mentions_written)
             return redirect(url_for("threads.show", thread_id=thread.id))
     return render_template(
         "threads/new.html", board=board, form=form, preview=_preview(form)
@@ -174,8 +174,7 @@ def unvote(post_id: int):
     return redirect(_post_url(post))
 
 
-def _say_if_mentions_capped(body: str) -> None:
-    named = len(markup.mentioned_names(body))
+def _say_if_mentions_capped(named: int) -> None:
     if named > notifications.MENTION_LIMIT:
         flash(
             _(
