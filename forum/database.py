@@ -10,6 +10,8 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import queue
+import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TypeVar
@@ -101,8 +103,9 @@ def schema_lock() -> Iterator[None]:
 def write_transaction() -> Iterator[Session]:
     """One service call, one transaction: commit on success, roll back on any error.
 
-    Work registered with after_commit() runs once the data is safe, and never breaks the
-    request: a failure there is logged, and what it would have done is retried elsewhere
+    Work registered with after_commit() runs once the data is safe (in a server, off the
+    request: start_after_commit_worker), and never breaks the request: a failure there is
+    logged, and what it would have done is retried elsewhere
     (the search outbox) or seen on the next page load (notifications).
     """
     session = db.session()
@@ -118,10 +121,49 @@ def write_transaction() -> Iterator[Session]:
         session.info.pop(AFTER_COMMIT, None)
         raise
     for callback in session.info.pop(AFTER_COMMIT, []):
-        try:
-            callback()
-        except Exception:
-            logger.exception("after-commit work failed; the committed data is safe")
+        if _off_request is not None:
+            _off_request.put(callback)
+        else:
+            _run_after_commit(callback)
+
+
+def _run_after_commit(callback: Callable[[], object]) -> None:
+    try:
+        callback()
+    except Exception:
+        logger.exception("after-commit work failed; the committed data is safe")
+
+
+_off_request: queue.SimpleQueue | None = None
+
+
+def start_after_commit_worker(app: Flask) -> threading.Thread:
+    """In a server process: after-commit work (search indexing, live delivery) runs in this
+    thread, in order, so a member's redirect waits for none of it. Without one (commands,
+    tests) it runs at once, in the caller's thread. Put None in its queue to stop it."""
+    global _off_request
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
+
+    def run() -> None:
+        while (callback := jobs.get()) is not None:
+            with app.app_context():
+                try:
+                    _run_after_commit(callback)
+                finally:
+                    db.session.remove()
+
+    worker = threading.Thread(target=run, name="after-commit", daemon=True)
+    worker.jobs = jobs  # type: ignore[attr-defined]
+    worker.start()
+    _off_request = jobs
+    return worker
+
+
+def stop_after_commit_worker(worker: threading.Thread) -> None:
+    global _off_request
+    _off_request = None
+    worker.jobs.put(None)  # type: ignore[attr-defined]
+    worker.join(10)
 
 
 def after_commit(callback: Callable[[], object]) -> None:

@@ -9,6 +9,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
+from forum.database import start_after_commit_worker
 from forum.search import outbox
 from forum.views import SECURITY_HEADERS
 
@@ -60,6 +61,7 @@ def _worker_ready(app: Flask) -> None:
     # hundreds of young collections each, and now and then a full pass. 20,000: p95 -15 ms.
     gc.set_threshold(20_000, 20, 20)
     outbox.start_background_drainer(app)
+    start_after_commit_worker(app)
 
 
 def run_gunicorn(app: Flask, *, host: str, port: int, threads: int) -> None:
