@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "NEW_ACCOUNT_REPLY_LIMIT": "10 per day",
     "SEARCH_RATE_LIMIT": "60 per minute",
     "PREVIEW_RATE_LIMIT": "30 per minute",  # previews per member
+    "SOCKETS_PER_MEMBER": 8,  # live connections per member, per server process (realtime)
     "SECURE_COOKIES": False,
     # How many proxies in front set X-Forwarded-For/-Proto; 0 ignores those headers, so a
     # client without a proxy cannot forge its address or scheme.
@@ -70,6 +71,7 @@ ENVIRONMENT = {
     "FORUM_NEW_ACCOUNT_REPLY_LIMIT": "NEW_ACCOUNT_REPLY_LIMIT",
     "FORUM_SEARCH_RATE_LIMIT": "SEARCH_RATE_LIMIT",
     "FORUM_PREVIEW_RATE_LIMIT": "PREVIEW_RATE_LIMIT",
+    "FORUM_SOCKETS_PER_MEMBER": "SOCKETS_PER_MEMBER",
 }
 
 BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING"}

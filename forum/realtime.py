@@ -2,16 +2,28 @@
 
 Notifications are already saved when deliver() runs (after the commit); if the message queue
 or a socket fails, members still see them on their next page load.
+
+What a socket can make the server do is bounded: its events run one after another in its own
+connection's thread (no thread per event), each costs against its socket's and its member's
+allowance (past them events are dropped; a socket that keeps sending FLOOD more is cut), an
+event that changes nothing writes nothing, and a member holds at most SOCKETS_PER_MEMBER
+sockets. The counts live in each process: with several processes, a member may hold that many
+sockets, at that rate, in each.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
-from collections.abc import Sequence
-from typing import Any
+import socket
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import force_locale
 from flask_login import current_user
 from flask_socketio import join_room
@@ -24,6 +36,92 @@ logger = logging.getLogger(__name__)
 # Socket.IO messages are small JSON events; the 1 MB default invites abuse.
 MAX_SOCKET_MESSAGE_BYTES = 16 * 1024
 LIVE_KEY = "live_key"  # names this browser session's sockets, so logging out ends just them
+LIMITS = "forum_socket_limits"  # the app's SocketLimits, in app.extensions
+clock = time.monotonic  # the allowances' clock
+
+
+@dataclass(frozen=True)
+class Rate:
+    per_second: int
+    burst: int
+
+
+# A page sends one event when its member clicks a live notification: these leave room for a
+# member reading fast in several tabs, and none for a script.
+PER_SOCKET = Rate(per_second=2, burst=10)
+PER_MEMBER = Rate(per_second=5, burst=30)  # all of a member's sockets in this process
+FLOOD = 100  # events past its allowance that make a socket a flood: it is cut
+
+
+class Allowance:
+    """A token bucket that goes into debt: every event costs a token, allowed or not, so a
+    sender who keeps going past the limit sinks (to -FLOOD at most) and waits it off."""
+
+    def __init__(self, rate: Rate, now: float) -> None:
+        self.rate, self.tokens, self.stamp = rate, float(rate.burst), now
+
+    def refill(self, now: float) -> float:
+        earned = (now - self.stamp) * self.rate.per_second
+        self.tokens, self.stamp = min(self.rate.burst, self.tokens + earned), now
+        return self.tokens
+
+    def spend(self, now: float) -> bool:
+        allowed = self.refill(now) >= 1
+        self.tokens = max(-FLOOD, self.tokens - 1)
+        return allowed
+
+
+class SocketLimits:
+    """This process's sockets: each one's member and allowance, each member's allowance and
+    sockets. still_open(sid) says whether Socket.IO still counts a socket as connected."""
+
+    def __init__(self, sockets_per_member: int, still_open: Callable[[str], bool]) -> None:
+        self.sockets_per_member, self.still_open = sockets_per_member, still_open
+        self.lock = threading.Lock()
+        self.member_of: dict[str, int] = {}
+        self.sockets: dict[str, Allowance] = {}
+        self.members: dict[int, Allowance] = {}
+        self.held: dict[int, set[str]] = {}
+
+    def admit(self, member_id: int, sid: str | None = None) -> bool:
+        """Whether the member may open one more socket: not while they hold their share or
+        are waiting off a flood. Given its sid, the socket is admitted."""
+        now = clock()
+        with self.lock:
+            member = self.members.setdefault(member_id, Allowance(PER_MEMBER, now))
+            held = self.held.setdefault(member_id, set())
+            for gone in [other for other in held if not self.still_open(other)]:
+                held.discard(gone)  # a disconnect never heard of must not lock them out
+                self.member_of.pop(gone, None), self.sockets.pop(gone, None)
+            if len(held) >= self.sockets_per_member or member.refill(now) < 1:
+                return False
+            if sid is not None:
+                held.add(sid)
+                self.member_of[sid], self.sockets[sid] = member_id, Allowance(PER_SOCKET, now)
+            return True
+
+    def spend(self, sid: str) -> Literal["allowed", "dropped", "flood"]:
+        now = clock()
+        with self.lock:
+            own = self.sockets.get(sid)
+            if own is None:
+                return "dropped"  # already cut
+            # both pay, whatever the other says
+            allowed = [own.spend(now), self.members[self.member_of[sid]].spend(now)]
+            if own.tokens <= -FLOOD:
+                return "flood"
+            return "allowed" if all(allowed) else "dropped"
+
+    def forget(self, sid: str) -> None:
+        with self.lock:
+            member_id = self.member_of.pop(sid, None)
+            self.sockets.pop(sid, None)
+            if member_id is None:
+                return
+            held, member = self.held[member_id], self.members[member_id]
+            held.discard(sid)
+            if not held and member.refill(clock()) >= member.rate.burst:
+                del self.held[member_id], self.members[member_id]  # as good as new
 
 
 def init_app(app: Flask) -> None:
@@ -37,7 +135,15 @@ def init_app(app: Flask) -> None:
         max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
         # None: only this site's own origin may open a socket
         cors_allowed_origins=None,
+        # a socket's events run in its connection's thread, in order: not one thread each
+        async_handlers=False,
     )
+    app.extensions[LIMITS] = SocketLimits(int(app.config["SOCKETS_PER_MEMBER"]), _still_open)
+    # Engine.IO's handshake, before Socket.IO's connect, starts a ping timer (a thread asleep
+    # for 25 s), and a WebSocket a reader and a writer: a handshake that connect would refuse
+    # is refused first (401), so refused attempts start no threads however fast they come.
+    eio = socketio.server.eio
+    eio.on("connect", _refusing_early(eio.handlers["connect"]))
 
 
 def user_room(user_id: int) -> str:
@@ -55,14 +161,72 @@ def live_key() -> str:
     return session[LIVE_KEY]
 
 
+def _limits() -> SocketLimits:
+    return current_app.extensions[LIMITS]
+
+
+def _still_open(sid: str) -> bool:
+    """Connected, or on its way in or out (is_connected() says no to those)."""
+    return socketio.server.manager.eio_sid_from_sid(sid, "/") is not None
+
+
+def _refusing_early(handshake: Callable[[str, dict], object]) -> Callable[[str, dict], object]:
+    def refusing_early(eio_sid: str, environ: dict) -> object:
+        with environ["flask.app"].request_context(environ):
+            if not current_user.is_authenticated or not _limits().admit(current_user.id):
+                return False
+        return handshake(eio_sid, environ)
+
+    return refusing_early
+
+
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> bool:
     if not current_user.is_authenticated:
         return False  # anonymous sockets are refused
+    if not _limits().admit(current_user.id, request.sid):
+        return False
     join_room(user_room(current_user.id))
     if session.get(LIVE_KEY):
         join_room(session_room(session[LIVE_KEY]))
     return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason: object) -> None:
+    _limits().forget(request.sid)
+
+
+def _allowed() -> bool:
+    """Charge this event to its socket and member (before anything else: no query for one
+    that is dropped), and cut a socket that floods."""
+    verdict = _limits().spend(request.sid)
+    if verdict == "flood":
+        _cut(request.sid)
+    return verdict == "allowed"
+
+
+def _cut(sid: str) -> None:
+    """Disconnect the socket (a browser told so does not reconnect), then close its transport:
+    a client that ignores the first has nothing left to send on."""
+    server = socketio.server
+    eio_sid = server.manager.eio_sid_from_sid(sid, "/")
+    server.disconnect(sid, namespace="/")
+    transport = server.eio.sockets.get(eio_sid)
+    if transport is not None:
+        transport.close(wait=False)  # not waiting on a client that may not read
+    # simple-websocket goes on reading a client that goes on sending, closed or not: stop
+    # reading the TCP connection (a WebSocket's own: the handshake was its upgrade)
+    connection = request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
+    if connection is not None and request.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
+
+
+@socketio.on("*")
+def on_other_event(_event: str, *_args: object) -> None:
+    """Events without a handler do nothing, but a flood of them is a flood all the same."""
+    _allowed()
 
 
 @socketio.on("notifications:read")
@@ -70,7 +234,7 @@ def on_read(payload: Any = None) -> None:
     """The client saw a notification. Re-checked here: sockets outlive the page's checks."""
     from forum.services import inbox
 
-    if not current_user.is_authenticated:
+    if not _allowed() or not current_user.is_authenticated:
         return
     notification_id = payload.get("id") if isinstance(payload, dict) else None
     if type(notification_id) is not int or not 0 < notification_id < 2**63:

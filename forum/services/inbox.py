@@ -177,14 +177,19 @@ def get_own(user: User, notification_id: int) -> Notification | None:
 
 
 def mark_read(user: User, notification_ids: Sequence[int] | None = None) -> int:
-    """Mark some (or, None, all) of the member's notifications read."""
+    """Mark some (or, None, all) of the member's notifications read.
+
+    Read first: a write transaction (a write lock on SQLite) only when one of them is unread,
+    since a socket can ask this again and again of what is read already, or not theirs.
+    """
+    unread = [Notification.recipient_id == user.id, Notification.read_at.is_(None)]
+    if notification_ids is not None:
+        unread.append(Notification.id.in_(notification_ids))
+    if db.session.scalar(select(Notification.id).where(*unread).limit(1)) is None:
+        return 0
     with write_transaction() as session:
-        query = update(Notification).where(
-            Notification.recipient_id == user.id, Notification.read_at.is_(None)
-        )
-        if notification_ids is not None:
-            query = query.where(Notification.id.in_(notification_ids))
-        return session.execute(query.values(read_at=utcnow())).rowcount
+        query = update(Notification).where(*unread).values(read_at=utcnow())
+        return session.execute(query).rowcount
 
 
 def set_muted_kinds(user: User, muted: Iterable[str]) -> None:
