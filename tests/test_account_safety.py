@@ -138,3 +138,9 @@ def test_usernames_are_stored_in_their_nfkc_form_and_log_in_so(app: Flask) -> No
     assert Person(app.test_client()).login("KEMAL", PASSWORD).status_code == 302
     assert Person(app.test_client()).login(full_width, PASSWORD).status_code == 302
     assert Person(app.test_client()).get("/u/kemal").status_code == 200
+
+
+def test_a_name_that_case_folding_lengthens_past_the_limit_is_refused(anonymous: Person) -> None:
+    response = anonymous.register("\u00df" * 32)  # ß: its key is "ss" * 32
+    assert response.status_code == 422
+    assert "Use 3 to 32 letters, digits, dots, dashes or underscores." in errors_in(response)

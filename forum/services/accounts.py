@@ -24,19 +24,25 @@ PASSWORD_MIN, PASSWORD_MAX = 10, 256
 USERNAME_RULE = _l("Use 3 to 32 letters, digits, dots, dashes or underscores.")
 # Said whether or not the address has an account, and never "taken": who holds which address
 # is private. The refusal itself still tells, as long as a new account is made at once and not
-# by a link mailed to the address; registrations.limits counts refusals to slow such probing.
+# by a link mailed to the address; limits.registrations counts refusals to slow such probing.
 EMAIL_REFUSED = _l(
     "We could not create an account with this email address. If you already have an account, "
     "log in; otherwise use another address."
 )
 
 
+class AccountConflict(ServiceError):
+    """A name or address that an account holds, or a name that looks like one: it tells
+    something of who has an account, so limits.registrations counts it (a 409)."""
+
+
 def register(username: str, email: str, password: str, *, is_admin: bool = False) -> User:
     username, email = usernames.normalised(username), email.strip().lower()
-    if not USERNAME_PATTERN.match(username):
+    key, skeleton = usernames.key(username), usernames.skeleton(username)
+    # the key too: case folding lengthens some names ("ß" is "ss")
+    if not USERNAME_PATTERN.match(username) or len(key) > USERNAME_MAX:
         raise ServiceError(USERNAME_RULE, "username")
     _check_password_strength(password)
-    key, skeleton = usernames.key(username), usernames.skeleton(username)
     with write_transaction() as session:
         like_it = session.scalars(
             select(User.username_key).where(
@@ -44,13 +50,13 @@ def register(username: str, email: str, password: str, *, is_admin: bool = False
             )
         ).all()
         if key in like_it:
-            raise ServiceError(_l("That username is taken."), "username")
+            raise AccountConflict(_l("That username is taken."), "username")
         if like_it:
-            raise ServiceError(
+            raise AccountConflict(
                 _l("That username looks too much like an existing member's."), "username"
             )
         if session.scalar(select(User.id).where(User.email == email)):
-            raise ServiceError(EMAIL_REFUSED, "email")
+            raise AccountConflict(EMAIL_REFUSED, "email")
         user = User(username=username, username_key=key, username_skeleton=skeleton, email=email)
         user.is_admin = is_admin
         user.set_password(password)
@@ -58,7 +64,7 @@ def register(username: str, email: str, password: str, *, is_admin: bool = False
         try:
             session.flush()
         except IntegrityError as error:  # a concurrent registration won the race
-            raise ServiceError(
+            raise AccountConflict(
                 _l("That username or email address is taken."), "username"
             ) from error
     return user

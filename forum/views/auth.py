@@ -37,8 +37,8 @@ def register():
             user = accounts.register(form.username.data, form.email.data, form.password.data)
         except ServiceError as error:
             form.apply_service_error(error)
-            # the name or address conflicts with an account: counted by limits.registrations
-            return render_template("auth/register.html", form=form), 409
+            if isinstance(error, accounts.AccountConflict):  # counted by limits.registrations
+                return render_template("auth/register.html", form=form), 409
         else:
             _log_in(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.username), "success")
