@@ -66,11 +66,6 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
-        # "<id>:<session version>": a password change bumps the version and ends other sessions
-        user_id, _, version = session_id.partition(":")
-        if not (user_id.isdigit() and version.isdigit()):
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or user.session_version != int(version):
-            return None
-        return user
+        from forum.services.accounts import session_user
+
+        return session_user(session_id)  # None once logged out, banned or re-passworded

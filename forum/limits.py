@@ -32,11 +32,23 @@ def _failed(response: Response) -> bool:
 
 
 def _account_key() -> str:
-    return "login:" + (request.form.get("login") or "").strip().casefold()[:254]
+    """One count per account, typed by name or by address; per typed name when none."""
+    from forum import usernames
+    from forum.services.accounts import account_for
+
+    login = (request.form.get("login") or "").strip()[:254]
+    account = account_for(login)
+    return f"account:{account.id}" if account else "login:" + usernames.key(login)
+
+
+def _created_or_conflicted(response: Response) -> bool:
+    """A new account, or a name or address refused as an account's (409): each one tells
+    something of who has an account, so each one counts."""
+    return _succeeded(response) or response.status_code == 409
 
 
 def _member_key() -> str:
-    return f"member:{current_user.get_id()}"
+    return f"member:{current_user.id}"  # not get_id(): a new log-in is the same member
 
 
 def _established() -> bool:
@@ -61,7 +73,7 @@ login_per_account = limiter.limit(
 registrations = limiter.limit(
     _setting("REGISTER_RATE_LIMIT"),
     methods=["POST"],
-    deduct_when=_succeeded,
+    deduct_when=_created_or_conflicted,
     error_message=_l("Too many accounts were made from your address. Try again later."),
 )
 

@@ -22,14 +22,15 @@ def test_usernames_are_unique_whatever_their_case(
     anonymous: Person, member: Person, taken: str
 ) -> None:
     response = anonymous.register(taken, email="new@example.org")
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "That username is taken." in errors_in(response)
 
 
 def test_email_addresses_are_unique(anonymous: Person, member: Person) -> None:
     response = anonymous.register("someone", email="AMINA@example.org")
-    assert response.status_code == 422
-    assert "An account with that email address already exists." in errors_in(response)
+    assert response.status_code == 409
+    assert "could not create an account with this email address" in errors_in(response)
+    assert "Log out" not in anonymous.get("/").get_data(as_text=True)
 
 
 def test_password_needs_ten_characters_and_a_matching_confirmation(anonymous: Person) -> None:

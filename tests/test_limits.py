@@ -14,7 +14,7 @@ from forum.config import DEFAULTS, build_config
 from forum.extensions import db
 from forum.models import Post, User
 from forum.models._time import utcnow
-from tests.conftest import GENEROUS_LIMITS, Person, thread_id_from
+from tests.conftest import GENEROUS_LIMITS, PASSWORD, Person, thread_id_from
 
 
 @pytest.fixture
@@ -182,3 +182,41 @@ def test_the_preview_limit_is_configured_like_the_others(
 ) -> None:
     monkeypatch.setenv("FORUM_PREVIEW_RATE_LIMIT", "5 per minute")
     assert build_config(str(tmp_path))["PREVIEW_RATE_LIMIT"] == "5 per minute"
+
+
+def test_refused_registrations_count_so_the_form_is_no_fast_oracle(
+    member: Person, anonymous: Person
+) -> None:
+    def register(username: str, email: str):  # noqa: ANN202
+        form = {"username": username, "email": email, "password": PASSWORD, "confirm": PASSWORD}
+        return anonymous.post("/auth/register", form, **from_address(1))
+
+    for number in range(5):  # "has amina@example.org an account?", asked five times
+        assert register(f"probe{number}", "amina@example.org").status_code == 409
+    assert register("newcomer", "newcomer@example.org").status_code == 429
+
+
+def test_one_log_in_bucket_per_account_by_name_or_by_address(
+    member: Person, anonymous: Person
+) -> None:
+    for number, login in enumerate(["amina", "AMINA@example.org", "Amina"] * 2):
+        guess = anonymous.post(
+            "/auth/login", {"login": login, "password": "wrong"}, **from_address(number)
+        )
+        assert guess.status_code == 422
+    refused = anonymous.post(
+        "/auth/login", {"login": "amina@example.org", "password": "wrong"}, **from_address(99)
+    )
+    assert refused.status_code == 429
+
+
+def test_changing_the_password_keeps_the_first_day_count(member: Person) -> None:
+    for number in range(3):
+        assert member.start_thread(f"Question {number}", "Details").status_code == 302
+    new_password = "a much longer new password"
+    changed = member.post(
+        "/auth/password",
+        {"current_password": PASSWORD, "password": new_password, "confirm": new_password},
+    )
+    assert changed.status_code == 302
+    assert member.start_thread("Fourth question", "Details").status_code == 429

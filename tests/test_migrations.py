@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_migrate import upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from forum import create_app
 from forum.extensions import db
@@ -52,5 +52,51 @@ def test_a_first_revision_database_upgrades_without_losing_data(scratch: str) ->
         assert db.session.get(Post, 1).language == ""  # recognised from its text when indexed
         assert user.locale == ""  # the browser's language
         assert db.session.get(ContentVersion, 1).number == 0  # what kept pages are checked by
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_usernames_get_their_skeletons_and_nfkc_keys_the_oldest_account_first(
+    scratch: str,
+) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch, "SECRET_KEY": "t"})
+    insert = (
+        "INSERT INTO users (id, username, username_key, email, password_hash, is_admin,"
+        " session_version, created_at, display_name, institution, languages, bio_source,"
+        " bio_html, locale, muted_kinds)"
+        " VALUES (:id, :name, :key, :email, '!', false, 1, CURRENT_TIMESTAMP, '', '', '[]',"
+        " '', '', '', '[]')"
+    )
+    full_width_admin, full_width_kemal = (
+        "\uff41\uff44\uff4d\uff49\uff4e",
+        "\uff2b\uff25\uff2d\uff21\uff2c",
+    )
+    names = ["admin", "\u0430dmin", full_width_admin, full_width_kemal]  # the second: Cyrillic а
+    with app.app_context():
+        upgrade(revision="0008_inbox_order")
+        with db.engine.begin() as connection:
+            for number, name in enumerate(names, start=1):
+                connection.execute(
+                    text(insert),
+                    {
+                        "id": number,
+                        "name": name,
+                        "key": name.casefold(),
+                        "email": f"{number}@e.org",
+                    },
+                )
+
+        upgrade()
+
+        rows = db.session.execute(
+            select(User.username, User.username_key, User.username_skeleton).order_by(User.id)
+        ).all()
+        assert [tuple(row) for row in rows] == [
+            ("admin", "admin", "adrnin"),
+            # look-alikes from before are kept, without a skeleton and with their old key
+            ("\u0430dmin", "\u0430dmin", None),
+            (full_width_admin, full_width_admin, None),
+            (full_width_kemal, "kemal", "kernal"),  # found as "kemal" now
+        ]
         db.session.remove()
         db.engine.dispose()

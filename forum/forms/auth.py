@@ -3,6 +3,7 @@ from __future__ import annotations
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
+from forum import usernames
 from forum.forms import ForumForm
 from forum.languages import lazy_gettext as _l
 from forum.services.accounts import (
@@ -21,9 +22,14 @@ password_length = Length(
 )
 
 
+def _normalised(name: str | None) -> str | None:
+    return usernames.normalised(name) if isinstance(name, str) else name
+
+
 class RegisterForm(ForumForm):
     username = StringField(
         _l("Username"),
+        filters=[_normalised],  # the rules apply to the name as it will be kept
         validators=[
             DataRequired(),
             Length(min=USERNAME_MIN, max=USERNAME_MAX, message=USERNAME_RULE),

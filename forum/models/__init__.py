@@ -24,6 +24,7 @@ from forum.models.threads import (
 from forum.models.users import (
     ExpertiseClaim,
     ExpertVerification,
+    LoginSession,
     NetworkMembership,
     NetworkModerator,
     User,
@@ -43,6 +44,7 @@ __all__ = [
     "ControlLevel",
     "ExpertVerification",
     "ExpertiseClaim",
+    "LoginSession",
     "Network",
     "NetworkMembership",
     "NetworkModerator",

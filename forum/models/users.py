@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -8,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum import usernames
 from forum.extensions import db
 from forum.models._time import utcnow
 from forum.models.networks import Network, Theme
@@ -18,12 +20,20 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(32))
-    # casefolded copy: "Amina" and "amina" are the same account
+    # NFKC, casefolded: "Amina" and "ａｍｉｎａ" are "amina", the same account
     username_key: Mapped[str] = mapped_column(String(32), unique=True)
+    # what the name looks like (forum.usernames.skeleton): a name that looks like a member's is
+    # refused; None only for a look-alike that was registered before that rule (migration 0009)
+    username_skeleton: Mapped[str | None] = mapped_column(
+        String(usernames.SKELETON_MAX),
+        unique=True,
+        index=True,
+        default=lambda context: usernames.skeleton(context.get_current_parameters()["username"]),
+    )
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     is_admin: Mapped[bool] = mapped_column(default=False)
-    # bumped on password change: every other session and remember cookie stops working
+    # bumped on password change and ban: every session and remember cookie stops working
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -39,18 +49,19 @@ class User(UserMixin, db.Model):
     # notification kinds switched off (everything else is on)
     muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
 
+    # the log-in (LoginSession.token) this object was loaded for or started; not a column
+    login_token = ""
+
     def set_password(self, password: str) -> None:
-        # None: Werkzeug's default (scrypt); the tests choose a fast method
-        method = current_app.config.get("PASSWORD_HASH_METHOD") if current_app else None
-        self.password_hash = generate_password_hash(
-            password, **({"method": method} if method else {})
-        )
+        self.password_hash = _hash(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """What the session and remember cookies hold: a log-out, a password change or a ban
+        (a new session version) ends them on the server."""
+        return f"{self.id}:{self.session_version}:{self.login_token}"
 
     @property
     def shown_name(self) -> str:
@@ -58,10 +69,46 @@ class User(UserMixin, db.Model):
 
     @staticmethod
     def key_for(username: str) -> str:
-        return username.strip().casefold()
+        return usernames.key(username)
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """One hash check of the same cost whether or not the account exists, so a log-in does not
+    tell by its time which names and addresses have accounts."""
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return user.check_password(password)
+
+
+def _hash(password: str) -> str:
+    # None: Werkzeug's default (scrypt); the tests choose a fast method
+    method = current_app.config.get("PASSWORD_HASH_METHOD") if current_app else None
+    return generate_password_hash(password, **({"method": method} if method else {}))
+
+
+_dummy_hashes: dict[str | None, str] = {}
+
+
+def _dummy_hash() -> str:
+    method = current_app.config.get("PASSWORD_HASH_METHOD")
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = _hash(secrets.token_hex(16))
+    return _dummy_hashes[method]
+
+
+class LoginSession(db.Model):
+    """One log-in in one browser, named by a token in its session and remember cookies:
+    log-out deletes the row, and those cookies, copies included, stop working."""
+
+    __tablename__ = "login_sessions"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class NetworkMembership(db.Model):

@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -18,6 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forum import limits, realtime
 from forum.forms.auth import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
+from forum.models import User
 from forum.services import ServiceError, accounts
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -34,9 +37,10 @@ def register():
             user = accounts.register(form.username.data, form.email.data, form.password.data)
         except ServiceError as error:
             form.apply_service_error(error)
+            if isinstance(error, accounts.AccountConflict):  # counted by limits.registrations
+                return render_template("auth/register.html", form=form), 409
         else:
-            login_user(user)
-            realtime.live_key()
+            _log_in(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.username), "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), form.http_status
@@ -58,8 +62,7 @@ def login():
         if user is None:
             form.form_errors.append(_("That username or password is not correct."))
         else:
-            login_user(user, remember=form.remember.data)
-            realtime.live_key()
+            _log_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), form.http_status
 
@@ -68,6 +71,8 @@ def login():
 def logout():
     if LogoutForm().validate_on_submit():
         key = session.get(realtime.LIVE_KEY)
+        if current_user.is_authenticated:
+            accounts.end_session(current_user._get_current_object())
         logout_user()
         if key:
             realtime.end_sessions(key=key)  # this browser's live connections, not the others
@@ -87,11 +92,21 @@ def change_password():
             form.apply_service_error(error)
         else:
             realtime.end_sessions(user_id=user.id)  # every other session is over
-            login_user(user)  # this session carries the new session version
-            realtime.live_key()
+            _log_in(user)  # this session carries the new session version
             flash(_("Your password is changed. Other sessions are logged out."), "success")
             return redirect(url_for("profiles.show", username=current_user.username))
     return render_template("auth/password.html", form=form), form.http_status
+
+
+def _log_in(user: User, remember: bool = False) -> None:
+    """A log-in of its own on the server, and a new CSRF secret: a token handed out before the
+    log-in (perhaps to someone who planted this browser's session) is void after it."""
+    accounts.start_session(user)
+    csrf_key = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(csrf_key, None)
+    g.pop(csrf_key, None)
+    login_user(user, remember=remember)
+    realtime.live_key()
 
 
 def safe_next(target: str | None) -> str:
