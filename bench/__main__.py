@@ -14,6 +14,7 @@ latency per page.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import os
@@ -26,7 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import measure
+from bench import measure, mixed
 from bench.seed import PASSWORD, WORDS, Seeded, seed
 from tests.live import FORUM, start_server, stop_server
 
@@ -88,9 +89,14 @@ def _thread_safe(paths: Iterator[str]) -> Callable[[], str]:
 
 
 def run(args: argparse.Namespace, posts: int, threads: int, members: int) -> dict:
-    with _database(args.postgres) as (url, folder):
+    with _database(args.postgres, args.keep, posts) as (url, folder):
         started = time.monotonic()
-        seeded = seed(url, threads=threads, posts=posts, members=members)
+        kept = folder / "seeded.json"
+        if kept.exists():  # --keep: the forum an earlier run seeded and indexed (and replied to)
+            data = json.loads(kept.read_text())
+            seeded = Seeded(**{**data, "boards": tuple(data["boards"])})
+        else:
+            seeded = seed(url, threads=threads, posts=posts, members=members)
         seeding = time.monotonic() - started
         environment = {
             "FORUM_SERVER_TIMING": "1",
@@ -102,12 +108,15 @@ def run(args: argparse.Namespace, posts: int, threads: int, members: int) -> dic
                             "FORUM_MESSAGE_QUEUE": "redis://127.0.0.1:6379/0",
                             "FORUM_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/1"}  # fmt: skip
         started = time.monotonic()
-        subprocess.run(
-            [str(FORUM), "reindex"],
-            env={**os.environ, "FORUM_DATABASE_URL": url, **environment},
-            check=True,
-            capture_output=True,
-        )
+        if not kept.exists():
+            subprocess.run(
+                [str(FORUM), "reindex"],
+                env={**os.environ, "FORUM_DATABASE_URL": url, **environment},
+                check=True,
+                capture_output=True,
+            )
+            if args.keep:
+                kept.write_text(json.dumps(dataclasses.asdict(seeded)))
         indexing = time.monotonic() - started
         print(
             f"{posts:,} posts: seeded in {seeding:.0f} s, indexed in {indexing:.0f} s", flush=True
@@ -117,7 +126,7 @@ def run(args: argparse.Namespace, posts: int, threads: int, members: int) -> dic
             member = measure.log_in(base, seeded.member, PASSWORD)
             cookie = measure.cookie_of(member)
             figures = {}
-            for name, (path, members_only) in pages(seeded).items():
+            for name, (path, members_only) in pages(seeded).items() if args.pages else ():
                 for who, cookies in (("visitor", ""), ("member", cookie)):
                     if who == "visitor" and members_only:
                         continue
@@ -130,8 +139,15 @@ def run(args: argparse.Namespace, posts: int, threads: int, members: int) -> dic
                                 "trivial_requests_per_second": trivial,
                                 "sql_statements_made": made}  # fmt: skip
                 print(f"  measured {name}", flush=True)
-            replies = measure.post_replies(base, member, thread_id=2, count=args.replies)
-            figures["posting a reply"] = {"member": {"one client": replies.as_dict()}}
+            if args.pages:
+                replies = measure.post_replies(base, member, thread_id=2, count=args.replies)
+                figures["posting a reply"] = {"member": {"one client": replies.as_dict()}}
+            hot = mixed.hot_threads(seeded.threads)
+            boards = list(dict.fromkeys(seeded.board_of(thread) for thread in hot))
+            readers_and_writer = mixed.run(
+                base, mixed.hot_paths(hot, boards), member, hot,
+                seconds=args.mixed_seconds, clients=args.clients,
+            )  # fmt: skip
             memory = measure.resident_memory_mb(process.pid)
         except BaseException:
             log = (folder / "serve.log").read_text(errors="replace").splitlines()
@@ -141,7 +157,7 @@ def run(args: argparse.Namespace, posts: int, threads: int, members: int) -> dic
             stop_server(process)
     return {"posts": posts, "threads": threads, "members": members,
             "seeding_s": seeding, "indexing_s": indexing, "pages": figures,
-            "memory_mb": memory}  # fmt: skip
+            "mixed": readers_and_writer, "memory_mb": memory}  # fmt: skip
 
 
 def _busy_beside_trivial(
@@ -157,7 +173,12 @@ def _busy_beside_trivial(
 
 
 @contextmanager
-def _database(postgres: bool):
+def _database(postgres: bool, keep: Path | None, posts: int):
+    if keep is not None and not postgres:  # a folder of its own per size, kept for next time
+        folder = keep / f"forum-{posts}"
+        folder.mkdir(parents=True, exist_ok=True)
+        yield f"sqlite:///{folder / 'bench.db'}", folder
+        return
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         if not postgres:
@@ -205,6 +226,7 @@ def report(result: dict, clients: int) -> None:
                   f"{'' if share is None else f'{share:.0%}':>11}{alone['sql_statements']:>5}"
                   f"{row[who].get('sql_statements_made', ''):>6}  "
                   f"{_verdict(name, alone, share)}")  # fmt: skip
+    mixed.report(result["mixed"], clients)
     for pid, megabytes in result["memory_mb"].items():
         verdict = "met" if megabytes < TARGET_MEMORY_MB else "MISSED"
         print(f"memory of server process {pid}: {megabytes:.0f} MB  {verdict}")
@@ -231,6 +253,8 @@ def plot(results: list[dict], path: Path) -> None:
         return
     largest = results[-1]
     names = list(largest["pages"])
+    if not names:
+        return
     figure, axis = pyplot.subplots(figsize=(10, 6))
     for offset, key in ((-0.2, "p50_ms"), (0.2, "p95_ms")):
         values = [_as_member(largest["pages"][n])["one client"][key] for n in names]
@@ -264,9 +288,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--replies", type=int, default=100)
+    parser.add_argument("--mixed-seconds", type=float, default=20)
+    parser.add_argument(
+        "--no-pages", dest="pages", action="store_false", help="the mixed run alone"
+    )
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL, Redis, PG search")
     parser.add_argument("--also-small", action="store_true", help="first at 2,000 posts")
     parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
+    parser.add_argument(
+        "--keep", type=Path, help="seed into this folder once and read it again (SQLite)"
+    )
     args = parser.parse_args()
 
     scales = [(args.posts, args.threads, args.members)]

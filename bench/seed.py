@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
-from forum import create_app, markup
+from forum import create_app, markup, usernames
 from forum.cli import init_database
 from forum.extensions import db
 from forum.models import (
@@ -67,6 +67,10 @@ class Seeded:
     profile: str
     network: str
     threads: int  # numbered from 1
+    boards: tuple[str, ...]  # paths; thread t (but the long first) is in boards[t % len]
+
+    def board_of(self, thread_id: int) -> str:
+        return self.boards[0 if thread_id == 1 else thread_id % len(self.boards)]
 
 
 def seed(
@@ -87,6 +91,7 @@ def seed(
         password = generate_password_hash(PASSWORD)
         _bulk(User, [
             {"id": i, "username": f"member{i}", "username_key": f"member{i}",
+             "username_skeleton": usernames.skeleton(f"member{i}"),
              "email": f"member{i}@example.org", "password_hash": password,
              "created_at": now - timedelta(days=400), "display_name": f"Member {i}",
              "institution": f"Institute {i % 300}", "country": COUNTRIES[i % len(COUNTRIES)]}
@@ -108,11 +113,12 @@ def seed(
         sources = [markup.html_to_text(html) for html in bodies]
         # one long thread for the last-page figure, the rest even
         long_thread = 400
-        per_thread = (posts - long_thread) // (threads - 1)
+        # the rest even, the remainder one more each in the first threads: `posts` in all
+        per_thread, remainder = divmod(posts - long_thread, threads - 1)
         thread_rows, post_rows, votes, accepted = [], [], [], []
         post_id = 0
         for thread_id in range(1, threads + 1):
-            count = long_thread if thread_id == 1 else per_thread
+            count = long_thread if thread_id == 1 else per_thread + (thread_id - 2 < remainder)
             started = now - timedelta(minutes=5 * (threads - thread_id) + 60)
             board = boards[0] if thread_id == 1 else boards[thread_id % len(boards)]
             kind = ["question", "question", "good_practice", "discussion"][thread_id % 4]
@@ -159,7 +165,7 @@ def seed(
         busiest = db.session.get(Board, boards[0])
         seeded = Seeded(
             member="member1",
-            board=f"/n/{busiest.network.slug}/{busiest.theme.slug}",
+            board=_board_path(busiest),
             board_pages=-(
                 -sum(1 for t in thread_rows if t["board_id"] == boards[0])
                 // app.config["THREADS_PER_PAGE"]
@@ -170,9 +176,14 @@ def seed(
             profile=f"/u/member{1 + 7 % members}",
             network=f"/n/{busiest.network.slug}",
             threads=threads,
+            boards=tuple(_board_path(db.session.get(Board, board)) for board in boards),
         )
         db.engine.dispose()
     return seeded
+
+
+def _board_path(board: Board) -> str:
+    return f"/n/{board.network.slug}/{board.theme.slug}"
 
 
 def _networks_and_boards(count: int) -> list[int]:
