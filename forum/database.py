@@ -31,8 +31,8 @@ T = TypeVar("T")
 
 
 def read_once(key: Hashable, read: Callable[[], T]) -> T:
-    """What several parts of one request read (a short list for the form and the header, a
-    member's watch for a kept page's key and its body): read by whoever asks first, once."""
+    """What several parts of one request read (a short list for a form and its facets): read
+    by whoever asks first, once."""
     if not has_request_context():
         return read()
     readings = g.setdefault("forum_read_once", {})

@@ -264,8 +264,7 @@ def _signed_in_user() -> User | Any:
 
 
 class PostActions(NamedTuple):
-    """What the signed-in member may do with one post of a thread page. The page keeps each
-    post's buttons under these answers, so members with the same answers share them."""
+    """What the signed-in member may do with one post of a thread page."""
 
     withdraw_vote: bool
     vote: bool
@@ -275,10 +274,6 @@ class PostActions(NamedTuple):
     delete: bool
     report: bool
     moderate: bool
-
-    @property
-    def key(self) -> str:
-        return "".join("1" if allowed else "0" for allowed in self)
 
 
 def post_actions(

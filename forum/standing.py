@@ -1,8 +1,7 @@
 """What a member's rights depend on beyond their own row: the networks they moderate and the
 sanctions in force. permissions.py answers with it; it is read once per request, in the same
 statement as the two counts every page header of theirs shows (unread notifications, open
-reports where they moderate) and the content version their kept pages are checked against
-(page_cache.for_members)."""
+reports where they moderate)."""
 
 from __future__ import annotations
 
@@ -25,7 +24,6 @@ from sqlalchemy import (
 
 from forum.extensions import db
 from forum.models import (
-    ContentVersion,
     NetworkModerator,
     Notification,
     Report,
@@ -51,7 +49,6 @@ class Standing:
     ban: SanctionInForce | None = None
     unread_notifications: int = 0
     open_reports: int = 0  # in the networks they moderate (all of them for an admin)
-    content_version: int = 0  # page_cache's, read with the rest: one statement fewer a page
 
 
 def of(user: Any) -> Standing:
@@ -67,7 +64,7 @@ def of(user: Any) -> Standing:
 
 # Built once: made afresh for each request, the statement cost SQLAlchemy four times what
 # running it does, and every page a member asks for reads it. Rows: (network, kind, reason,
-# end, count), kind "moderator", a sanction's kind, "unread", "open_reports" or "version".
+# end, count), kind "moderator", a sanction's kind, "unread" or "open_reports".
 _NO_COUNT = cast(null(), BigInteger)  # typed: PostgreSQL makes two untyped NULLs text
 _STANDING = union_all(
     select(
@@ -98,9 +95,6 @@ _STANDING = union_all(
             ),
         ),
     ),
-    select(
-        literal(None), literal("version"), literal(None), literal(None), ContentVersion.number
-    ).where(ContentVersion.id == 1),
 )
 
 
@@ -112,7 +106,7 @@ def _load_standing(user_id: int, is_admin: bool) -> Standing:
     for network_id, kind, reason, ends_at, count in rows:
         if kind == "moderator":
             moderated.add(network_id)
-        elif kind in ("unread", "open_reports", "version"):
+        elif kind in ("unread", "open_reports"):
             counts[kind] = count or 0
         elif kind == SanctionKind.ban.value:
             ban = SanctionInForce(reason, _as_datetime(ends_at))
@@ -124,7 +118,6 @@ def _load_standing(user_id: int, is_admin: bool) -> Standing:
         ban,
         unread_notifications=counts.get("unread", 0),
         open_reports=counts.get("open_reports", 0),
-        content_version=counts.get("version", 0),
     )
 
 
@@ -133,25 +126,6 @@ def _as_datetime(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value))
-
-
-def rights_key(user: Any) -> str:
-    """What of a member's standing changes what they may do, in a few characters: parts of
-    pages kept for them alone are kept under it (page_cache.kept), as a suspension's end
-    changes it without any row changing."""
-    if user is None or not user.is_authenticated:
-        return "visitor"
-    mine = of(user)
-    networks = ",".join(map(str, sorted(mine.moderated_network_ids)))
-    suspended = ",".join(map(str, sorted(mine.suspensions)))
-    return f"a{int(user.is_admin)}m{networks}s{suspended}b{int(mine.ban is not None)}"
-
-
-def page_key(user: Any) -> str:
-    """All of a member's standing that their pages show: what they may do, and the counts in
-    the page header (notifications and reports change no content version)."""
-    mine = of(user)
-    return f"{rights_key(user)}u{mine.unread_notifications}r{mine.open_reports}"
 
 
 def forget(user: Any) -> None:

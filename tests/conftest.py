@@ -239,7 +239,11 @@ class QueryCounter:
 
 
 @contextmanager
-def counting_queries(app: Flask) -> Iterator[QueryCounter]:
+def counting_queries(app: Flask, *, kept_pages: bool = False) -> Iterator[QueryCounter]:
+    """What a page costs to make: with the page cache off (PAGE_CACHE_MB=0), unless the test
+    measures what a kept page costs (kept_pages=True)."""
+    if not kept_pages:
+        assert "forum_page_cache" not in app.extensions, "count queries with PAGE_CACHE_MB=0"
     counter = QueryCounter()
     with app.app_context():
         engine = db.engine

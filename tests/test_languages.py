@@ -97,9 +97,20 @@ def test_the_switcher_refuses_unknown_languages_with_a_message(
     assert "Choose a language from the list." in anonymous.get("/").get_data(as_text=True)
 
 
-def test_the_switcher_needs_its_token_and_goes_nowhere_else(anonymous: Person) -> None:
-    refused = anonymous.client.post("/language", data={"language": "fr"})
+def test_the_switcher_needs_a_members_token_and_goes_nowhere_else(
+    member: Person, anonymous: Person
+) -> None:
+    """A visitor's pages hold no token (they are kept for all): their choice, which only sets
+    their own cookie, needs none. A member's is saved in their profile: it needs theirs."""
+    switched = anonymous.client.post("/language", data={"language": "fr", "next": "/themes"})
+    assert switched.status_code == 303
+    assert switched.headers["Location"] == "/themes"
+    assert anonymous.client.get_cookie(LANGUAGE_COOKIE).value == "fr"
+    refused = member.client.post("/language", data={"language": "fr"})
     assert refused.status_code == 400
+    assert "Be the first to ask." in member.get("/").get_data(as_text=True)  # still English
+    assert member.post("/language", {"language": "fr"}).status_code == 303
+    assert "Soyez le premier à poser une question." in member.get("/").get_data(as_text=True)
     assert anonymous.get("/language").status_code == 405
     away = anonymous.post("/language", {"language": "fr", "next": "//evil.example/"})
     assert away.headers["Location"] == "/"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -76,6 +76,8 @@ class Board(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
     is_archived: Mapped[bool] = mapped_column(default=False)
+    # raised with every change to what its pages show (forum.page_cache)
+    page_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     network: Mapped[Network] = relationship(back_populates="boards", lazy="joined")
     theme: Mapped[Theme] = relationship(lazy="joined")

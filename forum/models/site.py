@@ -9,8 +9,9 @@ from forum.extensions import db
 
 
 class ContentVersion(db.Model):
-    """One row whose number rises with every commit that changes what visitors can see: a
-    cached page is served only while the number it was made under is still current."""
+    """Numbers that rise with the commits that change what pages show (forum.page_cache):
+    row 1 the whole site, row 2 the thread lists. A kept page is served only while the
+    numbers it was made under are still current."""
 
     __tablename__ = "content_version"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -65,6 +65,8 @@ class Thread(db.Model):
     practice_control: Mapped[ControlLevel | None] = mapped_column(
         Enum(ControlLevel, native_enum=False, length=20, validate_strings=True)
     )
+    # raised with every change to what its pages show (forum.page_cache)
+    page_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     board: Mapped[Board] = relationship(lazy="raise")
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")

@@ -19,7 +19,6 @@ from flask import Flask
 from sqlalchemy import delete, event, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from forum import page_cache
 from forum.database import after_commit, write_transaction
 from forum.extensions import db
 from forum.models import (
@@ -144,8 +143,6 @@ def apply(writer: IndexWriter, rows: Iterable[Any]) -> None:
 def _mark_indexed(ids: list[int]) -> None:
     now = utcnow()
     with write_transaction() as session:
-        # the index answers differently now: kept search pages go (forum.page_cache)
-        page_cache.public_change(session)
         session.execute(update(SearchOutbox).where(SearchOutbox.id.in_(ids)).values(indexed_at=now))
         session.execute(delete(SearchOutbox).where(SearchOutbox.indexed_at < now - KEEP_INDEXED))
 
@@ -173,8 +170,6 @@ def rebuild(progress: Callable[[Iterator], Iterator] | None = None) -> int:
     stream = every_document()
     backend().rebuild(progress(stream) if progress else stream, replay, timeout=60)
     db.session.commit()
-    with write_transaction() as session:
-        page_cache.public_change(session)
     return counted
 
 

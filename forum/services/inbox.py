@@ -11,16 +11,14 @@ from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from forum import permissions
-from forum.database import read_once, write_transaction
+from forum.database import write_transaction
 from forum.extensions import db
 from forum.languages import isolate
 from forum.languages import lazy_gettext as _l
 from forum.models import (
     Board,
-    Network,
     Notification,
     NotificationKind,
-    Theme,
     Thread,
     User,
     Watch,
@@ -131,25 +129,6 @@ _INBOX_PAGE = (
 )
 
 
-# built once, like _UNREAD_COUNT: every inbox page asks it
-_INBOX_STATE = select(
-    func.count(Notification.id),
-    func.count(Notification.id).filter(Notification.read_at.is_(None)),
-    func.max(Notification.id),
-).where(Notification.recipient_id == bindparam("user_id"))
-
-
-def inbox_state(user_id: int) -> str:
-    """Changes whenever the member's inbox does: one arrives (the newest id), some are read
-    (fewer unread), any goes (fewer). What their inbox page is kept under, with the content
-    version, which moves with what notifications show of the forum (titles, vote counts)."""
-
-    def read() -> str:
-        return "-".join(map(str, db.session.execute(_INBOX_STATE, {"user_id": user_id}).one()))
-
-    return read_once(("inbox", user_id), read)  # a kept page's key and what it shows
-
-
 def listing(user_id: int, page: int, per_page: int) -> Page:
     """Unread first, then newest first."""
     return paginate_built(_INBOX_SIZE, _INBOX_PAGE, {"user_id": user_id}, page, per_page)
@@ -243,13 +222,7 @@ _THREAD_WATCH = select(Watch.watching).where(
     Watch.user_id == bindparam("user_id"), Watch.thread_id == bindparam("thread_id")
 )
 _BOARD_WATCH = select(Watch.watching).where(
-    Watch.user_id == bindparam("user_id"),
-    Watch.board_id.in_(
-        select(Board.id)
-        .join(Board.network)
-        .join(Board.theme)
-        .where(Network.slug == bindparam("network_slug"), Theme.slug == bindparam("theme_slug"))
-    ),
+    Watch.user_id == bindparam("user_id"), Watch.board_id == bindparam("board_id")
 )
 
 
@@ -258,19 +231,13 @@ def thread_watch(user: User, thread_id: int) -> str:
     return _watch(user, _THREAD_WATCH, thread_id=thread_id)
 
 
-def board_watch(user: User, network_slug: str, theme_slug: str) -> str:
-    """The member's watch of a board, by its address: read before the board is (page_cache)."""
-    return _watch(user, _BOARD_WATCH, network_slug=network_slug, theme_slug=theme_slug)
+def board_watch(user: User, board_id: int) -> str:
+    """The member's watch of a board: "watch", "mute" or "none"."""
+    return _watch(user, _BOARD_WATCH, board_id=board_id)
 
 
 def _watch(user: User, statement: Select, **target: object) -> str:
-    """Read once per request: what a member's kept page is kept under (page_cache.for_members)
-    and what it shows must be the same reading."""
     if not user.is_authenticated:
         return "none"
-
-    def read() -> str:
-        watching = db.session.scalar(statement, {"user_id": user.id, **target})
-        return "none" if watching is None else ("watch" if watching else "mute")
-
-    return read_once(("watch", id(statement), *target.values()), read)
+    watching = db.session.scalar(statement, {"user_id": user.id, **target})
+    return "none" if watching is None else ("watch" if watching else "mute")

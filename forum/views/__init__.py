@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, request, url_for
+from flask import Flask, abort, current_app, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -70,11 +70,11 @@ def init_app(app: Flask) -> None:
         interface_languages=languages.LANGUAGES,
         interface_language=languages.current,
         text_direction=languages.direction,
-        header_counts=_header_counts,
         csrf_field=csrf_field,
     )
     app.jinja_env.filters["isolate"] = languages.isolate
     app.jinja_env.filters["language_name"] = lambda code: reference.languages().get(code, code)
+    app.context_processor(_header)
     app.before_request(_refuse_nul_bytes)
     app.after_request(_security_headers)
 
@@ -93,11 +93,15 @@ def csrf_field() -> Markup:
     return Markup('<input name="csrf_token" type="hidden" value="%s">') % generate_csrf()
 
 
-def _header_counts() -> tuple[int, int | None]:
-    """(unread notifications, open reports or None for those who moderate nowhere)."""
+def _header() -> dict[str, object]:
+    """What every member's page header shows, read before the page is rendered: (unread
+    notifications, open reports or None for those who moderate nowhere). The same reading
+    (standing) answers what templates ask of permissions."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return {}
     mine = standing.of(current_user)
     moderates = mine.moderated_network_ids or current_user.is_admin
-    return mine.unread_notifications, (mine.open_reports if moderates else None)
+    return {"header_counts": (mine.unread_notifications, mine.open_reports if moderates else None)}
 
 
 def _refuse_nul_bytes() -> None:

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from forum.forms.experts import DirectoryForm
-from forum.page_cache import for_members, for_visitors, with_parts
+from forum.page_cache import for_visitors
 from forum.services import browsing, experts, qa
 from forum.services.browsing import Page
 from forum.services.experts import DirectoryFilter
@@ -15,12 +15,12 @@ bp = Blueprint("experts", __name__)
 
 
 @bp.get("/experts")
-@for_visitors
-@for_members()
-@with_parts
+@for_visitors(reads=("page", "q", "theme", "country", "network", "verified"), shows="site")
 def directory():
-    # read inside the page's kept part (page_cache.kept): not at all while it is kept
-    return render_template("experts/directory.html", read_directory=_read_directory)
+    form, members, expertise = _read_directory()
+    return render_template(
+        "experts/directory.html", form=form, members=members, expertise=expertise
+    )
 
 
 def _read_directory() -> tuple[DirectoryForm, Page, dict]:

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 
 from forum.models._time import utcnow
-from forum.page_cache import for_everyone
+from forum.page_cache import for_visitors
 from forum.services import browsing, feeds
 
 bp = Blueprint("feeds", __name__)
@@ -15,7 +15,7 @@ ATOM = "application/atom+xml; charset=utf-8"
 
 
 @bp.get("/n/<network_slug>/<theme_slug>/feed.atom")
-@for_everyone
+@for_visitors(shows="board", for_everyone=True)
 def board(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
     return _feed(
@@ -26,7 +26,7 @@ def board(network_slug: str, theme_slug: str):
 
 
 @bp.get("/themes/<theme_slug>/feed.atom")
-@for_everyone
+@for_visitors(for_everyone=True)
 def theme(theme_slug: str):
     theme = browsing.get_theme(theme_slug) or abort(404)
     boards = browsing.boards_of_theme(theme)
@@ -38,7 +38,7 @@ def theme(theme_slug: str):
 
 
 @bp.get("/n/<network_slug>/feed.atom")
-@for_everyone
+@for_visitors(for_everyone=True)
 def network(network_slug: str):
     network = browsing.get_network(network_slug) or abort(404)
     boards = browsing.boards_of_network(network)
@@ -50,7 +50,7 @@ def network(network_slug: str):
 
 
 @bp.get("/threads/<int:thread_id>/feed.atom")
-@for_everyone
+@for_visitors(shows="thread", for_everyone=True)
 def thread(thread_id: int):
     thread = browsing.get_thread(thread_id)
     if thread is None or thread.deleted_at is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -11,8 +9,8 @@ from werkzeug.datastructures import MultiDict
 from forum import reference
 from forum.forms.threads import PracticeFilterForm
 from forum.models import ControlLevel, ThreadKind
-from forum.page_cache import for_members, for_visitors, with_parts
-from forum.services import browsing, inbox
+from forum.page_cache import for_visitors
+from forum.services import browsing, list_pages
 from forum.services.browsing import ThreadFilter
 
 bp = Blueprint("main", __name__)
@@ -27,13 +25,14 @@ SHOWN = {
 }
 
 
+# the query arguments of a thread list (thread_filter, _page_number)
+LIST_ARGS = ("page", "show", "practice_country", "practice_sector", "practice_control")
+
+
 @bp.get("/")
-@for_visitors
-@for_members()
-@with_parts
+@for_visitors()
 def home():
-    # read_... are called inside the page's kept part (page_cache.kept): not while it is kept
-    return render_template("main/home.html", read_overviews=browsing.networks_with_board_stats)
+    return render_template("main/home.html", shown=list_pages.home_page())
 
 
 @bp.get("/healthz")
@@ -43,74 +42,51 @@ def healthz():
 
 
 @bp.get("/n/<network_slug>")
-@for_visitors
-@for_members()
-@with_parts
+@for_visitors(reads=LIST_ARGS)
 def network(network_slug: str):
     network = browsing.get_network(network_slug) or abort(404)
-    page, shown = _page_number(), thread_filter(request.args)
-
-    def read_boards_and_threads() -> tuple:
-        boards = browsing.boards_of_network(network)
-        ids = [b.id for b in boards]
-        threads = browsing.threads_across_boards(ids, page, _threads_per_page(), shown)
-        return boards, browsing.board_stats(ids), threads
-
-    return render_template(
-        "main/network.html", network=network, read_boards_and_threads=read_boards_and_threads
+    shown = list_pages.network_page(
+        network, _page_number(), _threads_per_page(), thread_filter(request.args)
     )
+    return render_template("main/network.html", network=network, shown=shown)
 
 
 @bp.get("/n/<network_slug>/<theme_slug>")
-@for_visitors
-@for_members(partial(inbox.board_watch, current_user))
-@with_parts
+@for_visitors(reads=LIST_ARGS, shows="board")
 def board(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
     shown = thread_filter(request.args)
-    read_threads = partial(
-        browsing.board_threads, board, _page_number(), _threads_per_page(), shown
-    )
     practice_filter = (
         PracticeFilterForm(request.args) if shown.kind == ThreadKind.good_practice else None
     )
     return render_template(
         "main/board.html",
         board=board,
-        read_threads=read_threads,
+        shown=list_pages.board_page(
+            current_user, board, _page_number(), _threads_per_page(), shown
+        ),
         practice_filter=practice_filter,
-        watch_state=inbox.board_watch(current_user, network_slug, theme_slug),
     )
 
 
 @bp.get("/themes")
-@for_visitors
-@for_members()
+@for_visitors(shows="site")
 def themes():
     return render_template("main/themes.html", themes=browsing.all_themes())
 
 
 @bp.get("/themes/<theme_slug>")
-@for_visitors
-@for_members()
-@with_parts
+@for_visitors(reads=(*LIST_ARGS, "network"))
 def theme(theme_slug: str):
     theme = browsing.get_theme(theme_slug) or abort(404)
-    page, shown = _page_number(), thread_filter(request.args)
-    network_slug = request.args.get("network")
-
-    def read_boards_and_threads() -> tuple:
-        boards = browsing.boards_of_theme(theme)
-        listed = [b.id for b in boards if network_slug in (None, "", b.network.slug)]
-        threads = browsing.threads_across_boards(listed, page, _threads_per_page(), shown)
-        return boards, browsing.board_stats([b.id for b in boards]), threads
-
-    return render_template(
-        "main/theme.html",
-        theme=theme,
-        network_slug=network_slug,
-        read_boards_and_threads=read_boards_and_threads,
+    shown = list_pages.theme_page(
+        theme,
+        request.args.get("network"),
+        _page_number(),
+        _threads_per_page(),
+        thread_filter(request.args),
     )
+    return render_template("main/theme.html", theme=theme, shown=shown)
 
 
 def thread_filter(args: MultiDict) -> ThreadFilter:

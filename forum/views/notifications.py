@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,7 +11,6 @@ from forum.forms import ActionForm
 from forum.forms.notifications import KIND_LABELS, SettingsForm
 from forum.languages import lazy_gettext as _l
 from forum.models import Board, Notification
-from forum.page_cache import for_members, with_parts
 from forum.services import browsing, inbox
 from forum.services.browsing import Page
 
@@ -28,16 +25,9 @@ WATCH_DONE = {
 
 @bp.get("/notifications")
 @login_required
-@for_members(lambda: inbox.inbox_state(current_user.id))
-@with_parts
 def inbox_page():
-    """Kept for this member alone under the state of their inbox (page_cache.kept): read
-    again only after a change."""
-    return render_template(
-        "notifications/inbox.html",
-        state=inbox.inbox_state(current_user.id),
-        read_page=cache(_read_page),
-    )
+    page, items = _read_page()
+    return render_template("notifications/inbox.html", page=page, items=items)
 
 
 def _read_page() -> tuple[Page, list[tuple[Notification, str]]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import (
     Blueprint,
     abort,
@@ -18,22 +16,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import languages, permissions
-from forum.extensions import db
+from forum.extensions import csrf, db
 from forum.forms import ActionForm, database_id
 from forum.forms.experts import VerifyForm
 from forum.forms.profiles import LanguageForm, ProfileForm
 from forum.models import ExpertVerification, Network, Theme, User
-from forum.page_cache import for_members, for_visitors, with_parts
-from forum.services import ServiceError, accounts, browsing, experts, profiles
+from forum.page_cache import for_visitors
+from forum.services import ServiceError, accounts, browsing, experts, profile_pages, profiles
 from forum.views.auth import safe_next
 
 bp = Blueprint("profiles", __name__)
 
 
 @bp.get("/u/<username>")
-@for_visitors
-@for_members()
-@with_parts
+@for_visitors()
 def show(username: str):
     member = accounts.find_user(username) or abort(404)
     return _render_profile(member, _verify_form())
@@ -81,9 +77,13 @@ def edit():
 
 
 @bp.post("/language")
+@csrf.exempt  # a visitor's page holds no token, and their choice only sets their cookie
 def choose_language():
-    """The footer's switcher: kept in a cookie, and in the profile of a member logged in."""
-    form = LanguageForm()
+    """The footer's switcher: kept in a cookie, and in the profile of a member logged in,
+    which is a change to their account: theirs is checked for a CSRF token."""
+    if current_user.is_authenticated:
+        csrf.protect()
+    form = LanguageForm(meta={"csrf": False})
     response = redirect(safe_next(form.next.data), 303)
     if not form.validate_on_submit():
         flash(_("Choose a language from the list."), "error")
@@ -161,25 +161,9 @@ def _verify_form() -> VerifyForm | None:
 
 
 def _render_profile(member, verify_form: VerifyForm | None, status: int = 200):  # noqa: ANN001
-    # read_... are called inside the page's kept parts (page_cache.kept): not while kept
     return render_template(
         "profiles/show.html",
         member=member,
-        read_activity=partial(_activity, member.id),
-        read_facts=partial(_facts, member.id),
-        read_verifications=partial(experts.verifications_of, member.id),
+        shown=profile_pages.profile_page(member),
         verify_form=verify_form,
     ), status
-
-
-def _activity(member_id: int) -> tuple[list, list, list]:
-    """Expertise, recent answers, recent threads."""
-    return (
-        experts.expertise_of([member_id]).get(member_id, []),
-        browsing.user_replies(member_id),
-        browsing.user_threads(member_id),
-    )
-
-
-def _facts(member_id: int) -> tuple[int, list[Network]]:
-    return profiles.accepted_answer_count(member_id), profiles.member_networks(member_id)

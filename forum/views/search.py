@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from forum import limits, search
 from forum.forms.search import SearchForm
-from forum.page_cache import for_members, search_for_visitors, with_parts
 from forum.search import SearchPage
 from forum.search.results import SORTS
 from forum.services import browsing
@@ -19,15 +16,10 @@ TITLE_MAX = 200
 
 @bp.get("/search")
 @limits.searches
-@search_for_visitors
-@for_members(store="search")
-@with_parts
 def results():
-    """Results show what everyone may read, so they are kept like any page (in a store of
-    their own): the content version moves when the index changes too (search.outbox)."""
-    return render_template(
-        "search/results.html", search_page=cache(_search_page), refine_url=_refine_url
-    )
+    """Not kept: every new query is a new page anyway."""
+    form, found = _search_page()
+    return render_template("search/results.html", form=form, found=found, refine_url=_refine_url)
 
 
 def _search_page() -> tuple[SearchForm, SearchPage | None]:

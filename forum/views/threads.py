@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache, partial
-from typing import NamedTuple
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import limits, permissions, standing
+from forum import limits, permissions
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.models import Post, Thread, ThreadKind
-from forum.page_cache import for_members, for_visitors, with_parts
-from forum.services import ServiceError, browsing, experts, inbox, notifications, posting, qa
-from forum.services.browsing import Page
+from forum.page_cache import for_visitors
+from forum.services import ServiceError, browsing, notifications, posting, qa, thread_pages
 
 bp = Blueprint("threads", __name__)
 
 
 @bp.get("/threads/<int:thread_id>")
-@for_visitors
-@for_members(partial(inbox.thread_watch, current_user))
-@with_parts
+@for_visitors(reads=("page", "sort"), shows="thread")
 def show(thread_id: int):
     thread = _visible_thread(thread_id)
-    return _render_thread(thread, ReplyForm(), request.args.get("page", 1, type=int))
+    # a form holds a CSRF token: a visitor's page, kept for all, has none
+    form = ReplyForm() if current_user.is_authenticated else None
+    return _render_thread(thread, form, request.args.get("page", 1, type=int))
 
 
 @bp.post("/threads/<int:thread_id>/reply")
@@ -193,61 +188,23 @@ def _visible_thread(thread_id: int) -> Thread:
     return thread
 
 
-def _render_thread(thread: Thread, form: ReplyForm, page: int | None):
-    by_votes = request.args.get("sort") == "votes"
-    watch_state = inbox.thread_watch(current_user, thread.id)
-    preview = _preview(form)  # first: a preview refused is an error on the form, and a 422
+def _render_thread(thread: Thread, form: ReplyForm | None, page: int | None):
+    # first: a preview refused is an error on the form, and a 422
+    preview = _preview(form) if form else None
+    shown = thread_pages.thread_page(
+        current_user,
+        thread,
+        page,
+        current_app.config["POSTS_PER_PAGE"],
+        by_votes=request.args.get("sort") == "votes",
+    )
     return render_template(
         "threads/show.html",
         thread=thread,
+        shown=shown,
         form=form,
         preview=preview,
-        by_votes=by_votes,
-        watch_state=watch_state,
-        # the page as this member sees it is kept for them under what no content change moves
-        member_view=f"thread-{watch_state}-{standing.rights_key(current_user)}",
-        # read once, and only if that part is made (page_cache.kept)
-        read_posts=cache(partial(_shown_posts, thread, page, by_votes)),
-    ), form.http_status
-
-
-class ShownPosts(NamedTuple):
-    posts: Page
-    accepted: Post | None
-    actions: dict[int, permissions.PostActions]
-    read_expertise: Callable[[], dict]  # read once, and only if a post's kept part is made
-    list_part: str | None
-
-
-def _shown_posts(thread: Thread, page: int | None, by_votes: bool) -> ShownPosts:
-    posts = browsing.thread_posts(thread, page, current_app.config["POSTS_PER_PAGE"], by_votes)
-    accepted = qa.accepted_post(thread)
-    authors = {post.author_id for post in posts.items} | (
-        {accepted.author_id} if accepted else set()
-    )
-    my_votes = qa.votes_by(current_user, posts.items)
-    actions = {
-        post.id: permissions.post_actions(post, thread, accepted, my_votes) for post in posts.items
-    }
-    return ShownPosts(
-        posts,
-        accepted,
-        actions,
-        cache(partial(experts.expertise_of, sorted(authors), thread.board.theme_id)),
-        _post_list_part([*posts.items, accepted], actions),
-    )
-
-
-def _post_list_part(
-    shown: list[Post | None], actions: dict[int, permissions.PostActions]
-) -> str | None:
-    """The name the page's whole post list (and the accepted answer shown under the question)
-    is kept under: members who may do the same with every post share it. None, not kept
-    whole, when one of them is hidden: that reads differently for moderators, its author and
-    everyone else."""
-    if any(post is not None and post.is_hidden for post in shown):
-        return None
-    return "posts-" + "-".join(action.key for action in actions.values())
+    ), form.http_status if form else 200
 
 
 def _post_url(post: Post) -> str:

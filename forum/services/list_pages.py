@@ -1,0 +1,70 @@
+"""What the home, network, board and theme pages show, gathered before they are rendered:
+board cards with their counts, and a page of threads. A page past the end is a
+PageOutOfRange (404), raised here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from forum.models import Board, Network, Theme
+from forum.services import browsing, inbox
+from forum.services.browsing import BoardStats, NetworkOverview, Page, ThreadFilter
+
+
+@dataclass(frozen=True)
+class HomePage:
+    overviews: list[NetworkOverview]
+    stats: dict[int, BoardStats]
+
+
+@dataclass(frozen=True)
+class NetworkPage:
+    network: Network
+    boards: list[Board]
+    stats: dict[int, BoardStats]
+    threads: Page
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    board: Board
+    threads: Page
+    watch_state: str  # the reader's: "watch", "mute" or "none"
+
+
+@dataclass(frozen=True)
+class ThemePage:
+    theme: Theme
+    boards: list[Board]  # in every network
+    stats: dict[int, BoardStats]
+    threads: Page  # in the chosen network's board, or all of them
+    network_slug: str | None
+
+
+def home_page() -> HomePage:
+    return HomePage(*browsing.networks_with_board_stats())
+
+
+def network_page(network: Network, page: int, per_page: int, shown: ThreadFilter) -> NetworkPage:
+    boards = list(browsing.boards_of_network(network))
+    ids = [board.id for board in boards]
+    threads = browsing.threads_across_boards(ids, page, per_page, shown)
+    return NetworkPage(network, boards, browsing.board_stats(ids), threads)
+
+
+def board_page(
+    reader: Any, board: Board, page: int, per_page: int, shown: ThreadFilter
+) -> BoardPage:
+    threads = browsing.board_threads(board, page, per_page, shown)
+    return BoardPage(board, threads, inbox.board_watch(reader, board.id))
+
+
+def theme_page(
+    theme: Theme, network_slug: str | None, page: int, per_page: int, shown: ThreadFilter
+) -> ThemePage:
+    boards = list(browsing.boards_of_theme(theme))
+    listed = [board.id for board in boards if network_slug in (None, "", board.network.slug)]
+    threads = browsing.threads_across_boards(listed, page, per_page, shown)
+    stats = browsing.board_stats([board.id for board in boards])
+    return ThemePage(theme, boards, stats, threads, network_slug)
