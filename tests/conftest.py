@@ -36,10 +36,19 @@ CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return os.environ.get("FORUM_TEST_DATABASE_URL") or (
-        f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum.db'}"
-    )
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    """SQLite in this run's (or xdist worker's) folder; or FORUM_TEST_DATABASE_URL, a
+    database of its own for each xdist worker, as the tests empty its tables."""
+    given = os.environ.get("FORUM_TEST_DATABASE_URL")
+    if not given:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum.db'}"
+    elif worker_id == "master":
+        yield given
+    else:
+        from tests.databases import worker_database
+
+        with worker_database(given, worker_id) as url:
+            yield url
 
 
 def make_config(database_url: str, **overrides: object) -> dict[str, object]:

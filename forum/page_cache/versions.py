@@ -29,6 +29,7 @@ SHOWS = frozenset({"site", "lists", "board", "thread"})
 # Rows no visitor's page shows: changing them keeps every kept page.
 PRIVATE_TABLES = frozenset(
     {"notifications", "watches", "search_outbox", "reports", "content_version", "audit_entries"}
+    | {"login_sessions"}
 )
 # A member's own settings and secrets, which no page shows but theirs.
 PRIVATE_USER_COLUMNS = frozenset(
