@@ -37,8 +37,9 @@ TARGET_P95_MS, TARGET_SHARE, TARGET_REPLY_P95_MS, TARGET_MEMORY_MB = 50, 0.25, 1
 
 def pages(seeded: Seeded) -> dict[str, tuple[str | Callable[[], str], bool]]:
     """name: (path, or what names a new one for each request; for members only). Pages are
-    kept (forum/page_cache.py): visitors share theirs, members get their own. A thread and a
-    search that are new for each request measure what no kept page answers: making them."""
+    kept for visitors (forum/page_cache), members' pages are made for each request. A thread
+    and a search that are new for each request measure what no kept page answers: making
+    them."""
     return {
         "trivial (/healthz)": ("/healthz", False),
         "home": ("/", False),
@@ -207,7 +208,7 @@ def report(result: dict, clients: int) -> None:
     print(f"for reference: {' and '.join(FOR_REFERENCE)}, new for every request: what no kept")
     print("page answers, the cost of making a page and of search itself")
     for who in ("visitor", "member"):
-        kind = "pages kept for all" if who == "visitor" else "each member's own kept pages"
+        kind = "pages kept for all" if who == "visitor" else "pages made for each request"
         print(f"\nas a {who} ({kind})")
         heading = ("page", "p50", "p95", "p99", "req/s", "vs trivial", "SQL", "made")
         print("{:<22}{:>7}{:>7}{:>7}{:>8}{:>11}{:>5}{:>6}  target".format(*heading))
