@@ -3,12 +3,10 @@
 Notifications are already saved when deliver() runs (after the commit); if the message queue
 or a socket fails, members still see them on their next page load.
 
-What a socket can make the server do is bounded: its events run one after another in its own
-connection's thread (no thread per event), each costs against its socket's and its member's
-allowance (past them events are dropped; a socket that keeps sending FLOOD more is cut), an
-event that changes nothing writes nothing, and a member holds at most SOCKETS_PER_MEMBER
-sockets. The counts live in each process: with several processes, a member may hold that many
-sockets, at that rate, in each.
+What a socket can make the server do is bounded: its events run one after another in its
+connection's thread (not a thread each), each costs against its connection's and its member's
+allowance (past them it is dropped; a connection FLOOD past is cut), and a member holds at most
+SOCKETS_PER_MEMBER connections. Counts are per process: with several, that much in each.
 """
 
 from __future__ import annotations
@@ -72,54 +70,57 @@ class Allowance:
 
 
 class SocketLimits:
-    """This process's sockets: each one's member and allowance, each member's allowance and
-    sockets. still_open(sid) says whether Socket.IO still counts a socket as connected."""
+    """This process's connections, by Engine.IO session (one per socket: one namespace): each
+    one's member and allowance, each member's allowance and connections. still_open(eio_sid)
+    says whether the connection is still there."""
 
     def __init__(self, sockets_per_member: int, still_open: Callable[[str], bool]) -> None:
         self.sockets_per_member, self.still_open = sockets_per_member, still_open
         self.lock = threading.Lock()
         self.member_of: dict[str, int] = {}
-        self.sockets: dict[str, Allowance] = {}
+        self.connections: dict[str, Allowance] = {}
         self.members: dict[int, Allowance] = {}
         self.held: dict[int, set[str]] = {}
 
-    def admit(self, member_id: int, sid: str | None = None) -> bool:
-        """Whether the member may open one more socket: not while they hold their share or
-        are waiting off a flood. Given its sid, the socket is admitted."""
+    def admit(self, member_id: int, eio_sid: str) -> bool:
+        """One more connection for the member: not past their share, nor while they wait off
+        a flood. Asked again (its handshake, then its socket's connect), the same answer."""
         now = clock()
         with self.lock:
+            if eio_sid in self.member_of:
+                return self.member_of[eio_sid] == member_id
             member = self.members.setdefault(member_id, Allowance(PER_MEMBER, now))
             held = self.held.setdefault(member_id, set())
             for gone in [other for other in held if not self.still_open(other)]:
                 held.discard(gone)  # a disconnect never heard of must not lock them out
-                self.member_of.pop(gone, None), self.sockets.pop(gone, None)
+                self.member_of.pop(gone, None), self.connections.pop(gone, None)
             if len(held) >= self.sockets_per_member or member.refill(now) < 1:
                 return False
-            if sid is not None:
-                held.add(sid)
-                self.member_of[sid], self.sockets[sid] = member_id, Allowance(PER_SOCKET, now)
+            held.add(eio_sid)
+            self.member_of[eio_sid] = member_id
+            self.connections[eio_sid] = Allowance(PER_SOCKET, now)
             return True
 
-    def spend(self, sid: str) -> Literal["allowed", "dropped", "flood"]:
+    def spend(self, eio_sid: str) -> Literal["allowed", "dropped", "flood"]:
         now = clock()
         with self.lock:
-            own = self.sockets.get(sid)
+            own = self.connections.get(eio_sid)
             if own is None:
                 return "dropped"  # already cut
             # both pay, whatever the other says
-            allowed = [own.spend(now), self.members[self.member_of[sid]].spend(now)]
+            allowed = [own.spend(now), self.members[self.member_of[eio_sid]].spend(now)]
             if own.tokens <= -FLOOD:
                 return "flood"
             return "allowed" if all(allowed) else "dropped"
 
-    def forget(self, sid: str) -> None:
+    def forget(self, eio_sid: str) -> None:
         with self.lock:
-            member_id = self.member_of.pop(sid, None)
-            self.sockets.pop(sid, None)
+            member_id = self.member_of.pop(eio_sid, None)
+            self.connections.pop(eio_sid, None)
             if member_id is None:
                 return
             held, member = self.held[member_id], self.members[member_id]
-            held.discard(sid)
+            held.discard(eio_sid)
             if not held and member.refill(clock()) >= member.rate.burst:
                 del self.held[member_id], self.members[member_id]  # as good as new
 
@@ -139,11 +140,11 @@ def init_app(app: Flask) -> None:
         async_handlers=False,
     )
     app.extensions[LIMITS] = SocketLimits(int(app.config["SOCKETS_PER_MEMBER"]), _still_open)
-    # Engine.IO's handshake, before Socket.IO's connect, starts a ping timer (a thread asleep
-    # for 25 s), and a WebSocket a reader and a writer: a handshake that connect would refuse
-    # is refused first (401), so refused attempts start no threads however fast they come.
+    # The connection is what costs: from its handshake, before any socket connects on it, a
+    # WebSocket holds a server thread, a reader and a writer, and a ping timer (asleep 25 s).
+    # So connections are counted, and refused (401), at the handshake.
     eio = socketio.server.eio
-    eio.on("connect", _refusing_early(eio.handlers["connect"]))
+    eio.on("connect", _admitting(eio.handlers["connect"]))
 
 
 def user_room(user_id: int) -> str:
@@ -165,26 +166,31 @@ def _limits() -> SocketLimits:
     return current_app.extensions[LIMITS]
 
 
-def _still_open(sid: str) -> bool:
-    """Connected, or on its way in or out (is_connected() says no to those)."""
-    return socketio.server.manager.eio_sid_from_sid(sid, "/") is not None
+def _still_open(eio_sid: str) -> bool:
+    # the handshake made the first, a test client only the second
+    return eio_sid in socketio.server.eio.sockets or eio_sid in socketio.server.environ
 
 
-def _refusing_early(handshake: Callable[[str, dict], object]) -> Callable[[str, dict], object]:
-    def refusing_early(eio_sid: str, environ: dict) -> object:
+def _connection() -> str:
+    """The Engine.IO session of the socket this event came on."""
+    return socketio.server.manager.eio_sid_from_sid(request.sid, "/")
+
+
+def _admitting(handshake: Callable[[str, dict], object]) -> Callable[[str, dict], object]:
+    def admitting(eio_sid: str, environ: dict) -> object:
         with environ["flask.app"].request_context(environ):
-            if not current_user.is_authenticated or not _limits().admit(current_user.id):
+            if not current_user.is_authenticated or not _limits().admit(current_user.id, eio_sid):
                 return False
         return handshake(eio_sid, environ)
 
-    return refusing_early
+    return admitting
 
 
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> bool:
     if not current_user.is_authenticated:
         return False  # anonymous sockets are refused
-    if not _limits().admit(current_user.id, request.sid):
+    if not _limits().admit(current_user.id, _connection()):
         return False
     join_room(user_room(current_user.id))
     if session.get(LIVE_KEY):
@@ -194,31 +200,31 @@ def on_connect(auth: Any = None) -> bool:
 
 @socketio.on("disconnect")
 def on_disconnect(*_reason: object) -> None:
-    _limits().forget(request.sid)
+    """The connection goes with its socket: kept open, it would hold a thread uncounted."""
+    eio_sid = _connection()
+    _limits().forget(eio_sid)
+    transport = socketio.server.eio.sockets.get(eio_sid)
+    if transport is not None and not transport.closed:
+        transport.close(wait=False)  # not waiting on a client that may not read
 
 
 def _allowed() -> bool:
-    """Charge this event to its socket and member (before anything else: no query for one
-    that is dropped), and cut a socket that floods."""
-    verdict = _limits().spend(request.sid)
+    """Charge this event to its connection and member (before anything else: no query for
+    one that is dropped), and cut a connection that floods."""
+    verdict = _limits().spend(_connection())
     if verdict == "flood":
-        _cut(request.sid)
+        _cut()
     return verdict == "allowed"
 
 
-def _cut(sid: str) -> None:
-    """Disconnect the socket (a browser told so does not reconnect), then close its transport:
-    a client that ignores the first has nothing left to send on."""
-    server = socketio.server
-    eio_sid = server.manager.eio_sid_from_sid(sid, "/")
-    server.disconnect(sid, namespace="/")
-    transport = server.eio.sockets.get(eio_sid)
-    if transport is not None:
-        transport.close(wait=False)  # not waiting on a client that may not read
-    # simple-websocket goes on reading a client that goes on sending, closed or not: stop
-    # reading the TCP connection (a WebSocket's own: the handshake was its upgrade)
-    connection = request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
-    if connection is not None and request.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+def _cut() -> None:
+    """Disconnect the socket (a browser told so does not reconnect), which closes its
+    connection. simple-websocket goes on reading a client that goes on sending, closed or not:
+    the TCP connection is shut down too (a WebSocket's own: the handshake was its upgrade)."""
+    socketio.server.disconnect(request.sid, namespace="/")
+    environ = request.environ
+    connection = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
+    if connection is not None and environ.get("HTTP_UPGRADE", "").lower() == "websocket":
         with contextlib.suppress(OSError):
             connection.shutdown(socket.SHUT_RDWR)
 
