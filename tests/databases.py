@@ -1,4 +1,4 @@
-"""A fresh, empty database of the same kind as the test database."""
+"""Fresh, empty databases of the same kind as the test database."""
 
 from __future__ import annotations
 
@@ -17,23 +17,21 @@ def scratch_database(database_url: str, folder: Path) -> Iterator[str]:
     if url.get_backend_name() == "sqlite":
         yield f"sqlite:///{folder / f'scratch-{secrets.token_hex(4)}.db'}"
         return
-    name = f"forum_scratch_{secrets.token_hex(4)}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with _postgres_database(database_url, f"forum_scratch_{secrets.token_hex(4)}") as made:
+        yield made
 
 
 @contextmanager
 def worker_database(database_url: str, worker_id: str) -> Iterator[str]:
-    """A PostgreSQL database beside the given one, for one xdist worker, made afresh."""
+    """A PostgreSQL database beside the given one, for one xdist worker."""
+    with _postgres_database(database_url, f"{make_url(database_url).database}_{worker_id}") as made:
+        yield made
+
+
+@contextmanager
+def _postgres_database(database_url: str, name: str) -> Iterator[str]:
+    """A database of that name on the same server, made afresh and dropped after."""
     url = make_url(database_url)
-    name = f"{url.database}_{worker_id}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
