@@ -198,6 +198,30 @@ def make_person(
     return person
 
 
+def every_role(app: Flask, visitor: Person, author: Person, member: Person) -> dict[str, Person]:
+    """Who may see or do something in OIC-OSHNET, for tests that walk every role."""
+    return {
+        "anonymous": visitor,
+        "member": member,
+        "author": author,
+        "moderator_elsewhere": make_person(app, "ilo.mod", moderates=("ilo-global",)),
+        "moderator_here": make_person(app, "oic.mod", moderates=("oic-oshnet",)),
+        "admin": make_person(app, "root.admin", admin=True),
+    }
+
+
+def board_id(app: Flask, network: str, theme: str) -> int:
+    from forum.models import Board, Network, Theme
+
+    with app.app_context():
+        return db.session.scalar(
+            select(Board.id)
+            .join(Network)
+            .join(Theme)
+            .where(Network.slug == network, Theme.slug == theme)
+        )
+
+
 @pytest.fixture
 def member(app: Flask) -> Person:
     return _member(app, "amina")

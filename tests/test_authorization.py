@@ -29,7 +29,7 @@ from forum.models import (
 )
 from forum.models._time import utcnow
 from forum.services import browsing, experts, moderation, qa, sanctions
-from tests.conftest import PASSWORD, Person, make_person, thread_id_from
+from tests.conftest import PASSWORD, Person, every_role, make_person, thread_id_from
 
 ROLES = ("anonymous", "member", "author", "moderator_elsewhere", "moderator_here", "admin")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -287,14 +287,7 @@ def test_every_state_changing_route_has_a_spec(app: Flask) -> None:
 def world(app: Flask, anonymous: Person, member: Person, other_member: Person) -> World:
     expert = make_person(app, "siti")
     make_person(app, "reporter")
-    people = {
-        "anonymous": anonymous,
-        "member": other_member,
-        "author": member,
-        "moderator_elsewhere": make_person(app, "ilo.mod", moderates=("ilo-global",)),
-        "moderator_here": make_person(app, "oic.mod", moderates=("oic-oshnet",)),
-        "admin": make_person(app, "root.admin", admin=True),
-    }
+    people = every_role(app, anonymous, member, other_member)
     thread_id = thread_id_from(member.start_thread("A question", "Opening post"))
     expert.reply(thread_id, "An answer")
     with app.app_context():

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Post
 from forum.services import browsing, moderation
-from tests.conftest import Person, make_person, thread_id_from
+from tests.conftest import Person, every_role, make_person, thread_id_from
 
 ROLES = ("anonymous", "member", "author", "moderator_elsewhere", "moderator_here", "admin")
 MODERATORS_HERE = frozenset({"moderator_here", "admin"})
@@ -71,14 +71,7 @@ def people(app: Flask, anonymous: Person, member: Person, other_member: Person) 
     for case in ("hidden post", "deleted post"):
         assert member.reply(thread_id, CASES[case].text).status_code == 302
     member.start_thread("Gas testing", CASES["post of a deleted thread"].text)
-    people = {
-        "anonymous": anonymous,
-        "member": other_member,
-        "author": member,
-        "moderator_elsewhere": make_person(app, "ilo.mod", moderates=("ilo-global",)),
-        "moderator_here": make_person(app, "oic.mod", moderates=("oic-oshnet",)),
-        "admin": make_person(app, "root.admin", admin=True),
-    }
+    people = every_role(app, anonymous, member, other_member)
     for case in CASES:  # reported by kemal: the moderators' queue lists them too
         post_id, _ = _post_id(app, CASES[case].word)
         assert other_member.post(f"/posts/{post_id}/report", {"reason": "spam"}).status_code == 302

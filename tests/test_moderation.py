@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import AuditEntry, Board, Network, Post, Report, ReportStatus, Theme, Thread
-from tests.conftest import Person, errors_in, make_person, thread_id_from
+from forum.models import AuditEntry, Post, Report, ReportStatus, Theme, Thread
+from tests.conftest import Person, board_id, errors_in, make_person, thread_id_from
 
 
 @pytest.fixture
@@ -47,16 +47,6 @@ def _audit(app: Flask) -> list[tuple[str, str]]:
         return [(e.action, e.reason) for e in db.session.scalars(entries)]
 
 
-def _board_id(app: Flask, network: str, theme: str) -> int:
-    with app.app_context():
-        return db.session.scalar(
-            select(Board.id)
-            .join(Network)
-            .join(Theme)
-            .where(Network.slug == network, Theme.slug == theme)
-        )
-
-
 def test_pin_and_lock_are_moderator_actions_on_the_record(
     app: Flask, oic_mod: Person, member: Person, thread_id: int, other_member: Person
 ) -> None:
@@ -73,12 +63,12 @@ def test_pin_and_lock_are_moderator_actions_on_the_record(
 def test_a_moderator_moves_threads_within_the_network_only(
     app: Flask, oic_mod: Person, admin: Person, thread_id: int
 ) -> None:
-    inside = _board_id(app, "oic-oshnet", "fire-safety")
-    outside = _board_id(app, "ilo-global", "confined-spaces")
+    inside = board_id(app, "oic-oshnet", "fire-safety")
+    outside = board_id(app, "ilo-global", "confined-spaces")
     refused = oic_mod.post(f"/mod/threads/{thread_id}/move", {"board": outside})
     assert refused.status_code == 403
     with app.app_context():
-        assert db.session.get(Thread, thread_id).board_id == _board_id(
+        assert db.session.get(Thread, thread_id).board_id == board_id(
             app, "oic-oshnet", "confined-spaces"
         )
     assert oic_mod.post(f"/mod/threads/{thread_id}/move", {"board": inside}).status_code == 302
@@ -342,11 +332,11 @@ def test_a_ban_ends_sessions_and_refuses_log_in_with_the_reason(
 def test_moderators_manage_their_boards(
     app: Flask, oic_mod: Person, ilo_mod: Person, member: Person
 ) -> None:
-    board_id = _board_id(app, "oic-oshnet", "confined-spaces")
+    board = board_id(app, "oic-oshnet", "confined-spaces")
     token = oic_mod.csrf_token()
-    prefix = f"board-{board_id}-"
+    prefix = f"board-{board}-"
     renamed = oic_mod.post(
-        f"/mod/boards/{board_id}",
+        f"/mod/boards/{board}",
         {
             f"{prefix}csrf_token": token,
             f"{prefix}name": "Confined spaces and tanks",
@@ -356,8 +346,8 @@ def test_moderators_manage_their_boards(
     )
     assert renamed.status_code == 302
     assert "Confined spaces and tanks" in member.get("/n/oic-oshnet").get_data(as_text=True)
-    assert ilo_mod.post(f"/mod/boards/{board_id}/archive").status_code == 403
-    assert oic_mod.post(f"/mod/boards/{board_id}/archive").status_code == 302
+    assert ilo_mod.post(f"/mod/boards/{board}/archive").status_code == 403
+    assert oic_mod.post(f"/mod/boards/{board}/archive").status_code == 302
     page = member.get("/n/oic-oshnet/confined-spaces").get_data(as_text=True)
     assert "This board is archived and read-only." in page
     assert member.start_thread("In an archive", "x").status_code == 403

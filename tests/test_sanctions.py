@@ -11,20 +11,10 @@ from flask import Flask, request
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.models import AcceptedAnswer, Board, Network, Post, Report, Theme, Vote, Watch
-from tests.conftest import Person, errors_in, make_person, reply_ids, thread_id_from
+from forum.models import AcceptedAnswer, Board, Post, Report, Vote, Watch
+from tests.conftest import Person, board_id, errors_in, make_person, reply_ids, thread_id_from
 
 REFUSED = "You cannot take part in this network until"
-
-
-def _board_id(app: Flask, network: str, theme: str) -> int:
-    with app.app_context():
-        return db.session.scalar(
-            select(Board.id)
-            .join(Network)
-            .join(Theme)
-            .where(Network.slug == network, Theme.slug == theme)
-        )
 
 
 def _count(app: Flask, model) -> int:  # noqa: ANN001
@@ -70,7 +60,7 @@ def test_a_suspended_member_reads_but_takes_no_part_in_that_network(
         (f"/posts/{answer}/report", {"reason": "spam"}),
         (f"/threads/{question}/accept/{answer}", {}),
         (f"/threads/{question}/watch/watch", {}),
-        (f"/boards/{_board_id(app, 'oic-oshnet', 'confined-spaces')}/watch/watch", {}),
+        (f"/boards/{board_id(app, 'oic-oshnet', 'confined-spaces')}/watch/watch", {}),
     ):
         refused = other_member.post(url, data)
         assert refused.status_code == 403, url
@@ -111,7 +101,7 @@ def test_reports_follow_their_post_when_a_thread_moves_to_another_network(
     assert other_member.post(f"/posts/{post_id}/report", {"reason": "spam"}).status_code == 302
     assert "Is a harness ok?" in oic_mod.get("/mod/oic-oshnet/reports").get_data(as_text=True)
 
-    target = _board_id(app, "ilo-global", "confined-spaces")
+    target = board_id(app, "ilo-global", "confined-spaces")
     assert admin.post(f"/mod/threads/{thread_id}/move", {"board": target}).status_code == 302
 
     assert "Is a harness ok?" in ilo_mod.get("/mod/ilo-global/reports").get_data(as_text=True)
