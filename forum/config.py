@@ -50,6 +50,14 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "SQLALCHEMY_RECORD_QUERIES": False,
     "PASSWORD_HASH_METHOD": None,  # None: Werkzeug's default
+    # e-mail (forum.mail): smtp://user:pass@host:587 (STARTTLS; ?starttls=off for a local relay
+    # without it), smtps://user:pass@host:465, or file://DIR (one .eml file per message)
+    "MAIL_URL": "file://instance/mail",
+    "MAIL_FROM": "OSH e-Forum <forum@localhost>",
+    "MAIL_DOMAIN": None,  # reply+<token>@ this; None: the host of MAIL_FROM
+    "BASE_URL": "http://127.0.0.1:5000",  # absolute links in mail and feeds
+    "MAIL_UNREAD_DELAY": 600,  # seconds a notification waits, unread, before it is mailed
+    "MAIL_SEND_EVERY": 5.0,  # seconds between the server's passes over the mail outbox
 }
 
 # FORUM_<NAME> environment variable -> config key
@@ -72,10 +80,16 @@ ENVIRONMENT = {
     "FORUM_SEARCH_RATE_LIMIT": "SEARCH_RATE_LIMIT",
     "FORUM_PREVIEW_RATE_LIMIT": "PREVIEW_RATE_LIMIT",
     "FORUM_SOCKETS_PER_MEMBER": "SOCKETS_PER_MEMBER",
+    "FORUM_MAIL_URL": "MAIL_URL",
+    "FORUM_MAIL_FROM": "MAIL_FROM",
+    "FORUM_MAIL_DOMAIN": "MAIL_DOMAIN",
+    "FORUM_BASE_URL": "BASE_URL",
+    "FORUM_MAIL_UNREAD_DELAY": "MAIL_UNREAD_DELAY",
 }
 
 BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING"}
 COUNT_KEYS = {"PROXY_HOPS"}
+SECONDS_KEYS = {"MAIL_UNREAD_DELAY"}
 
 
 def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -87,6 +101,8 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
     config.update(overrides or {})
     for key in COUNT_KEYS:
         config[key] = _parse_count(key, config[key])
+    for key in SECONDS_KEYS:
+        config[key] = _parse_seconds(key, config[key])
 
     instance = Path(instance_path)
     if not config["SQLALCHEMY_DATABASE_URI"]:
@@ -148,6 +164,16 @@ def _parse_count(key: str, value: object) -> int:
     if not 0 <= count <= 10:
         raise ValueError(f"FORUM_{key} must be a whole number from 0 to 10, not {value!r}")
     return count
+
+
+def _parse_seconds(key: str, value: object) -> int:
+    try:
+        seconds = int(str(value).strip())
+    except ValueError:
+        seconds = -1
+    if not 0 <= seconds <= 7 * 24 * 3600:
+        raise ValueError(f"FORUM_{key} must be a number of seconds up to a week, not {value!r}")
+    return seconds
 
 
 def _parse_bool(value: str) -> bool:

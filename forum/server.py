@@ -10,6 +10,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
 from forum.database import start_after_commit_worker
+from forum.mail import outbox as mail_outbox
 from forum.search import outbox
 from forum.views import SECURITY_HEADERS
 
@@ -61,6 +62,7 @@ def _worker_ready(app: Flask) -> None:
     # hundreds of young collections each, and now and then a full pass. 20,000: p95 -15 ms.
     gc.set_threshold(20_000, 20, 20)
     outbox.start_background_drainer(app)
+    mail_outbox.start_background_sender(app)
     start_after_commit_worker(app)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import event, select
 from forum import create_app
 from forum.cli import init_database
 from forum.extensions import db
+from tests.mail_server import MailServer
 
 PASSWORD = "correct horse battery"
 # Tests play many people from one address on their first day: the limits that would stop
@@ -96,7 +97,11 @@ def app_config() -> dict[str, object]:
 def app(
     _schema: None, database_url: str, app_config: dict[str, object], tmp_path
 ) -> Iterator[Flask]:
-    config = {"SEARCH_INDEX": str(tmp_path / "search_index"), **app_config}
+    config = {
+        "SEARCH_INDEX": str(tmp_path / "search_index"),
+        "MAIL_URL": f"file://{tmp_path / 'mail'}",
+        **app_config,
+    }
     app = create_app(make_config(database_url, **config))
     with app.app_context():
         _wipe()
@@ -167,6 +172,28 @@ class Person:
 
     def reply(self, thread_id: int, body: str):
         return self.post(f"/threads/{thread_id}/reply", {"body": body})
+
+
+@pytest.fixture
+def smtp() -> Iterator[MailServer]:
+    """A real SMTP server; a module sends the forum's mail to it with
+    `app_config = {"MAIL_URL": smtp.url}` (see tests/test_mail_outbox.py)."""
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def confirm_address(app: Flask, username: str) -> None:
+    """As if the member had followed their confirmation link."""
+    from forum.models import User
+    from forum.models._time import utcnow
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+        db.session.remove()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """One module per aggregate; importing this package registers every table."""
 
+from forum.models.mail import MailOutbox
 from forum.models.moderation import (
     AuditEntry,
     Report,
@@ -45,6 +46,7 @@ __all__ = [
     "ExpertVerification",
     "ExpertiseClaim",
     "LoginSession",
+    "MailOutbox",
     "Network",
     "NetworkMembership",
     "NetworkModerator",

@@ -49,6 +49,15 @@ class User(UserMixin, db.Model):
     # notification kinds switched off (everything else is on)
     muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
 
+    # e-mail: nothing but a confirmation goes to an address before it is confirmed
+    email_confirmed_at: Mapped[datetime | None]
+    pending_email: Mapped[str | None] = mapped_column(String(254))  # a new address to confirm
+    # notification kind -> "now" | "digest" | "never", where the member chose (forum.mail.settings)
+    mail_choices: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    digest_every: Mapped[str] = mapped_column(String(8), default="weekly")  # daily, weekly, never
+    digest_sent_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]  # at most a few minutes old (forum.mail.settings)
+
     # the log-in (LoginSession.token) this object was loaded for or started; not a column
     login_token = ""
 

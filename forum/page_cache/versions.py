@@ -29,11 +29,13 @@ SHOWS = frozenset({"site", "lists", "board", "thread"})
 # Rows no visitor's page shows: changing them keeps every kept page.
 PRIVATE_TABLES = frozenset(
     {"notifications", "watches", "search_outbox", "reports", "content_version", "audit_entries"}
-    | {"login_sessions"}
+    | {"login_sessions", "mail_outbox"}
 )
 # A member's own settings and secrets, which no page shows but theirs.
 PRIVATE_USER_COLUMNS = frozenset(
     {"email", "password_hash", "session_version", "locale", "muted_kinds", "is_admin"}
+    | {"email_confirmed_at", "pending_email", "mail_choices", "digest_every", "digest_sent_at"}
+    | {"last_seen_at"}
 )
 # Rows of one thread: the columns that name their thread, or their post.
 SCOPED_ROWS = {

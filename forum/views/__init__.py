@@ -18,6 +18,7 @@ from forum.views import (
     errors,
     experts,
     feeds,
+    mail,
     main,
     moderation,
     notifications,
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
         admin,
         notifications,
         feeds,
+        mail,
     ):
         app.register_blueprint(module.bp)
     errors.init_app(app)
