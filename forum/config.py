@@ -57,7 +57,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DOMAIN": None,  # reply+<token>@ this; None: the host of MAIL_FROM
     "BASE_URL": "http://127.0.0.1:5000",  # absolute links in mail and feeds
     "MAIL_UNREAD_DELAY": 600,  # seconds a notification waits, unread, before it is mailed
-    "MAIL_SEND_EVERY": 5.0,  # seconds between the server's passes over the mail outbox
+    "MAIL_SEND_EVERY": 5,  # seconds between the server's passes over the mail outbox
+    "MAIL_RETRY_AFTER": 60,  # seconds before a failed message's first retry; doubled each time
 }
 
 # FORUM_<NAME> environment variable -> config key
@@ -85,11 +86,13 @@ ENVIRONMENT = {
     "FORUM_MAIL_DOMAIN": "MAIL_DOMAIN",
     "FORUM_BASE_URL": "BASE_URL",
     "FORUM_MAIL_UNREAD_DELAY": "MAIL_UNREAD_DELAY",
+    "FORUM_MAIL_SEND_EVERY": "MAIL_SEND_EVERY",
+    "FORUM_MAIL_RETRY_AFTER": "MAIL_RETRY_AFTER",
 }
 
 BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING"}
 COUNT_KEYS = {"PROXY_HOPS"}
-SECONDS_KEYS = {"MAIL_UNREAD_DELAY"}
+SECONDS_KEYS = {"MAIL_UNREAD_DELAY", "MAIL_SEND_EVERY", "MAIL_RETRY_AFTER"}
 
 
 def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
