@@ -373,3 +373,22 @@ def test_account_mail_is_written_in_the_members_language(
     html = html_of(message)
     assert f'<html lang="{locale}" dir="{direction}">' in html
     assert link_in(message, "reset")
+
+
+def test_a_banned_member_who_resets_the_password_is_told_of_the_ban_not_let_in(
+    app: Flask, member: Person, smtp: MailServer
+) -> None:
+    from forum.services import accounts, sanctions
+
+    make_person(app, "root.admin", admin=True)
+    with app.app_context():
+        sanctions.ban(accounts.find_user("root.admin"), accounts.find_user("amina"), None, "Spam")
+        db.session.remove()
+    browser = Person(app.test_client())
+    browser.post("/auth/forgot", {"login": "amina"})
+    path = link_in(smtp.messages[-1], "reset")
+    response = browser.post(
+        path, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, follow_redirects=True
+    )
+    assert "This account is banned" in response.get_data(as_text=True)
+    assert not logged_in(browser)

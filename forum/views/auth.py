@@ -187,12 +187,7 @@ def cancel_address():
 
 
 def _account_page(form: ChangeAddressForm):
-    return render_template(
-        "auth/account.html",
-        form=form,
-        send_again=SendAgainForm(),
-        waiting=account_mail.address_to_confirm(current_user),
-    ), form.http_status
+    return render_template("auth/account.html", form=form), form.http_status
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -252,12 +247,26 @@ def reset(token: str):
             form.apply_service_error(error)
         else:
             realtime.end_sessions(user_id=user.id)  # every other session is over
-            if current_user.is_authenticated:
+            if current_user.is_authenticated:  # someone else's log-in in this browser ends
+                accounts.end_session(current_user._get_current_object())
                 logout_user()
-            _log_in(user)
-            flash(_("Your password is changed. Other sessions are logged out."), "success")
-            return redirect(url_for("main.home"))
+            return _log_in_after_reset(user, form.password.data)
     return render_template("auth/reset.html", form=form), form.http_status
+
+
+def _log_in_after_reset(user: User, password: str):
+    """Logged in as the log-in page would: a banned member is told why, not let in."""
+    try:
+        allowed = accounts.authenticate(user.username, password)
+    except ServiceError as error:
+        flash(_("Your password is changed."), "success")
+        flash(error.message, "error")
+        return redirect(url_for("auth.login"))
+    if allowed is None:  # changed again meanwhile
+        return redirect(url_for("auth.login"))
+    _log_in(allowed)
+    flash(_("Your password is changed. Other sessions are logged out."), "success")
+    return redirect(url_for("main.home"))
 
 
 def _bad_link(ask_again: str, message: object = None):
