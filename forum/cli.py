@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
@@ -28,6 +30,7 @@ def init_app(app: Flask) -> None:
         seed_demo,
         reindex,
         create_user,
+        set_password,
         grant_moderator,
         verify_expert,
     ):
@@ -89,10 +92,32 @@ def create_user(username: str, email: str, password: str, admin: bool) -> None:
     from forum.services import accounts
 
     try:
-        user = accounts.register(username, email, password, is_admin=admin)
+        user = accounts.register(username, email, password, is_admin=admin, confirmed=True)
     except ServiceError as error:
         raise click.ClickException(f"{error.field}: {error.message}") from error
     click.echo(f"Created {'administrator' if admin else 'user'} {user.username}.")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def set_password(username: str, password_stdin: bool) -> None:
+    """Give USERNAME a new password (asked twice, hidden) and end every session of theirs."""
+    from forum import realtime
+    from forum.services import accounts
+
+    member = accounts.find_user(username) or _fail(f"No user called {username}.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        accounts.set_password(member, password)
+    except ServiceError as error:
+        _fail(str(error.message))
+    realtime.end_sessions(user_id=member.id)
+    click.echo(f"Password of {member.username} changed; every session is logged out.")
 
 
 @click.command("grant-moderator")

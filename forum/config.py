@@ -24,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "6 per minute",  # attempts per address
     "LOGIN_ACCOUNT_RATE_LIMIT": "6 per minute",  # failed attempts per account
     "REGISTER_RATE_LIMIT": "5 per hour",  # new accounts per address
+    "RESET_RATE_LIMIT": "5 per hour",  # password reset requests per client address
+    "RESET_ACCOUNT_RATE_LIMIT": "5 per hour",  # reset mails per account (or typed name)
+    "ADDRESS_MAIL_RATE_LIMIT": "3 per hour",  # confirmation links a member asks for
     "NEW_ACCOUNT_DAYS": 1,
     "NEW_ACCOUNT_THREAD_LIMIT": "3 per day",
     "NEW_ACCOUNT_REPLY_LIMIT": "10 per day",
@@ -76,6 +79,9 @@ ENVIRONMENT = {
     "FORUM_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
     "FORUM_LOGIN_ACCOUNT_RATE_LIMIT": "LOGIN_ACCOUNT_RATE_LIMIT",
     "FORUM_REGISTER_RATE_LIMIT": "REGISTER_RATE_LIMIT",
+    "FORUM_RESET_RATE_LIMIT": "RESET_RATE_LIMIT",
+    "FORUM_RESET_ACCOUNT_RATE_LIMIT": "RESET_ACCOUNT_RATE_LIMIT",
+    "FORUM_ADDRESS_MAIL_RATE_LIMIT": "ADDRESS_MAIL_RATE_LIMIT",
     "FORUM_NEW_ACCOUNT_THREAD_LIMIT": "NEW_ACCOUNT_THREAD_LIMIT",
     "FORUM_NEW_ACCOUNT_REPLY_LIMIT": "NEW_ACCOUNT_REPLY_LIMIT",
     "FORUM_SEARCH_RATE_LIMIT": "SEARCH_RATE_LIMIT",
