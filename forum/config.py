@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",  # absolute links in mail and feeds
     "MAIL_UNREAD_DELAY": 600,  # seconds a notification waits, unread, before it is mailed
     "MAIL_SEND_EVERY": 5.0,  # seconds between the server's passes over the mail outbox
+    # replies by e-mail (forum receive-mail): larger messages are refused, unread
+    "MAIL_INBOUND_MAX_BYTES": 1024 * 1024,
+    "MAIL_REFUSALS_PER_HOUR": 3,  # "not posted" answers to one address in an hour, at most
 }
 
 # FORUM_<NAME> environment variable -> config key
