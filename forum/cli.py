@@ -205,12 +205,13 @@ def receive_mail(recipient: str | None) -> None:
     delivers it. Exit status 0 when handled (posted, refused with a reply, or dropped), 75
     when the forum cannot take it now."""
     import logging
+    import sys
 
     from flask import current_app
 
     from forum.mail import inbound
 
-    stream = click.get_binary_stream("stdin")
+    stream = sys.stdin.buffer
     raw = stream.read(current_app.config["MAIL_INBOUND_MAX_BYTES"] + 1)
     while stream.read(1 << 16):  # the rest of an oversized message: read, never kept
         pass
