@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
         set_password,
         grant_moderator,
         verify_expert,
+        receive_mail,
     ):
         app.cli.add_command(command)
 
@@ -212,3 +213,40 @@ cli = FlaskGroup(
 
 def main() -> None:
     cli.main(prog_name="forum")
+
+
+EX_TEMPFAIL = 75  # sysexits.h: the mail server keeps the message and tries again
+
+
+@click.command("receive-mail")
+@click.option(
+    "--recipient",
+    help="The envelope recipient (the reply address), if the mail "
+    "server passes it; otherwise it is read from the message's headers.",
+)
+@with_appcontext
+def receive_mail(recipient: str | None) -> None:
+    """Post a reply by e-mail: one RFC 822 message on standard input, as a mail server's pipe
+    delivers it. Exit status 0 when handled (posted, refused with a reply, or dropped), 75
+    when the forum cannot take it now."""
+    import logging
+    import sys
+
+    from flask import current_app
+
+    from forum.mail import inbound
+
+    stream = sys.stdin.buffer
+    raw = stream.read(current_app.config["MAIL_INBOUND_MAX_BYTES"] + 1)
+    while stream.read(1 << 16):  # the rest of an oversized message: read, never kept
+        pass
+    try:
+        outcome = inbound.receive(raw, recipient)
+    except inbound.TryLater as error:
+        click.echo(f"The forum cannot take mail now ({error}); try again later.", err=True)
+        raise SystemExit(EX_TEMPFAIL) from None
+    except Exception as error:  # a fault of ours: kept by the mail server, never lost
+        logging.getLogger(__name__).error("receive-mail failed: %r", error)
+        click.echo(f"The forum could not handle this message ({type(error).__name__}).", err=True)
+        raise SystemExit(EX_TEMPFAIL) from None
+    click.echo(outcome)

@@ -62,6 +62,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_UNREAD_DELAY": 600,  # seconds a notification waits, unread, before it is mailed
     "MAIL_SEND_EVERY": 5,  # seconds between the server's passes over the mail outbox
     "MAIL_RETRY_AFTER": 60,  # seconds before a failed message's first retry; doubled each time
+    # replies by e-mail (forum receive-mail): larger messages are refused, unread
+    "MAIL_INBOUND_MAX_BYTES": 1024 * 1024,
+    "MAIL_REFUSALS_PER_HOUR": 3,  # "not posted" answers to one address in an hour, at most
 }
 
 # FORUM_<NAME> environment variable -> config key

@@ -11,6 +11,7 @@ from forum.mail import transport
 # each module registers the composers of its kinds of mail
 from forum.mail import checks  # noqa: E402, F401  isort: skip
 from forum.mail import account_letters  # noqa: E402, F401  isort: skip
+from forum.mail import refusal_letters  # noqa: E402, F401  isort: skip
 
 
 def init_app(app: Flask) -> None:
