@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",  # absolute links in mail and feeds
     "MAIL_UNREAD_DELAY": 600,  # seconds a notification waits, unread, before it is mailed
     "MAIL_SEND_EVERY": 5.0,  # seconds between the server's passes over the mail outbox
+    # True: an external timer (cron, systemd) runs `forum send-digests`; False: `forum serve`
+    # queues the digests that are due itself, every ten minutes
+    "DIGEST_TIMER": False,
 }
 
 # FORUM_<NAME> environment variable -> config key
@@ -85,9 +88,10 @@ ENVIRONMENT = {
     "FORUM_MAIL_DOMAIN": "MAIL_DOMAIN",
     "FORUM_BASE_URL": "BASE_URL",
     "FORUM_MAIL_UNREAD_DELAY": "MAIL_UNREAD_DELAY",
+    "FORUM_DIGEST_TIMER": "DIGEST_TIMER",
 }
 
-BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING"}
+BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING", "DIGEST_TIMER"}
 COUNT_KEYS = {"PROXY_HOPS"}
 SECONDS_KEYS = {"MAIL_UNREAD_DELAY"}
 
