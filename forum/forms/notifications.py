@@ -33,7 +33,7 @@ class SettingsForm(ForumForm):
     kinds = CheckboxesField(_l("Tell me when"), validators=[Optional()])
     digest_every = RadioField(
         _l("Send me a digest"),
-        choices=list(mail_settings.DIGEST_LABELS.items()),
+        choices=choices(mail_settings.DIGEST_LABELS.items()),
         validators=[Optional()],
     )
     submit = SubmitField(_l("Save settings"))
@@ -59,7 +59,7 @@ for _kind in mail_settings.MAILABLE:
         mail_field(_kind),
         RadioField(
             KIND_LABELS[_kind],
-            choices=list(mail_settings.CHOICE_LABELS.items()),
+            choices=choices(mail_settings.CHOICE_LABELS.items()),
             validators=[Optional()],
         ),
     )

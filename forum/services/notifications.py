@@ -7,10 +7,11 @@ Every function taking a session is called from inside a service's write transact
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import exists, false, or_, select
+from sqlalchemy import exists, false, insert, or_, select
 from sqlalchemy.orm import Session
 
 from forum.database import after_commit
@@ -20,6 +21,7 @@ from forum.models import (
     Board,
     ExpertiseClaim,
     ExpertVerification,
+    MailOutbox,
     NetworkMembership,
     Notification,
     NotificationKind,
@@ -248,8 +250,11 @@ def _recipients(session: Session, reasons: dict[int, Kind], thread: Thread | Non
 
 def _mail_after_delay(session: Session, created: list[Notification], recipients: dict) -> None:
     """A message for each notification its member wants at once, sent after MAIL_UNREAD_DELAY
-    if still unread then (forum.mail.notification_letters); queued in this transaction."""
+    if still unread then (forum.mail.notification_letters); queued in this transaction, in
+    one statement however many members (what outbox.queue does, for many rows)."""
     delay = current_app.config["MAIL_UNREAD_DELAY"]
+    due_at = utcnow() + timedelta(seconds=delay)
+    rows = []
     for notification in created:
         member = recipients[notification.recipient_id]
         wanted = mail_settings.choice(
@@ -258,14 +263,20 @@ def _mail_after_delay(session: Session, created: list[Notification], recipients:
         if not member.confirmed or wanted != mail_settings.NOW:
             continue
         user_id, thread_id = notification.recipient_id, notification.thread_id
-        outbox.queue(
-            session,
-            "notification",
-            user_id=user_id,
-            data={"notification_id": notification.id},
-            group_key=f"n{user_id}-t{thread_id}" if thread_id else None,
-            delay=delay,
+        rows.append(
+            {
+                "kind": "notification",
+                "user_id": user_id,
+                "data": {"notification_id": notification.id},
+                "group_key": f"n{user_id}-t{thread_id}" if thread_id else None,
+                "due_at": due_at,
+            }
         )
+    if not rows:
+        return
+    session.execute(insert(MailOutbox), rows)
+    if delay <= 0:
+        after_commit(outbox.send_due)
 
 
 def _deliver_after_commit(session: Session, notifications: list[Notification]) -> None:
