@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
@@ -28,9 +30,11 @@ def init_app(app: Flask) -> None:
         seed_demo,
         reindex,
         create_user,
+        set_password,
         grant_moderator,
         verify_expert,
         send_digests,
+        receive_mail,
     ):
         app.cli.add_command(command)
 
@@ -90,10 +94,32 @@ def create_user(username: str, email: str, password: str, admin: bool) -> None:
     from forum.services import accounts
 
     try:
-        user = accounts.register(username, email, password, is_admin=admin)
+        user = accounts.register(username, email, password, is_admin=admin, confirmed=True)
     except ServiceError as error:
         raise click.ClickException(f"{error.field}: {error.message}") from error
     click.echo(f"Created {'administrator' if admin else 'user'} {user.username}.")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def set_password(username: str, password_stdin: bool) -> None:
+    """Give USERNAME a new password (asked twice, hidden) and end every session of theirs."""
+    from forum import realtime
+    from forum.services import accounts
+
+    member = accounts.find_user(username) or _fail(f"No user called {username}.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        accounts.set_password(member, password)
+    except ServiceError as error:
+        _fail(str(error.message))
+    realtime.end_sessions(user_id=member.id)
+    click.echo(f"Password of {member.username} changed; every session is logged out.")
 
 
 @click.command("grant-moderator")
@@ -198,3 +224,40 @@ cli = FlaskGroup(
 
 def main() -> None:
     cli.main(prog_name="forum")
+
+
+EX_TEMPFAIL = 75  # sysexits.h: the mail server keeps the message and tries again
+
+
+@click.command("receive-mail")
+@click.option(
+    "--recipient",
+    help="The envelope recipient (the reply address), if the mail "
+    "server passes it; otherwise it is read from the message's headers.",
+)
+@with_appcontext
+def receive_mail(recipient: str | None) -> None:
+    """Post a reply by e-mail: one RFC 822 message on standard input, as a mail server's pipe
+    delivers it. Exit status 0 when handled (posted, refused with a reply, or dropped), 75
+    when the forum cannot take it now."""
+    import logging
+    import sys
+
+    from flask import current_app
+
+    from forum.mail import inbound
+
+    stream = sys.stdin.buffer
+    raw = stream.read(current_app.config["MAIL_INBOUND_MAX_BYTES"] + 1)
+    while stream.read(1 << 16):  # the rest of an oversized message: read, never kept
+        pass
+    try:
+        outcome = inbound.receive(raw, recipient)
+    except inbound.TryLater as error:
+        click.echo(f"The forum cannot take mail now ({error}); try again later.", err=True)
+        raise SystemExit(EX_TEMPFAIL) from None
+    except Exception as error:  # a fault of ours: kept by the mail server, never lost
+        logging.getLogger(__name__).error("receive-mail failed: %r", error)
+        click.echo(f"The forum could not handle this message ({type(error).__name__}).", err=True)
+        raise SystemExit(EX_TEMPFAIL) from None
+    click.echo(outcome)

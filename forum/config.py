@@ -24,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "6 per minute",  # attempts per address
     "LOGIN_ACCOUNT_RATE_LIMIT": "6 per minute",  # failed attempts per account
     "REGISTER_RATE_LIMIT": "5 per hour",  # new accounts per address
+    "RESET_RATE_LIMIT": "5 per hour",  # password reset requests per client address
+    "RESET_ACCOUNT_RATE_LIMIT": "5 per hour",  # reset mails per account (or typed name)
+    "ADDRESS_MAIL_RATE_LIMIT": "3 per hour",  # confirmation links a member asks for
     "NEW_ACCOUNT_DAYS": 1,
     "NEW_ACCOUNT_THREAD_LIMIT": "3 per day",
     "NEW_ACCOUNT_REPLY_LIMIT": "10 per day",
@@ -57,7 +60,11 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DOMAIN": None,  # reply+<token>@ this; None: the host of MAIL_FROM
     "BASE_URL": "http://127.0.0.1:5000",  # absolute links in mail and feeds
     "MAIL_UNREAD_DELAY": 600,  # seconds a notification waits, unread, before it is mailed
-    "MAIL_SEND_EVERY": 5.0,  # seconds between the server's passes over the mail outbox
+    "MAIL_SEND_EVERY": 5,  # seconds between the server's passes over the mail outbox
+    "MAIL_RETRY_AFTER": 60,  # seconds before a failed message's first retry; doubled each time
+    # replies by e-mail (forum receive-mail): larger messages are refused, unread
+    "MAIL_INBOUND_MAX_BYTES": 1024 * 1024,
+    "MAIL_REFUSALS_PER_HOUR": 3,  # "not posted" answers to one address in an hour, at most
     # True: an external timer (cron, systemd) runs `forum send-digests`; False: `forum serve`
     # queues the digests that are due itself, every ten minutes
     "DIGEST_TIMER": False,
@@ -78,6 +85,9 @@ ENVIRONMENT = {
     "FORUM_LOGIN_RATE_LIMIT": "LOGIN_RATE_LIMIT",
     "FORUM_LOGIN_ACCOUNT_RATE_LIMIT": "LOGIN_ACCOUNT_RATE_LIMIT",
     "FORUM_REGISTER_RATE_LIMIT": "REGISTER_RATE_LIMIT",
+    "FORUM_RESET_RATE_LIMIT": "RESET_RATE_LIMIT",
+    "FORUM_RESET_ACCOUNT_RATE_LIMIT": "RESET_ACCOUNT_RATE_LIMIT",
+    "FORUM_ADDRESS_MAIL_RATE_LIMIT": "ADDRESS_MAIL_RATE_LIMIT",
     "FORUM_NEW_ACCOUNT_THREAD_LIMIT": "NEW_ACCOUNT_THREAD_LIMIT",
     "FORUM_NEW_ACCOUNT_REPLY_LIMIT": "NEW_ACCOUNT_REPLY_LIMIT",
     "FORUM_SEARCH_RATE_LIMIT": "SEARCH_RATE_LIMIT",
@@ -89,11 +99,13 @@ ENVIRONMENT = {
     "FORUM_BASE_URL": "BASE_URL",
     "FORUM_MAIL_UNREAD_DELAY": "MAIL_UNREAD_DELAY",
     "FORUM_DIGEST_TIMER": "DIGEST_TIMER",
+    "FORUM_MAIL_SEND_EVERY": "MAIL_SEND_EVERY",
+    "FORUM_MAIL_RETRY_AFTER": "MAIL_RETRY_AFTER",
 }
 
 BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING", "DIGEST_TIMER"}
 COUNT_KEYS = {"PROXY_HOPS"}
-SECONDS_KEYS = {"MAIL_UNREAD_DELAY"}
+SECONDS_KEYS = {"MAIL_UNREAD_DELAY", "MAIL_SEND_EVERY", "MAIL_RETRY_AFTER"}
 
 
 def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:

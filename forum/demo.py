@@ -255,7 +255,10 @@ def seed_demo_content() -> int:
         return 0
     members = {
         name: accounts.register(
-            name, f"{name.replace('_', '.')}@example.org", secrets.token_urlsafe(24)
+            name,
+            f"{name.replace('_', '.')}@example.org",
+            secrets.token_urlsafe(24),
+            confirmed=True,  # sample people: no confirmation mail to example.org
         )
         for name in MEMBERS
     }

@@ -7,11 +7,14 @@ is a 429 page (or JSON) that says when to try again and hands back any text bein
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app, request
 from flask.wrappers import Response
 from flask_login import current_user
+from limits import RateLimitItem, parse
 
 from forum.extensions import limiter
 from forum.languages import lazy_gettext as _l
@@ -52,10 +55,12 @@ def _member_key() -> str:
 
 
 def _established() -> bool:
+    return not current_user.is_authenticated or is_established(current_user)
+
+
+def is_established(member: Any) -> bool:
     """Members past their first day(s) post without a count; others are new accounts."""
-    if not current_user.is_authenticated:
-        return True
-    age = utcnow() - current_user.created_at
+    age = utcnow() - member.created_at
     return age >= timedelta(days=current_app.config["NEW_ACCOUNT_DAYS"])
 
 
@@ -79,28 +84,63 @@ registrations = limiter.limit(
 
 
 # New accounts post a little on their first day: spam needs many posts, newcomers need few.
-def _first_day(setting: str, what: str, message: object):  # noqa: ANN202
-    return limiter.limit(
-        _setting(setting),
-        key_func=_member_key,
-        scope=f"new-account-{what}",
-        methods=["POST"],
-        exempt_when=_established,
-        deduct_when=_succeeded,
-        error_message=message,
-    )
+class FirstDay:
+    """A new account's allowance of one kind of post, per member, in the limiter's store.
+
+    The web form counts it with its decorator (.limit); replies by e-mail (forum.mail.inbound)
+    ask refuses() and count() with the same setting, scope and key, so both ways of posting
+    spend one allowance.
+    """
+
+    def __init__(self, setting: str, what: str, message: object) -> None:
+        self.setting, self.scope, self.message = setting, f"new-account-{what}", message
+        self.limit = limiter.shared_limit(
+            _setting(setting),
+            scope=self.scope,
+            key_func=_member_key,
+            methods=["POST"],
+            exempt_when=_established,
+            deduct_when=_succeeded,
+            error_message=message,
+        )
+
+    def _window(self, member: Any) -> tuple[RateLimitItem, list[str]] | None:
+        if not limiter.enabled or is_established(member):
+            return None
+        prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+        keys = [f"member:{member.id}", self.scope]
+        return parse(current_app.config[self.setting]), [prefix, *keys] if prefix else keys
+
+    def refuses(self, member: Any, posted_in_window: Callable[[timedelta], int]) -> bool:
+        """True when a new member's allowance is spent. posted_in_window(window) counts what
+        they posted in the window in the database: a process of its own (`forum
+        receive-mail`) does not see the web's counts in a memory store."""
+        window = self._window(member)
+        if window is None:
+            return False
+        item, keys = window
+        if not limiter.limiter.test(item, *keys):
+            return True
+        return posted_in_window(timedelta(seconds=item.get_expiry())) >= item.amount
+
+    def count(self, member: Any) -> None:
+        window = self._window(member)
+        if window is not None:
+            limiter.limiter.hit(window[0], *window[1])
 
 
-new_account_threads = _first_day(
+new_account_thread_allowance = FirstDay(
     "NEW_ACCOUNT_THREAD_LIMIT",
     "threads",
     _l("New members can start only a few threads on their first day. Your text is below."),
 )
-new_account_replies = _first_day(
+new_account_reply_allowance = FirstDay(
     "NEW_ACCOUNT_REPLY_LIMIT",
     "replies",
     _l("New members can post only a few replies on their first day. Your text is below."),
 )
+new_account_threads = new_account_thread_allowance.limit
+new_account_replies = new_account_reply_allowance.limit
 # the search page and the composer's lookups share one budget per client
 searches = limiter.shared_limit(_setting("SEARCH_RATE_LIMIT"), scope="search")
 

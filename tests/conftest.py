@@ -211,12 +211,15 @@ def _member(app: Flask, username: str) -> Person:
 def make_person(
     app: Flask, username: str, *, admin: bool = False, moderates: tuple[str, ...] = ()
 ) -> Person:
-    """A logged-in person with an account made directly (admins, moderators)."""
+    """A logged-in person with an account made directly (admins, moderators), its address
+    confirmed as `forum create-user` does."""
     from forum.services import accounts, browsing
     from forum.services.admin import set_moderator
 
     with app.app_context():
-        user = accounts.register(username, f"{username}@example.org", PASSWORD, is_admin=admin)
+        user = accounts.register(
+            username, f"{username}@example.org", PASSWORD, is_admin=admin, confirmed=True
+        )
         for slug in moderates:
             set_moderator(None, user, browsing.get_network(slug), moderator=True)
         db.session.remove()

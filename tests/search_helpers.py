@@ -18,7 +18,7 @@ class Forum:
     def member(self, name: str, *, admin: bool = False) -> User:
         if name not in self.members:
             self.members[name] = accounts.register(
-                name, f"{name}@example.org", PASSWORD, is_admin=admin
+                name, f"{name}@example.org", PASSWORD, is_admin=admin, confirmed=True
             )
         return self.members[name]
 

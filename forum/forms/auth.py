@@ -80,3 +80,43 @@ class ChangePasswordForm(ForumForm):
 
 class LogoutForm(ForumForm):
     submit = SubmitField(_l("Log out"))
+
+
+class ForgotPasswordForm(ForumForm):
+    login = StringField(
+        _l("Username or email address"), validators=[DataRequired(), Length(max=254)]
+    )
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(ForumForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), password_length],
+        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Set the new password"))
+
+
+class ChangeAddressForm(ForumForm):
+    email = EmailField(
+        _l("New email address"),
+        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+        description=_l("We send it a link; it becomes your address once you follow it."),
+    )
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)]
+    )
+    submit = SubmitField(_l("Change address"))
+
+
+class ConfirmAddressForm(ForumForm):
+    submit = SubmitField(_l("Confirm my address"))
+
+
+class SendAgainForm(ForumForm):
+    submit = SubmitField(_l("Send the link again"))

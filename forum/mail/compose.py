@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from flask import current_app, render_template, url_for
@@ -85,10 +85,16 @@ def build(rows: list[MailOutbox], user: User | None) -> EmailMultiAlternatives |
         letter = make(rows, user)
         if letter is None:
             return None
-        return _message(letter, address, user, locale)
+        return _message(letter, address, user, locale, message_id(first))
 
 
-def _message(letter: Letter, address: str, user: User | None, locale: str) -> Any:
+def message_id(row: MailOutbox) -> str:
+    """The same for every attempt at one message: a copy sent again after a sender died
+    mid-send can be recognised by the receiving side."""
+    return f"<forum.{row.id}.{row.created_at:%Y%m%d%H%M%S}@{mail_domain()}>"
+
+
+def _message(letter: Letter, address: str, user: User | None, locale: str, msgid: str) -> Any:
     context = {
         **letter.context,
         "member": user,
@@ -97,7 +103,7 @@ def _message(letter: Letter, address: str, user: User | None, locale: str) -> An
         "settings_url": url_for("notifications.settings", _external=True),
         "home_url": url_for("main.home", _external=True),
     }
-    headers = {"Auto-Submitted": "auto-generated", "Message-ID": make_msgid(domain=mail_domain())}
+    headers = {"Auto-Submitted": "auto-generated", "Message-ID": msgid}
     if letter.unsubscribe and user is not None:
         token = tokens.sign("unsubscribe", [user.id, letter.unsubscribe])
         link = url_for("mail.unsubscribe", token=token, _external=True)

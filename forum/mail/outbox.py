@@ -16,7 +16,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 50
 LEASE = timedelta(minutes=5)  # a claimed row whose sender died is sent by another after this
-MAX_ATTEMPTS = 8  # 1, 2, 4 ... 64 minutes apart: about four hours of trying
+MAX_ATTEMPTS = 8  # by default 1, 2, 4 ... 64 minutes apart: about four hours of trying
 UNREACHABLE = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
 
 
@@ -168,7 +168,8 @@ def _retry(rows: list[MailOutbox], now: datetime, error: Exception) -> None:
             if row.attempts >= MAX_ATTEMPTS:
                 row.status, row.finished_at = "failed", utcnow()
             else:
-                row.due_at = now + timedelta(minutes=2 ** (row.attempts - 1))
+                wait = current_app.config["MAIL_RETRY_AFTER"] * 2 ** (row.attempts - 1)
+                row.due_at = now + timedelta(seconds=wait)
 
 
 def retry_failed(row_ids: list[int] | None = None) -> int:
@@ -189,7 +190,7 @@ def retry_failed(row_ids: list[int] | None = None) -> int:
 def start_background_sender(app: Flask) -> threading.Thread:
     """In a server process: sends what is due (delayed notifications, retries) every few
     seconds."""
-    every = app.config["MAIL_SEND_EVERY"]
+    every = max(app.config["MAIL_SEND_EVERY"], 1)
 
     def run() -> None:
         while not stopping.wait(every):

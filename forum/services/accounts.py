@@ -36,13 +36,17 @@ class AccountConflict(ServiceError):
     something of who has an account, so limits.registrations counts it (a 409)."""
 
 
-def register(username: str, email: str, password: str, *, is_admin: bool = False) -> User:
+def register(
+    username: str, email: str, password: str, *, is_admin: bool = False, confirmed: bool = False
+) -> User:
+    """A new account. Its address is mailed a link to confirm it, unless an operator made the
+    account (confirmed=True: `forum create-user`); nothing else is mailed to it before."""
     username, email = usernames.normalised(username), email.strip().lower()
     key, skeleton = usernames.key(username), usernames.skeleton(username)
     # the key too: case folding lengthens some names ("ß" is "ss")
     if not USERNAME_PATTERN.match(username) or len(key) > USERNAME_MAX:
         raise ServiceError(USERNAME_RULE, "username")
-    _check_password_strength(password)
+    check_password_strength(password)
     with write_transaction() as session:
         like_it = session.scalars(
             select(User.username_key).where(
@@ -59,6 +63,7 @@ def register(username: str, email: str, password: str, *, is_admin: bool = False
             raise AccountConflict(EMAIL_REFUSED, "email")
         user = User(username=username, username_key=key, username_skeleton=skeleton, email=email)
         user.is_admin = is_admin
+        user.email_confirmed_at = utcnow() if confirmed else None
         user.set_password(password)
         session.add(user)
         try:
@@ -67,6 +72,10 @@ def register(username: str, email: str, password: str, *, is_admin: bool = False
             raise AccountConflict(
                 _l("That username or email address is taken."), "username"
             ) from error
+        if not confirmed:
+            from forum.services.account_mail import queue_confirmation
+
+            queue_confirmation(session, user, email)
     return user
 
 
@@ -109,7 +118,13 @@ def account_for(login: str) -> User | None:
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
         raise ServiceError(_l("Your current password is not correct."), "current_password")
-    _check_password_strength(new)
+    set_password(user, new)
+
+
+def set_password(user: User, new: str) -> None:
+    """A new password (an operator's `forum set-password`, or after the current one was
+    checked): every session and remember cookie of the member stops working."""
+    check_password_strength(new)
     with write_transaction() as session:
         user.set_password(new)
         user.session_version = User.session_version + 1
@@ -168,7 +183,7 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username_key == User.key_for(username)))
 
 
-def _check_password_strength(password: str) -> None:
+def check_password_strength(password: str) -> None:
     if len(password) < PASSWORD_MIN:
         raise ServiceError(_l("Use at least %(n)d characters.", n=PASSWORD_MIN), "password")
     if len(password) > PASSWORD_MAX:

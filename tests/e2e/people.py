@@ -38,7 +38,7 @@ def make_moderator(database_url: str, username: str, network: str) -> None:
 
     app = create_app(make_config(database_url))
     with app.app_context():
-        user = accounts.register(username, f"{username}@example.org", PASSWORD)
+        user = accounts.register(username, f"{username}@example.org", PASSWORD, confirmed=True)
         set_moderator(None, user, browsing.get_network(network), moderator=True)
         db.session.remove()
         db.engine.dispose()
