@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -203,3 +205,27 @@ def test_never_means_no_digest_and_unconfirmed_addresses_get_none(
     set_user(app, "amina", digest_every="never")
     assert digests_now(app) == 0
     assert smtp.messages == []
+
+
+def test_the_digest_link_turns_the_digest_off_in_one_click(
+    app: Flask, reader: Person, other_member: Person, smtp: MailServer
+) -> None:
+    other_member.start_thread("Lifelines", "Length?", kind="discussion")
+    away(app, "amina")
+    digests_now(app)
+    [message] = smtp.messages
+    link = re.search(r"<(\S+)>", "".join(str(message["List-Unsubscribe"]).split())).group(1)
+    response = app.test_client().post(urlsplit(link).path, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert user_row(app, "amina").digest_every == "never"
+
+
+def test_forum_send_digests_says_how_many_it_queued(
+    app: Flask, reader: Person, other_member: Person
+) -> None:
+    other_member.start_thread("Entry permits", "Who signs?", kind="discussion")
+    away(app, "amina")
+    result = app.test_cli_runner().invoke(args=["send-digests"])
+    assert (result.exit_code, result.output.strip()) == (0, "Digests queued: 1.")
+    result = app.test_cli_runner().invoke(args=["send-digests"])
+    assert result.output.strip() == "Digests queued: 0."

@@ -35,6 +35,8 @@ from tests.conftest import (
     PASSWORD,
     Person,
     confirm_address,
+    make_person,
+    reply_ids,
     thread_id_from,
 )
 from tests.mail_server import MailServer, html_of, text_of
@@ -407,3 +409,15 @@ def test_queueing_mail_costs_the_same_for_three_recipients_or_twelve(
     assert len(mail_rows(app)) - queued_few == 13  # twelve watchers and amina
     assert queued_few == 5  # warm up and three watchers' for amina, the three watchers
     assert len(_mail_work(many)) == len(_mail_work(few)) == 2  # one read, one insert
+
+
+def test_a_reply_hidden_before_the_delay_is_not_mailed(
+    app: Flask, author: Person, other_member: Person, smtp: MailServer
+) -> None:
+    moderator = make_person(app, "oic.mod", moderates=("oic-oshnet",))
+    thread_id = thread_id_from(author.start_thread("Fall arrest", "Which anchor?"))
+    other_member.reply(thread_id, "Buy my product at spam.example")
+    [reply] = reply_ids(app, thread_id)
+    moderator.post(f"/mod/posts/{reply}/hide", {"reason": "Advertising"})
+    assert later(app, 11) == 0
+    assert smtp.to("amina@example.org") == []
