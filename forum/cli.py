@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
         set_password,
         grant_moderator,
         verify_expert,
+        send_digests,
         receive_mail,
     ):
         app.cli.add_command(command)
@@ -158,6 +159,16 @@ def verify_expert(username: str, theme: str, network: str | None, note: str) -> 
     except ServiceError as error:
         _fail(str(error.message))
     click.echo(f"{member.username} is a verified expert in {found_theme.slug} ({found.slug}).")
+
+
+@click.command("send-digests")
+@with_appcontext
+def send_digests() -> None:
+    """Queue the daily and weekly digests that are due (safe to run every few minutes)."""
+    from forum.services import digests
+
+    queued = digests.send_due_digests()
+    click.echo(f"Digests queued: {queued}.")
 
 
 def _network_slugs() -> str:

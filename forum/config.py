@@ -65,6 +65,9 @@ DEFAULTS: dict[str, Any] = {
     # replies by e-mail (forum receive-mail): larger messages are refused, unread
     "MAIL_INBOUND_MAX_BYTES": 1024 * 1024,
     "MAIL_REFUSALS_PER_HOUR": 3,  # "not posted" answers to one address in an hour, at most
+    # True: an external timer (cron, systemd) runs `forum send-digests`; False: `forum serve`
+    # queues the digests that are due itself, every ten minutes
+    "DIGEST_TIMER": False,
 }
 
 # FORUM_<NAME> environment variable -> config key
@@ -95,11 +98,12 @@ ENVIRONMENT = {
     "FORUM_MAIL_DOMAIN": "MAIL_DOMAIN",
     "FORUM_BASE_URL": "BASE_URL",
     "FORUM_MAIL_UNREAD_DELAY": "MAIL_UNREAD_DELAY",
+    "FORUM_DIGEST_TIMER": "DIGEST_TIMER",
     "FORUM_MAIL_SEND_EVERY": "MAIL_SEND_EVERY",
     "FORUM_MAIL_RETRY_AFTER": "MAIL_RETRY_AFTER",
 }
 
-BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING"}
+BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING", "DIGEST_TIMER"}
 COUNT_KEYS = {"PROXY_HOPS"}
 SECONDS_KEYS = {"MAIL_UNREAD_DELAY", "MAIL_SEND_EVERY", "MAIL_RETRY_AFTER"}
 

@@ -12,6 +12,7 @@ from gunicorn.workers.gthread import ThreadWorker
 from forum.database import start_after_commit_worker
 from forum.mail import outbox as mail_outbox
 from forum.search import outbox
+from forum.services import digests
 from forum.views import SECURITY_HEADERS
 
 _ERROR_HEADERS = "".join(f"{name}: {value}\r\n" for name, value in SECURITY_HEADERS.items())
@@ -63,6 +64,7 @@ def _worker_ready(app: Flask) -> None:
     gc.set_threshold(20_000, 20, 20)
     outbox.start_background_drainer(app)
     mail_outbox.start_background_sender(app)
+    digests.start_digest_loop(app)
     start_after_commit_worker(app)
 
 

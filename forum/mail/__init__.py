@@ -10,6 +10,8 @@ from forum.mail import transport
 
 # each module registers the composers of its kinds of mail
 from forum.mail import checks  # noqa: E402, F401  isort: skip
+from forum.mail import notification_letters  # noqa: E402, F401  isort: skip
+from forum.mail import digest_letters  # noqa: E402, F401  isort: skip
 from forum.mail import account_letters  # noqa: E402, F401  isort: skip
 from forum.mail import refusal_letters  # noqa: E402, F401  isort: skip
 

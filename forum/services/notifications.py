@@ -7,16 +7,21 @@ Every function taking a session is called from inside a service's write transact
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from flask import current_app
+from sqlalchemy import exists, false, insert, or_, select
 from sqlalchemy.orm import Session
 
 from forum.database import after_commit
+from forum.mail import outbox
+from forum.mail import settings as mail_settings
 from forum.models import (
     Board,
     ExpertiseClaim,
     ExpertVerification,
+    MailOutbox,
     NetworkMembership,
     Notification,
     NotificationKind,
@@ -198,7 +203,7 @@ def _send(
     )
     if gone and not about_moderation:
         return
-    muted = _muted_kinds(session, reasons)
+    recipients = _recipients(session, reasons, thread)
     created = [
         Notification(
             recipient_id=user_id,
@@ -210,10 +215,68 @@ def _send(
             group_key=group_key,
         )
         for user_id, kind in reasons.items()
-        if kind.value not in muted.get(user_id, [])
+        if user_id in recipients and kind.value not in recipients[user_id].muted_kinds
     ]
     session.add_all(created)
     _deliver_after_commit(session, created)
+    _mail_after_delay(session, created, recipients)
+
+
+def _recipients(session: Session, reasons: dict[int, Kind], thread: Thread | None) -> dict:
+    """Per member, in one query: muted kinds, mail choices, whether their address is
+    confirmed and whether they are a verified expert of the thread's theme."""
+    if not reasons:
+        return {}
+    if thread is not None and Kind.question_in_expertise in reasons.values():
+        theme = select(Board.theme_id).where(Board.id == thread.board_id).scalar_subquery()
+        verified = exists().where(
+            ExpertVerification.user_id == User.id,
+            ExpertVerification.theme_id == theme,
+            ExpertVerification.revoked_at.is_(None),
+        )
+    else:
+        verified = false()
+    rows = session.execute(
+        select(
+            User.id,
+            User.muted_kinds,
+            User.mail_choices,
+            User.email_confirmed_at.is_not(None).label("confirmed"),
+            verified.label("verified"),
+        ).where(User.id.in_(list(reasons)))
+    )
+    return {row.id: row for row in rows}
+
+
+def _mail_after_delay(session: Session, created: list[Notification], recipients: dict) -> None:
+    """A message for each notification its member wants at once, sent after MAIL_UNREAD_DELAY
+    if still unread then (forum.mail.notification_letters); queued in this transaction, in
+    one statement however many members (what outbox.queue does, for many rows)."""
+    delay = current_app.config["MAIL_UNREAD_DELAY"]
+    due_at = utcnow() + timedelta(seconds=delay)
+    rows = []
+    for notification in created:
+        member = recipients[notification.recipient_id]
+        wanted = mail_settings.choice(
+            member.mail_choices, notification.kind.value, verified_expert=bool(member.verified)
+        )
+        if not member.confirmed or wanted != mail_settings.NOW:
+            continue
+        user_id, thread_id = notification.recipient_id, notification.thread_id
+        rows.append(
+            {
+                "kind": "notification",
+                "user_id": user_id,
+                "data": {"notification_id": notification.id},
+                "group_key": f"n{user_id}-t{thread_id}" if thread_id else None,
+                "due_at": due_at,
+            }
+        )
+    if not rows:
+        return
+    session.execute(insert(MailOutbox), rows)
+    if delay <= 0:
+        after_commit(outbox.send_due)
 
 
 def _deliver_after_commit(session: Session, notifications: list[Notification]) -> None:
