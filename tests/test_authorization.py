@@ -35,7 +35,13 @@ ROLES = ("anonymous", "member", "author", "moderator_elsewhere", "moderator_here
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 MODERATORS = frozenset({"moderator_here", "admin"})
 AUTHOR_OR_MODERATOR = MODERATORS | {"author"}
-PUBLIC = {"auth.register", "auth.login", "profiles.choose_language"}  # open to everyone
+# open to everyone: the signed token in the link is the authority for the last four
+PUBLIC = {"auth.register", "auth.login", "profiles.choose_language"} | {
+    "auth.forgot",
+    "auth.confirm",
+    "auth.reset",
+    "mail.unsubscribe",
+}
 
 
 @dataclass
@@ -267,6 +273,22 @@ SPEC: dict[str, Spec] = {
     "notifications.watch_board": Spec(
         SIGNED_IN, lambda w, r: (f"/boards/{w.board_id}/watch/watch", {})
     ),
+    "auth.change_address": Spec(
+        SIGNED_IN,
+        lambda w, r: (
+            "/auth/account/address",
+            {"email": f"{r}.new@example.org", "current_password": PASSWORD},
+        ),
+    ),
+    # confirmed members: nothing to send again, nothing to cancel
+    "auth.send_again": Spec(
+        SIGNED_IN, lambda w, r: ("/auth/account/send-again", {}), changes=False
+    ),
+    "auth.cancel_address": Spec(
+        SIGNED_IN, lambda w, r: ("/auth/account/cancel-address", {}), changes=False
+    ),
+    "mail.check": Spec(frozenset({"admin"}), lambda w, r: ("/admin/mail/check", {})),
+    "mail.retry": Spec(frozenset({"admin"}), lambda w, r: ("/admin/mail/retry", {}), changes=False),
     "admin.revoke_moderator": Spec(
         frozenset({"admin"}),
         lambda w, r: ("/admin/networks/ilo-global/moderators/ilo.mod/revoke", {}),
