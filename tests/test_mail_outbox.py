@@ -94,7 +94,7 @@ def test_after_repeated_failures_a_message_shows_as_failed_and_can_be_sent_again
 
     smtp.start()
     response = admin.post("/admin/mail/retry", follow_redirects=True)
-    assert "1 messages will be sent again" in response.get_data(as_text=True)
+    assert "Messages to send again: 1." in response.get_data(as_text=True)
     assert len(smtp.messages) == 1
     assert [row.status for row in _rows(app)] == ["sent"]
 

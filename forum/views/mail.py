@@ -29,7 +29,7 @@ def retry():
     permissions.require(current_user, "administer")
     if ActionForm().validate_on_submit():
         count = mail_status.retry_failed()
-        flash(_("%(n)d messages will be sent again.", n=count), "success")
+        flash(_("Messages to send again: %(n)d.", n=count), "success")
     return redirect(url_for("mail.outbox_page"))
 
 
