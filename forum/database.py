@@ -166,6 +166,30 @@ def stop_after_commit_worker(worker: threading.Thread) -> None:
     worker.join(10)
 
 
+def run_every(
+    app: Flask, seconds: Callable[[], float], name: str, work: Callable[[], object]
+) -> threading.Thread:
+    """A server process's background duty (search indexing, mail, digests): work runs every
+    seconds() in an app context; a failure is logged and the next pass tries again. Set the
+    thread's `stopping` event to end it."""
+
+    def run() -> None:
+        while not stopping.wait(seconds()):
+            with app.app_context():
+                try:
+                    work()
+                except Exception:
+                    logger.exception("%s failed; the next pass tries again", name)
+                finally:
+                    db.session.remove()
+
+    stopping = threading.Event()
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.stopping = stopping  # type: ignore[attr-defined]
+    thread.start()
+    return thread
+
+
 def after_commit(callback: Callable[[], object]) -> None:
     """Run callback once the current write transaction has committed (once, however often
     the same callback is asked for)."""

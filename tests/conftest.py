@@ -196,6 +196,29 @@ def confirm_address(app: Flask, username: str) -> None:
         db.session.remove()
 
 
+def set_user(app: Flask, username: str, **columns: object) -> None:
+    """Set a member's columns directly (a locale, a mail choice, a last visit)."""
+    from forum.models import User
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        for name, value in columns.items():
+            setattr(user, name, value)
+        db.session.commit()
+        db.session.remove()
+
+
+def user_row(app: Flask, username: str):  # noqa: ANN201
+    """A member's row as it is now, detached."""
+    from forum.models import User
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        db.session.expunge(user)
+        db.session.remove()
+        return user
+
+
 @pytest.fixture
 def anonymous(app: Flask) -> Person:
     return Person(app.test_client())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import threading
 from datetime import timedelta
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,10 +12,18 @@ from flask import Flask
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import MailOutbox, Post, User
+from forum.models import MailOutbox, Post
 from forum.models._time import utcnow
 from forum.services.digests import send_due_digests
-from tests.conftest import Person, board_id, confirm_address, reply_ids, thread_id_from
+from tests.conftest import (
+    Person,
+    board_id,
+    confirm_address,
+    reply_ids,
+    set_user,
+    thread_id_from,
+    user_row,
+)
 from tests.mail_server import MailServer, html_of, text_of
 
 BASE = "https://forum.example.org"
@@ -42,23 +49,6 @@ def other_member(other_member: Person, smtp: MailServer) -> Person:
     smtp.messages.clear()
     smtp.envelopes.clear()
     return other_member
-
-
-def set_user(app: Flask, username: str, **columns: Any) -> None:
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        for name, value in columns.items():
-            setattr(user, name, value)
-        db.session.commit()
-        db.session.remove()
-
-
-def user_row(app: Flask, username: str) -> User:
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        db.session.expunge(user)
-        db.session.remove()
-        return user
 
 
 def digests_now(app: Flask, minutes: float = 1) -> int:

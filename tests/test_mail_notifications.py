@@ -26,7 +26,6 @@ from forum.models import (
     Notification,
     Theme,
     Thread,
-    User,
     Watch,
 )
 from forum.models._time import utcnow
@@ -37,7 +36,9 @@ from tests.conftest import (
     confirm_address,
     make_person,
     reply_ids,
+    set_user,
     thread_id_from,
+    user_row,
 )
 from tests.mail_server import MailServer, html_of, text_of
 
@@ -77,23 +78,6 @@ def later(app: Flask, minutes: float) -> int:
         sent = outbox.send_due(now=utcnow() + timedelta(minutes=minutes))
         db.session.remove()
         return sent
-
-
-def set_user(app: Flask, username: str, **columns: Any) -> None:
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        for name, value in columns.items():
-            setattr(user, name, value)
-        db.session.commit()
-        db.session.remove()
-
-
-def user_row(app: Flask, username: str) -> User:
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        db.session.expunge(user)
-        db.session.remove()
-        return user
 
 
 def mail_rows(app: Flask) -> list[MailOutbox]:

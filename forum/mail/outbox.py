@@ -20,7 +20,7 @@ from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from forum.database import after_commit, write_transaction
+from forum.database import after_commit, run_every, write_transaction
 from forum.extensions import db, mail
 from forum.models import MailOutbox, User
 from forum.models._time import utcnow
@@ -191,19 +191,4 @@ def start_background_sender(app: Flask) -> threading.Thread:
     """In a server process: sends what is due (delayed notifications, retries) every few
     seconds."""
     every = max(app.config["MAIL_SEND_EVERY"], 1)
-
-    def run() -> None:
-        while not stopping.wait(every):
-            with app.app_context():
-                try:
-                    send_due()
-                except Exception:
-                    logger.exception("the mail sender failed; will retry")
-                finally:
-                    db.session.remove()
-
-    stopping = threading.Event()
-    thread = threading.Thread(target=run, name="mail-sender", daemon=True)
-    thread.stopping = stopping  # type: ignore[attr-defined]
-    thread.start()
-    return thread
+    return run_every(app, lambda: every, "mail-sender", send_due)

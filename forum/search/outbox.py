@@ -19,7 +19,7 @@ from flask import Flask
 from sqlalchemy import delete, event, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from forum.database import after_commit, write_transaction
+from forum.database import after_commit, run_every, write_transaction
 from forum.extensions import db
 from forum.models import (
     AcceptedAnswer,
@@ -198,22 +198,7 @@ def ensure_current() -> str | None:
 
 def start_background_drainer(app: Flask) -> threading.Thread:
     """Retries what a request could not index (a busy lock, a failed write), every few seconds."""
-
-    def run() -> None:
-        while not stopping.wait(DRAIN_EVERY):
-            with app.app_context():
-                try:
-                    drain()
-                except Exception:
-                    logger.exception("background search indexing failed; will retry")
-                finally:
-                    db.session.remove()
-
-    stopping = threading.Event()
-    thread = threading.Thread(target=run, name="search-drainer", daemon=True)
-    thread.stopping = stopping  # type: ignore[attr-defined]
-    thread.start()
-    return thread
+    return run_every(app, lambda: DRAIN_EVERY, "search-drainer", drain)
 
 
 def listen() -> None:

@@ -10,21 +10,18 @@ but their period moves on all the same.
 
 from __future__ import annotations
 
-import logging
 import threading
 from datetime import datetime
 
 from flask import Flask
 from sqlalchemy import and_, or_, select, update
 
-from forum.database import write_transaction
+from forum.database import run_every, write_transaction
 from forum.extensions import db
 from forum.mail import outbox
 from forum.mail import settings as mail_settings
 from forum.models import User
 from forum.models._time import utcnow
-
-logger = logging.getLogger(__name__)
 
 LOOP_EVERY = 600.0  # seconds between the server's own passes (unless DIGEST_TIMER)
 
@@ -85,19 +82,4 @@ def start_digest_loop(app: Flask) -> threading.Thread | None:
     external timer runs `forum send-digests` (FORUM_DIGEST_TIMER=1)."""
     if app.config["DIGEST_TIMER"]:
         return None
-
-    def run() -> None:
-        while not stopping.wait(LOOP_EVERY):
-            with app.app_context():
-                try:
-                    send_due_digests()
-                except Exception:
-                    logger.exception("queueing digests failed; will retry")
-                finally:
-                    db.session.remove()
-
-    stopping = threading.Event()
-    thread = threading.Thread(target=run, name="digests", daemon=True)
-    thread.stopping = stopping  # type: ignore[attr-defined]
-    thread.start()
-    return thread
+    return run_every(app, lambda: LOOP_EVERY, "digests", send_due_digests)
