@@ -58,7 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_URL": "file://instance/mail",
     "MAIL_FROM": "OSH e-Forum <forum@localhost>",
     "MAIL_DOMAIN": None,  # reply+<token>@ this; None: the host of MAIL_FROM
-    "BASE_URL": "http://127.0.0.1:5000",  # absolute links in mail and feeds
+    # the public address, for absolute links in mail and feeds; None: feeds take the request's
+    # host, mail the run command's http://127.0.0.1:5000
+    "BASE_URL": None,
     "MAIL_UNREAD_DELAY": 600,  # seconds a notification waits, unread, before it is mailed
     "MAIL_SEND_EVERY": 5,  # seconds between the server's passes over the mail outbox
     "MAIL_RETRY_AFTER": 60,  # seconds before a failed message's first retry; doubled each time

@@ -134,3 +134,24 @@ def test_each_entry_says_its_language_and_the_feed_speaks_the_readers(
     assert feed.feed.language == "fr"
     assert feed.entries[0].content[0].language == "fr"
     assert feed.feed.title == "Espaces confinés dans tous les réseaux · e-Forum SST"
+
+
+class TestOnThePublicAddress:
+    @pytest.fixture
+    def app_config(self) -> dict[str, object]:
+        return {"BASE_URL": "https://forum.example.org/"}
+
+    def test_links_use_the_public_address_whatever_host_the_request_names(
+        self, member: Person, anonymous: Person
+    ) -> None:
+        thread_id = thread_id_from(member.start_thread("Hot work permits", "Who signs?"))
+        response = anonymous.get(
+            f"/threads/{thread_id}/feed.atom", headers={"Host": "evil.example"}
+        )
+        feed = feedparser.parse(response.get_data())
+        assert feed.feed.link == f"https://forum.example.org/threads/{thread_id}"
+        assert feed.entries[0].link.startswith("https://forum.example.org/posts/")
+        assert feed.entries[0].author_detail.href == "https://forum.example.org/u/amina"
+        self_link = next(link.href for link in feed.feed.links if link.rel == "self")
+        assert self_link == f"https://forum.example.org/threads/{thread_id}/feed.atom"
+        assert "evil.example" not in response.get_data(as_text=True)

@@ -25,6 +25,7 @@ from forum.mail import tokens
 from forum.models import MailOutbox, User
 
 SUBJECT_MAX = 150
+LOCAL_BASE_URL = "http://127.0.0.1:5000"  # the run command's address, without FORUM_BASE_URL
 # what an address may be mailed before it is confirmed: only what confirms or protects it
 ACCOUNT_KINDS = frozenset(
     {"confirm_address", "address_changed", "password_reset", "refusal", "mail_check"}
@@ -80,8 +81,7 @@ def build(rows: list[MailOutbox], user: User | None) -> EmailMultiAlternatives |
         return None
     make = _COMPOSERS[first.kind]
     locale = user.locale if user is not None and languages.is_supported(user.locale) else "en"
-    base_url = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base_url), force_locale(locale):
+    with current_app.test_request_context(base_url=base_url()), force_locale(locale):
         letter = make(rows, user)
         if letter is None:
             return None
@@ -123,6 +123,10 @@ def _message(letter: Letter, address: str, user: User | None, locale: str, msgid
         render_template(f"mail/{letter.template}.html", **context), "text/html"
     )
     return message
+
+
+def base_url() -> str:
+    return (current_app.config["BASE_URL"] or LOCAL_BASE_URL).rstrip("/")
 
 
 def to_header(name: str, address: str) -> str:

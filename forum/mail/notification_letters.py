@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 from forum import permissions
 from forum.extensions import db
 from forum.mail import settings
-from forum.mail.compose import Letter, composer, mail_domain, reply_address
+from forum.mail.compose import Letter, base_url, composer, mail_domain, reply_address
 from forum.markup import html_to_text
 from forum.models import (
     Board,
@@ -40,7 +40,7 @@ _RELATIVE_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 def absolute_links(stored_html: str) -> Markup:
     """A post's stored, sanitised HTML with its links to the forum made absolute."""
-    base = str(escape(current_app.config["BASE_URL"].rstrip("/")))
+    base = str(escape(base_url()))
     made = _RELATIVE_LINK.sub(lambda m: f"{m.group(1)}{base}/", stored_html)
     return Markup(made)  # noqa: S704  (sanitised at write time, markup.render)
 

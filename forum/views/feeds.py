@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from forum.models._time import utcnow
@@ -20,7 +20,7 @@ def board(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
     return _feed(
         _("%(board)s in %(network)s", board=board.name, network=board.network.display_short_name),
-        url_for("main.board", network_slug=network_slug, theme_slug=theme_slug, _external=True),
+        public_url("main.board", network_slug=network_slug, theme_slug=theme_slug),
         feeds.latest_posts(board_ids=[board.id]),
     )
 
@@ -32,7 +32,7 @@ def theme(theme_slug: str):
     boards = browsing.boards_of_theme(theme)
     return _feed(
         _("%(theme)s in every network", theme=theme.display_name),
-        url_for("main.theme", theme_slug=theme_slug, _external=True),
+        public_url("main.theme", theme_slug=theme_slug),
         feeds.latest_posts(board_ids=[b.id for b in boards]),
     )
 
@@ -44,7 +44,7 @@ def network(network_slug: str):
     boards = browsing.boards_of_network(network)
     return _feed(
         network.display_name,
-        url_for("main.network", network_slug=network_slug, _external=True),
+        public_url("main.network", network_slug=network_slug),
         feeds.latest_posts(board_ids=[b.id for b in boards]),
     )
 
@@ -57,14 +57,29 @@ def thread(thread_id: int):
         abort(404)
     return _feed(
         thread.title,
-        url_for("threads.show", thread_id=thread_id, _external=True),
+        public_url("threads.show", thread_id=thread_id),
         feeds.latest_posts(thread_id=thread_id),
     )
+
+
+def public_url(endpoint: str, **values: object) -> str:
+    """An absolute link on FORUM_BASE_URL when it is set (a forged Host header cannot change
+    it), else on the address the request came to."""
+    base = current_app.config["BASE_URL"]
+    if not base:
+        return url_for(endpoint, **values, _external=True)
+    return base.rstrip("/") + url_for(endpoint, **values).removeprefix(request.script_root)
 
 
 def _feed(title: str, page_url: str, posts):  # noqa: ANN001, ANN202
     updated = max((post.edited_at or post.created_at for post in posts), default=utcnow())
     body = render_template(
-        "feeds/atom.xml", title=title, page_url=page_url, posts=posts, updated=updated
+        "feeds/atom.xml",
+        title=title,
+        page_url=page_url,
+        self_url=public_url(request.endpoint, **request.view_args),
+        link=public_url,
+        posts=posts,
+        updated=updated,
     )
     return body, 200, {"Content-Type": ATOM}
