@@ -61,7 +61,14 @@ def _sanctioned(user: Any, network_id: int) -> Reason | None:
 def _taking_part(policy: Policy) -> Policy:
     """An action that takes part in a network: refused there to a member suspended in it (or
     banned), who may still read it, mute it and delete their own posts."""
-    return lambda user, target: policy(user, target) or _sanctioned(user, _network_of(target))
+
+    def checked(user: Any, target: Any) -> Reason | None:
+        # "is None", never the reason's truth: that would translate it (a thread page asks
+        # this for every post and action)
+        reason = policy(user, target)
+        return reason if reason is not None else _sanctioned(user, _network_of(target))
+
+    return checked
 
 
 def _network_of(target: Board | Thread | Post) -> int:
@@ -276,10 +283,15 @@ class PostActions(NamedTuple):
     moderate: bool
 
 
+NOTHING_TO_DO = PostActions(*(False,) * len(PostActions._fields))
+
+
 def post_actions(
     post: Post, thread: Thread, accepted: Post | None, my_votes: Container[int]
 ) -> PostActions:
     user = _signed_in_user()
+    if not _signed_in(user):
+        return NOTHING_TO_DO  # a visitor may do nothing with a post but read it
     is_accepted = accepted is not None and accepted.id == post.id
     voted = post.id in my_votes
     return PostActions(

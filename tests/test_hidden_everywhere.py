@@ -97,6 +97,7 @@ def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
         "network_slug": "oic-oshnet",
         "theme_slug": "confined-spaces",
         "username": "amina",
+        "token": "not-a-valid-token",  # the mailed links: a refusal page, no post text
     }
     query = "?" + urlencode({"q": search, "title": search})
     urls = []
