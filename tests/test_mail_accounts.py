@@ -358,9 +358,17 @@ def test_create_user_makes_a_confirmed_account_and_mails_nothing(
 # -- languages -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("locale", "direction"), [("ar", "rtl"), ("fr", "ltr")])
+@pytest.mark.parametrize(
+    ("locale", "direction", "subject"),
+    [
+        ("ar", "rtl", "أعد تعيين كلمة مرورك"),
+        ("fr", "ltr", "Réinitialisez votre mot de passe"),
+        ("es", "ltr", "Restablece tu contraseña"),
+        ("en", "ltr", "Reset your OSH e-Forum password"),
+    ],
+)
 def test_account_mail_is_written_in_the_members_language(
-    app: Flask, smtp: MailServer, locale: str, direction: str
+    app: Flask, smtp: MailServer, locale: str, direction: str, subject: str
 ) -> None:
     make_person(app, "amina")
     with app.app_context():
@@ -372,6 +380,7 @@ def test_account_mail_is_written_in_the_members_language(
     [message] = smtp.messages
     html = html_of(message)
     assert f'<html lang="{locale}" dir="{direction}">' in html
+    assert subject in str(message["Subject"])
     assert link_in(message, "reset")
 
 

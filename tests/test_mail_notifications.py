@@ -252,7 +252,14 @@ def test_a_token_for_another_purpose_or_kind_is_refused(app: Flask, author: Pers
     assert user_row(app, "amina").mail_choices == {}
 
 
-@pytest.mark.parametrize(("language", "direction"), [("fr", "ltr"), ("es", "ltr"), ("ar", "rtl")])
+@pytest.mark.parametrize(
+    ("language", "direction", "subject", "footer"),
+    [
+        ("fr", "ltr", "Re : Lockout", "Se désinscrire"),
+        ("es", "ltr", "Re: Lockout", "Darme de baja"),
+        ("ar", "rtl", "رد: Lockout", "إلغاء الاشتراك"),
+    ],
+)
 def test_mail_speaks_the_members_language(
     app: Flask,
     author: Person,
@@ -260,6 +267,8 @@ def test_mail_speaks_the_members_language(
     smtp: MailServer,
     language: str,
     direction: str,
+    subject: str,
+    footer: str,
 ) -> None:
     set_user(app, "amina", locale=language)
     thread_id = thread_id_from(author.start_thread("Lockout", "Which padlocks?"))
@@ -268,6 +277,9 @@ def test_mail_speaks_the_members_language(
     [message] = smtp.messages
     html = html_of(message)
     assert f'<html lang="{language}" dir="{direction}">' in html
+    # (a folded encoded subject parses with a leading space, which mail readers drop)
+    assert str(message["Subject"]).strip().startswith(subject)
+    assert footer in html
     with app.app_context():
         created = db.session.scalar(select(Notification.created_at))
     when = format_datetime(created.replace(tzinfo=UTC), "medium", tzinfo=UTC, locale=language)
