@@ -255,9 +255,9 @@ def test_a_token_for_another_purpose_or_kind_is_refused(app: Flask, author: Pers
 @pytest.mark.parametrize(
     ("language", "direction", "subject", "footer"),
     [
-        ("fr", "ltr", "Re : Lockout", "Se désinscrire"),
-        ("es", "ltr", "Re: Lockout", "Darme de baja"),
-        ("ar", "rtl", "رد: Lockout", "إلغاء الاشتراك"),
+        ("fr", "ltr", "Re : Lockout", "Vos réglages d’e-mail"),
+        ("es", "ltr", "Re: Lockout", "Tus ajustes de correo"),
+        ("ar", "rtl", "رد: Lockout", "إعدادات بريدك الإلكتروني"),
     ],
 )
 def test_mail_speaks_the_members_language(
