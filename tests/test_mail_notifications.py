@@ -280,6 +280,7 @@ def test_mail_speaks_the_members_language(
     # (a folded encoded subject parses with a leading space, which mail readers drop)
     assert str(message["Subject"]).strip().startswith(subject)
     assert footer in html
+    assert 'dir="auto"' in html  # the post keeps its own direction inside an Arabic message
     with app.app_context():
         created = db.session.scalar(select(Notification.created_at))
     when = format_datetime(created.replace(tzinfo=UTC), "medium", tzinfo=UTC, locale=language)

@@ -171,6 +171,7 @@ def digest_letter(rows: list[MailOutbox], user: User | None) -> Letter | None:
                     "votes": p.vote_count,
                     "html": absolute_links(p.body_html),
                     "text": html_to_text(p.body_html),
+                    "language": p.language,
                 }
                 for p in replies
             ],

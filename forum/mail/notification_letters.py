@@ -114,6 +114,7 @@ def item(notification: Notification, post: Post | None) -> dict[str, Any]:
         "url": url,
         "html": absolute_links(post.body_html) if show_post else None,
         "text": html_to_text(post.body_html) if show_post else "",
+        "language": post.language if show_post else None,
     }
 
 
