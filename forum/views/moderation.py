@@ -12,7 +12,7 @@ from forum.forms import ActionForm, database_id
 from forum.forms.moderation import REPORT_REASONS, MoveForm, ReasonForm, ReportForm
 from forum.languages import lazy_gettext as _l
 from forum.models import Board, ReportReason, ReportStatus, Thread
-from forum.services import ServiceError, audit, browsing, moderation
+from forum.services import ServiceError, audit, browsing, moderation, post_history
 
 bp = Blueprint("moderation", __name__)
 
@@ -139,10 +139,8 @@ def unhide(post_id: int):
 def history(post_id: int):
     post = browsing.get_post(post_id) or abort(404)
     permissions.require(current_user, "moderate", post.thread.board.network)
-    permissions.require(current_user, "read_post", post)
-    return render_template(
-        "moderation/history.html", post=post, revisions=moderation.revisions(post)
-    )
+    shown = post_history.post_history(current_user, post)
+    return render_template("threads/history.html", thread=post.thread, shown=shown)
 
 
 @bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
