@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container
 from typing import Any, NamedTuple
 
-from flask_babel import format_datetime
+from flask_babel import format_date
 from flask_login import current_user
 
 from forum import standing
@@ -54,7 +54,7 @@ def _sanctioned(user: Any, network_id: int) -> Reason | None:
             )
         return _l(
             "You are banned from the forum until %(until)s. Reason: %(reason)s",
-            until=format_datetime(ban.ends_at, "medium"),
+            until=format_date(ban.ends_at, "medium"),
             reason=ban.reason,
         )
     suspension = mine.suspensions.get(network_id)
@@ -74,7 +74,7 @@ def _sanctioned(user: Any, network_id: int) -> Reason | None:
         "You are suspended in %(network)s until %(until)s: you can read it but not take "
         "part. Reason: %(reason)s",
         network=name,
-        until=format_datetime(suspension.ends_at, "medium"),
+        until=format_date(suspension.ends_at, "medium"),
         reason=suspension.reason,
     )
 

@@ -210,8 +210,8 @@ def decide(report_id: int, decision: str):
 def audit_log(network_slug: str):
     network = browsing.get_network(network_slug) or abort(404)
     permissions.require(current_user, "moderate", network)
-    entries = audit.entries(network.id, request.args.get("page", 1, type=int), 50)
-    return render_template("moderation/audit.html", network=network, entries=entries)
+    entries, lines = audit.log_page(network.id, request.args.get("page", 1, type=int), 50)
+    return render_template("moderation/audit.html", network=network, entries=entries, lines=lines)
 
 
 def _thread(thread_id: int) -> Thread:
