@@ -65,6 +65,23 @@ def test_a_visitor_sees_what_changed_in_edited_advice(
     assert "Test the air before entry." in html  # context around the change
 
 
+def test_a_long_post_shows_the_change_with_a_little_context_not_the_whole_text(
+    anonymous: Person, other_member: Person, thread_id: int, reply_id: int
+) -> None:
+    lines = [f"Step {number}: check the gas monitor." for number in range(1, 13)]
+    _edit(other_member, reply_id, "\n".join(lines))
+    lines[9] = "Step 10: call the rescue team."
+    _edit(other_member, reply_id, "\n".join(lines))
+    html = anonymous.get(_history_url(thread_id, reply_id)).get_data(as_text=True)
+    start = html.index('class="history-edit"')
+    newest = html[start : html.index("</li>", start)]
+    assert "<del>check</del><ins>call</ins>" in newest
+    assert "Step 8: check" in newest  # two lines of context either side
+    assert "Step 12: check" in newest
+    assert "Step 3: check" not in newest
+    assert "Unchanged lines left out" in newest
+
+
 def test_the_author_sees_their_own_history_and_each_edit_newest_first(
     other_member: Person, thread_id: int, reply_id: int
 ) -> None:
