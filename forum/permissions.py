@@ -54,7 +54,7 @@ def _sanctioned(user: Any, network_id: int) -> Reason | None:
             )
         return _l(
             "You are banned from the forum until %(until)s. Reason: %(reason)s",
-            until=format_date(ban.ends_at, "medium"),
+            until=format_date(ban.ends_at, "d MMM yyyy"),
             reason=ban.reason,
         )
     suspension = mine.suspensions.get(network_id)
@@ -74,7 +74,7 @@ def _sanctioned(user: Any, network_id: int) -> Reason | None:
         "You are suspended in %(network)s until %(until)s: you can read it but not take "
         "part. Reason: %(reason)s",
         network=name,
-        until=format_date(suspension.ends_at, "medium"),
+        until=format_date(suspension.ends_at, "d MMM yyyy"),
         reason=suspension.reason,
     )
 

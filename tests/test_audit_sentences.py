@@ -64,7 +64,7 @@ def test_a_suspension_reads_as_a_sentence_with_network_date_and_reason(
     assert _suspend(oic_mod, "kemal", until, "repeated unsafe advice").status_code == 302
     html = oic_mod.get("/mod/oic-oshnet/audit").get_data(as_text=True)
     with app.test_request_context():
-        shown = format_date(until, "medium")
+        shown = format_date(until, "d MMM yyyy")
     assert _sentences(html)[0] == f"oic.mod suspended kemal in OIC-OSHNET until {shown}."
     assert "Reason: repeated unsafe advice" in html
     assert "<bdi>oic.mod</bdi> suspended <bdi>kemal</bdi> in <bdi>OIC-OSHNET</bdi>" in html
@@ -133,7 +133,7 @@ def test_the_whole_log_names_the_network_and_reads_admin_actions(
     ).replace("</bdi>", "")
     assert "oic.mod verified amina as an expert in Confined spaces for OIC-OSHNET." in sentences
     with app.test_request_context():
-        day = format_date(until, "medium")
+        day = format_date(until, "d MMM yyyy")
     assert f"root.admin banned amina from the whole forum until {day}." in sentences
     assert "root.admin banned dave_t from the whole forum until further notice." in sentences
     assert any(
@@ -173,7 +173,7 @@ def test_a_suspended_member_is_told_where_and_until_when(
     assert refused.status_code == 403
     text = refused.get_data(as_text=True)
     with app.test_request_context():
-        day = format_date(until, "medium")
+        day = format_date(until, "d MMM yyyy")
     assert re.search(
         rf"You are suspended in OIC-OSHNET until {re.escape(day)}: you can read it but "
         r"not take part\. Reason: repeated unsafe advice",

@@ -22,6 +22,8 @@ from forum.languages import lazy_gettext as _l
 from forum.models import AuditEntry, ExpertVerification, Post, Report, Theme, User
 from forum.services import browsing
 
+DAY = "d MMM yyyy"  # the forum's dates (forum.languages.short_datetime), without the time
+
 
 @dataclass(frozen=True)
 class AuditLine:
@@ -134,7 +136,7 @@ class _Values:
     @property
     def until(self) -> str:
         until = (self.entry.after or {}).get("until")
-        return format_date(datetime.fromisoformat(until), "medium") if until else ""
+        return format_date(datetime.fromisoformat(until), DAY) if until else ""
 
     @property
     def why(self) -> Any:
