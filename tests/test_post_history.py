@@ -58,9 +58,8 @@ def test_a_visitor_sees_what_changed_in_edited_advice(
     page = anonymous.get(_history_url(thread_id, reply_id))
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "<del>half-mask</del>" in html
-    assert "<ins>self-contained</ins>" in html
-    assert "<ins>breathing apparatus</ins>" in html or "<ins>breathing</ins>" in html
+    assert "<del>half-mask respirator</del><ins>self-contained breathing apparatus</ins>" in html
+    assert "<del>enough</del><ins>needed</ins>" in html
     assert "Edited by <bdi>kemal</bdi> on" in html
     assert "Test the air before entry." in html  # context around the change
 
@@ -89,7 +88,9 @@ def test_the_author_sees_their_own_history_and_each_edit_newest_first(
     _edit(other_member, reply_id, SAFER + "\nCall the rescue team before entry.")
     html = other_member.get(_history_url(thread_id, reply_id)).get_data(as_text=True)
     assert html.count('class="history-edit"') == 2
-    assert html.index("<ins>Call the rescue team") < html.index("<ins>self-contained</ins>")
+    assert html.index("<ins>Call the rescue team") < html.index(
+        "<ins>self-contained breathing apparatus</ins>"
+    )
 
 
 def test_the_source_is_shown_as_text_never_as_html(
@@ -118,7 +119,9 @@ def test_a_moderators_redaction_stays_hidden_from_readers(
         html = reader.get(_history_url(thread_id, reply_id)).get_data(as_text=True)
         assert "555 123 4567" not in html
         assert "A moderator edited this post on" in html
-        assert "<ins>self-contained</ins>" in html  # what came after the redaction
+        assert (
+            "<ins>self-contained breathing apparatus</ins>" in html
+        )  # what came after the redaction
         assert html.count('class="history-edit"') == 1
     moderator = oic_mod.get(_history_url(thread_id, reply_id)).get_data(as_text=True)
     assert "555 123 4567" in moderator

@@ -119,7 +119,9 @@ def diff_lines(before: str, after: str) -> list[DiffLine]:
 def _changed(before: str, after: str) -> DiffLine:
     old, new = _WORDS.split(before), _WORDS.split(after)
     segments: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    # spaces alone never tie two changes together: "Call me on" / "(phone number removed)"
+    # reads as one removal and one addition, not as interleaved words
+    matcher = difflib.SequenceMatcher(str.isspace, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             segments.append(("same", "".join(old[i1:i2])))
