@@ -7,13 +7,13 @@ it is not, in words fit to show the user.
 from __future__ import annotations
 
 from collections.abc import Callable, Container
-from datetime import datetime
 from typing import Any, NamedTuple
 
-from flask_babel import format_datetime
+from flask_babel import format_date
 from flask_login import current_user
 
 from forum import standing
+from forum.extensions import db
 from forum.languages import lazy_gettext as _l
 from forum.models import Board, Network, Post, Thread, ThreadKind, User
 
@@ -41,20 +41,41 @@ def moderates(user: Any, network_id: int) -> bool:
     return _is_admin(user) or network_id in standing.of(user).moderated_network_ids
 
 
-def _until(moment: datetime | None) -> str:
-    return format_datetime(moment, "medium") if moment else str(_l("further notice"))
-
-
 def _sanctioned(user: Any, network_id: int) -> Reason | None:
-    """A ban, or a suspension in this network, said with its reason and end."""
+    """A ban, or a suspension in this network, said as one whole sentence: where, until
+    when (or until further notice) and why."""
     mine = standing.of(user)
-    sanction = mine.ban or mine.suspensions.get(network_id)
-    if sanction is None:
+    if mine.ban is not None:
+        ban = mine.ban
+        if ban.ends_at is None:
+            return _l(
+                "You are banned from the forum until further notice. Reason: %(reason)s",
+                reason=ban.reason,
+            )
+        return _l(
+            "You are banned from the forum until %(until)s. Reason: %(reason)s",
+            until=format_date(ban.ends_at, "d MMM yyyy"),
+            reason=ban.reason,
+        )
+    suspension = mine.suspensions.get(network_id)
+    if suspension is None:
         return None
+    # only when refused: the network is usually in the session already (the page's board)
+    network = db.session.get(Network, network_id)
+    name = network.display_short_name if network is not None else ""
+    if suspension.ends_at is None:
+        return _l(
+            "You are suspended in %(network)s until further notice: you can read it but not "
+            "take part. Reason: %(reason)s",
+            network=name,
+            reason=suspension.reason,
+        )
     return _l(
-        "You cannot take part in this network until %(until)s. Reason: %(reason)s",
-        until=_until(sanction.ends_at),
-        reason=sanction.reason,
+        "You are suspended in %(network)s until %(until)s: you can read it but not take "
+        "part. Reason: %(reason)s",
+        network=name,
+        until=format_date(suspension.ends_at, "d MMM yyyy"),
+        reason=suspension.reason,
     )
 
 
@@ -144,6 +165,13 @@ def _read_post(user: Any, post: Post) -> Reason | None:
     if post.is_hidden:
         return _see_hidden(user, post)
     return _view_thread(user, post.thread)
+
+
+def _read_redacted(user: Any, post: Post) -> Reason | None:
+    """The text from before a moderator's edit (a redaction): the network's moderators only."""
+    if moderates(user, post.thread.board.network_id):
+        return None
+    return _l("A moderator edited this post; the text from before that edit is not shown.")
 
 
 def _manage_answer(user: Any, thread: Thread) -> Reason | None:
@@ -242,6 +270,10 @@ POLICIES: dict[str, Policy] = {
     "delete_post": _delete_post,
     "view_thread": _view_thread,
     "read_post": _read_post,
+    # an edited post's history: whoever may read the post; what a moderator's edit replaced,
+    # only the network's moderators
+    "read_history": _read_post,
+    "read_redacted": _read_redacted,
     "moderate": _moderate,  # pin, lock, hide, restore, boards, reports, audit of a network
     "verify_expertise": _moderate,
     "move_thread": _move_thread,

@@ -14,7 +14,7 @@ from forum.extensions import db
 from forum.models import AcceptedAnswer, Board, Post, Report, Vote, Watch
 from tests.conftest import Person, board_id, errors_in, make_person, reply_ids, thread_id_from
 
-REFUSED = "You cannot take part in this network until"
+REFUSED = "You are suspended in OIC-OSHNET until"
 
 
 def _count(app: Flask, model) -> int:  # noqa: ANN001

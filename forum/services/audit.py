@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from forum.models import AuditEntry, User
+from forum.services.audit_sentences import AuditLine, audit_lines
 from forum.services.browsing import Page, paginate
 
 
@@ -45,3 +46,9 @@ def entries(network_id: int | None, page: int, per_page: int) -> Page:
     if network_id is not None:
         query = query.where(AuditEntry.network_id == network_id)
     return paginate(query.order_by(AuditEntry.id.desc()), page, per_page)
+
+
+def log_page(network_id: int | None, page: int, per_page: int) -> tuple[Page, list[AuditLine]]:
+    """A page of the log, each entry as a sentence in the reader's language."""
+    shown = entries(network_id, page, per_page)
+    return shown, audit_lines(shown.items)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -15,7 +13,6 @@ from forum.languages import lazy_gettext as _l
 from forum.models import (
     Board,
     Post,
-    PostRevision,
     Report,
     ReportReason,
     ReportStatus,
@@ -155,6 +152,7 @@ def hide_post(actor: User, post: Post, reason: str) -> None:
 def _hide(session, actor: User, post: Post, reason: str) -> None:  # noqa: ANN001
     post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), actor.id, reason
     on_the_record(session, actor, "post.hide", post, reason=reason)
+    recount_replies(session, post.thread)
 
 
 def unhide_post(actor: User, post: Post) -> None:
@@ -164,12 +162,34 @@ def unhide_post(actor: User, post: Post) -> None:
         post.hidden_at = post.hidden_by_id = None
         post.hidden_reason = ""
         on_the_record(session, actor, "post.unhide", post, before=before)
+        recount_replies(session, post.thread)
 
 
-def revisions(post: Post) -> Sequence[PostRevision]:
-    return db.session.scalars(
-        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc())
-    ).all()
+def recount_replies(session: Session, thread: Thread) -> None:
+    """The thread's reply count and last activity from the replies everyone can read, in the
+    caller's transaction: a hidden or deleted reply counts for no one (its moderators see it
+    on the page, not in the count)."""
+    session.flush()
+    visible = (Post.thread_id == thread.id, Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+    thread.reply_count = (
+        session.scalar(select(func.count(Post.id)).where(*visible, Post.is_opening.is_(False))) or 0
+    )
+    latest = session.execute(
+        select(Post.created_at, Post.author_id).where(*visible).order_by(Post.id.desc()).limit(1)
+    ).first()
+    if latest is None:  # nothing left to read: the thread's own start
+        latest = (thread.created_at, thread.author_id)
+    thread.last_activity_at, thread.last_poster_id = latest
+
+
+def _thread_page_changes(session: Session, post: Post) -> None:
+    """Reports are private, but an unsafe-advice report may put a caution on the thread's
+    page, and its resolution take it off: that page is made again for visitors too."""
+    session.execute(
+        update(Thread)
+        .where(Thread.id == post.thread_id)
+        .values(page_version=Thread.page_version + 1)
+    )
 
 
 def report_post(reporter: User, post: Post, reason: ReportReason, details: str) -> Report:
@@ -191,6 +211,8 @@ def report_post(reporter: User, post: Post, reason: ReportReason, details: str) 
                 network_id=post.thread.board.network_id,
             )
             session.add(report)
+            if reason == ReportReason.unsafe_advice:
+                _thread_page_changes(session, post)
     except IntegrityError as error:  # the same report sent twice at once
         raise ServiceError(_l("You have already reported this post."), "reason") from error
     return report
@@ -221,6 +243,7 @@ def _resolve(
             .where(*targets, Report.status == ReportStatus.open)
             .values(status=status, resolved_by_id=actor.id, resolved_at=utcnow())
         )
+        _thread_page_changes(session, post)
         record(
             session,
             actor,

@@ -24,7 +24,7 @@ from forum.models import (
 )
 from forum.models._time import utcnow
 from forum.services import ServiceError, inbox, notifications
-from forum.services.moderation import on_the_record
+from forum.services.moderation import on_the_record, recount_replies
 
 MENTIONS_LINKED = 500  # links for up to 500 @names; notifications.MENTION_LIMIT are told
 TITLE_MAX = 200
@@ -156,12 +156,8 @@ def delete_post(actor: User, post: Post) -> bool:
                 thread.is_answered = False
         if thread_goes:
             thread.deleted_at, thread.deleted_by_id = now, actor.id
-        elif not post.is_opening:
-            session.execute(
-                update(Thread)
-                .where(Thread.id == thread.id)
-                .values(reply_count=Thread.reply_count - 1)
-            )
+        elif not post.is_opening:  # counted from what is left: it may have been hidden
+            recount_replies(session, thread)
     return thread_goes
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import and_, distinct, func, select
+
 from forum import permissions
-from forum.models import Post, Thread
+from forum.extensions import db
+from forum.models import ExpertVerification, Post, Report, ReportReason, ReportStatus, Thread
 from forum.services import browsing, experts, inbox, qa
 from forum.services.browsing import Page
 from forum.services.experts import Expertise
@@ -22,6 +25,14 @@ class ThreadPage:
     expertise: dict[int, list[Expertise]]  # by author id
     watch_state: str  # "watch", "mute" or "none"
     by_votes: bool
+    # the accepted answer shown apart under the question: only when other replies follow
+    feature_accepted: bool
+    cautioned: frozenset[int]  # posts reported as unsafe, awaiting a moderator
+
+
+# a caution on a post: open unsafe-advice reports by this many members, or by one verified
+# expert in the thread's theme
+CAUTION_REPORTS = 3
 
 
 def thread_page(
@@ -46,4 +57,33 @@ def thread_page(
         expertise=experts.expertise_of(sorted(authors), thread.board.theme_id),
         watch_state=inbox.thread_watch(reader, thread.id),
         by_votes=by_votes,
+        feature_accepted=accepted is not None and thread.reply_count > 1,
+        cautioned=reported_unsafe([post.id for post in posts.items], thread.board.theme_id),
     )
+
+
+def reported_unsafe(post_ids: list[int], theme_id: int) -> frozenset[int]:
+    """Which of these posts carry open unsafe-advice reports from CAUTION_REPORTS members or
+    from an expert verified in the theme (in any network): one query for the page."""
+    if not post_ids:
+        return frozenset()
+    expert = and_(
+        ExpertVerification.user_id == Report.reporter_id,
+        ExpertVerification.theme_id == theme_id,
+        ExpertVerification.revoked_at.is_(None),
+    )
+    rows = db.session.execute(
+        select(Report.post_id)
+        .outerjoin(ExpertVerification, expert)
+        .where(
+            Report.post_id.in_(post_ids),
+            Report.status == ReportStatus.open,
+            Report.reason == ReportReason.unsafe_advice,
+        )
+        .group_by(Report.post_id)
+        .having(
+            (func.count(distinct(Report.reporter_id)) >= CAUTION_REPORTS)
+            | (func.count(ExpertVerification.user_id) > 0)
+        )
+    )
+    return frozenset(rows.scalars())

@@ -236,8 +236,8 @@ def revoke_moderator(network_slug: str, username: str):
 @login_required
 def audit_log():
     permissions.require(current_user, "administer")
-    entries = audit.entries(None, request.args.get("page", 1, type=int), 50)
-    return render_template("moderation/audit.html", network=None, entries=entries)
+    entries, lines = audit.log_page(None, request.args.get("page", 1, type=int), 50)
+    return render_template("moderation/audit.html", network=None, entries=entries, lines=lines)
 
 
 def _network(slug: str) -> Network:

@@ -12,7 +12,7 @@ from forum.forms import ActionForm, database_id
 from forum.forms.moderation import REPORT_REASONS, MoveForm, ReasonForm, ReportForm
 from forum.languages import lazy_gettext as _l
 from forum.models import Board, ReportReason, ReportStatus, Thread
-from forum.services import ServiceError, audit, browsing, moderation
+from forum.services import ServiceError, audit, browsing, moderation, post_history
 
 bp = Blueprint("moderation", __name__)
 
@@ -139,10 +139,8 @@ def unhide(post_id: int):
 def history(post_id: int):
     post = browsing.get_post(post_id) or abort(404)
     permissions.require(current_user, "moderate", post.thread.board.network)
-    permissions.require(current_user, "read_post", post)
-    return render_template(
-        "moderation/history.html", post=post, revisions=moderation.revisions(post)
-    )
+    shown = post_history.post_history(current_user, post)
+    return render_template("threads/history.html", thread=post.thread, shown=shown)
 
 
 @bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
@@ -212,8 +210,8 @@ def decide(report_id: int, decision: str):
 def audit_log(network_slug: str):
     network = browsing.get_network(network_slug) or abort(404)
     permissions.require(current_user, "moderate", network)
-    entries = audit.entries(network.id, request.args.get("page", 1, type=int), 50)
-    return render_template("moderation/audit.html", network=network, entries=entries)
+    entries, lines = audit.log_page(network.id, request.args.get("page", 1, type=int), 50)
+    return render_template("moderation/audit.html", network=network, entries=entries, lines=lines)
 
 
 def _thread(thread_id: int) -> Thread:

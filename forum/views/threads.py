@@ -11,7 +11,15 @@ from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.models import Post, Thread, ThreadKind
 from forum.page_cache import for_visitors
-from forum.services import ServiceError, browsing, notifications, posting, qa, thread_pages
+from forum.services import (
+    ServiceError,
+    browsing,
+    notifications,
+    post_history,
+    posting,
+    qa,
+    thread_pages,
+)
 
 bp = Blueprint("threads", __name__)
 
@@ -81,6 +89,18 @@ def permalink(post_id: int):
     post = browsing.get_post(post_id) or abort(404)
     _visible_thread(post.thread_id)
     return redirect(_post_url(post))
+
+
+@bp.get("/threads/<int:thread_id>/posts/<int:post_id>/history")
+@for_visitors(shows="thread")
+def history(thread_id: int, post_id: int):
+    """What changed in a post, and when: for whoever may read it (permissions "read_history")."""
+    thread = _visible_thread(thread_id)
+    post = browsing.get_post(post_id)
+    if post is None or post.thread_id != thread.id:
+        abort(404)
+    shown = post_history.post_history(current_user, post)
+    return render_template("threads/history.html", thread=thread, shown=shown)
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
