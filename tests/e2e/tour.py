@@ -34,7 +34,7 @@ def make_forum(database_url: str) -> Forum:
 
     from forum import create_app
     from forum.extensions import db
-    from forum.models import ReportReason, SearchOutbox, ThreadKind
+    from forum.models import MailOutbox, ReportReason, SearchOutbox, ThreadKind
     from forum.services import accounts, browsing, moderation, posting
     from forum.services.admin import set_moderator
     from tests.conftest import make_config
@@ -66,6 +66,16 @@ def make_forum(database_url: str) -> Forum:
         unsafe = posting.reply(people[REPLIER], thread, "No attendant needed: go in alone.")
         moderation.report_post(people[MEMBER], reply, ReportReason.unsafe_advice, LONG_WORD)
         moderation.hide_post(people[MODERATOR], unsafe, f"Lone entry kills. {LONG_WORD}")
+        db.session.add(  # a message the mail server refused: a row on the admin's mail page
+            MailOutbox(
+                kind="notification",
+                user_id=people[MEMBER].id,
+                status="failed",
+                attempts=5,
+                last_error=f"550 5.1.1 <{LONG_WORD}@example.org>: Recipient address rejected",
+            )
+        )
+        db.session.commit()
         # this process indexed into its own scratch index: leave the work to the server's
         db.session.execute(update(SearchOutbox).values(indexed_at=None))
         db.session.commit()
@@ -96,6 +106,8 @@ def pages(role: str, forum: Forum) -> dict[str, str]:
         }
     seen |= {
         "own profile": f"/u/{USERNAMES[role]}",
+        "unanswered for me": "/unanswered",
+        "account": "/auth/account",
         "notifications": "/notifications",
         "notification settings": "/notifications/settings",
         "composer": f"/n/{NETWORK}/{THEME}/new",
