@@ -182,3 +182,27 @@ def test_a_suspended_member_is_told_where_and_until_when(
     sanctions = oic_mod.get("/mod/oic-oshnet/sanctions").get_data(as_text=True)
     assert f"Suspended in OIC-OSHNET until {day}" in sanctions
     assert "until lifted" not in sanctions
+
+
+def test_report_decisions_read_as_sentences_naming_the_reason(
+    app: Flask, oic_mod: Person, member: Person, other_member: Person, thread_id: int
+) -> None:
+    from forum.models import Report
+
+    other_member.reply(thread_id, "No gas test needed.")
+    other_member.reply(thread_id, "Buy cheap harnesses here.")
+    unsafe_id, spam_id = reply_ids(app, thread_id)
+    member.post(f"/posts/{unsafe_id}/report", {"reason": "unsafe_advice"})
+    member.post(f"/posts/{spam_id}/report", {"reason": "spam"})
+    with app.app_context():
+        unsafe, spam = (
+            db.session.scalar(select(Report.id).where(Report.post_id == post))
+            for post in (unsafe_id, spam_id)
+        )
+    oic_mod.post(f"/mod/reports/{unsafe}/hide", {"reason": "Gas testing is always required."})
+    oic_mod.post(f"/mod/reports/{spam}/dismiss")
+    response = oic_mod.get("/mod/oic-oshnet/audit")
+    assert response.status_code == 200
+    sentences = _sentences(response.get_data(as_text=True))
+    assert sentences[0] == f"oic.mod dismissed a report of spam on a post by kemal in {TITLE}."
+    assert sentences[1] == f"oic.mod hid a post by kemal in {TITLE}, reported for unsafe advice."
