@@ -57,7 +57,7 @@ def _gather(entries: Sequence[AuditEntry]) -> _Known:
         rows = db.session.execute(
             select(Report.id, Report.post_id).where(Report.id.in_(report_ids))
         )
-        reports = {report_id: post_id for report_id, post_id in rows}
+        reports = dict(rows.all())  # not dict(rows): a Result has keys(), the columns
     posts: dict[int, tuple[int, str]] = {}
     if post_ids := ids("post") | set(reports.values()):
         rows = db.session.execute(
