@@ -1,0 +1,152 @@
+"""Search that does what it says (issue #23): filters alone, links without false errors,
+titles marked, who started a thread, and similar threads that are similar. On both backends,
+as tests/test_search_conformance.py runs them: Whoosh always, PostgreSQL full-text when
+FORUM_TEST_DATABASE_URL names a PostgreSQL database (CI's second run)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+from flask import Flask
+
+from forum import search
+from forum.extensions import db
+from forum.services import qa
+from tests.conftest import Person, errors_in
+from tests.search_helpers import Forum
+from tests.test_search_page import result_titles
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def app_config(request: pytest.FixtureRequest, database_url: str) -> dict[str, object]:
+    if request.param == "postgres" and not database_url.startswith("postgresql"):
+        pytest.skip("the PostgreSQL backend runs against FORUM_TEST_DATABASE_URL")
+    return {
+        "SEARCH_BACKEND": request.param,
+        "SEARCH_RATE_LIMIT": "100000 per hour",
+        "PAGE_CACHE_MB": 0,
+    }
+
+
+@pytest.fixture(autouse=True)
+def empty_index(app: Flask) -> None:
+    """PostgreSQL's index is a table the database wipe between tests does not know."""
+    with app.app_context():
+        search.backend().clear()
+        db.session.remove()
+
+
+def write(app: Flask, fill) -> None:  # noqa: ANN001
+    """Write content in an app context of its own, then let go of its session (each call
+    registers the members it names: name new ones in a later call)."""
+    with app.app_context():
+        fill(Forum(app))
+        db.session.remove()
+
+
+def titles_html(response) -> list[str]:  # noqa: ANN001
+    """Each result's title as the page writes it, marks included."""
+    html = response.get_data(as_text=True)
+    return re.findall(r'<h2 class="thread-title"><a [^>]+><bdi>(.*?)</bdi></a>', html)
+
+
+def some_questions(forum: Forum) -> None:
+    answered = forum.thread("Gas detector bump test", "How often?")
+    qa.accept(forum.member("amina"), forum.reply(answered, "Every day.", author="siti"))
+    forum.thread("Tripod for a manhole", "Which tripod?")
+    forum.thread("Permit for a wet well", "Who signs?")
+    forum.thread("Fire watch", "Sixty minutes.", kind="good_practice")
+    forum.thread("Heat stress and shifts", "Earlier hours?", kind="discussion")
+
+
+# --- 1. filters alone -----------------------------------------------------------------------
+
+
+def test_is_unanswered_alone_is_a_search() -> None:
+    assert not search.parse("is:unanswered").is_empty
+    assert search.parse("is:unanswered").has_filters
+
+
+def test_is_unanswered_alone_finds_the_open_questions_newest_first(
+    app: Flask, anonymous: Person
+) -> None:
+    write(app, some_questions)
+    open_questions = ["Permit for a wet well", "Tripod for a manhole"]
+    response = anonymous.get("/search?q=is:unanswered")
+    assert result_titles(response) == open_questions
+    assert "2 threads found" in response.get_data(as_text=True)
+    assert result_titles(anonymous.get("/search?q=is:answered")) == ["Gas detector bump test"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/search?show=unanswered",
+        # as the form sends it: every control, the words left empty
+        "/search?q=&theme=&network=&kind=&show=unanswered&author=&after=&before=&sort=relevance",
+        "/search?q=&kind=question&show=unanswered",
+    ],
+)
+def test_show_unanswered_with_no_words_lists_the_open_questions(
+    app: Flask, anonymous: Person, address: str
+) -> None:
+    write(app, some_questions)
+    response = anonymous.get(address)
+    assert result_titles(response) == ["Permit for a wet well", "Tripod for a manhole"]
+    assert errors_in(response) == ""
+    assert '<option selected value="unanswered">' in response.get_data(as_text=True)
+
+
+# --- 2. links show no false errors ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/search?q=permit",  # a shared ?q=
+        "/search?q=permit&theme=confined-spaces",  # a theme facet
+        "/search?q=permit&network=oic-oshnet",  # a network facet
+        "/search?q=permit&kind=&show=",
+        "/search?q=permit+is:unanswered",
+        "/search?q=permit&sort=newest",
+    ],
+)
+def test_a_search_opened_from_a_link_shows_no_errors(
+    app: Flask, anonymous: Person, address: str
+) -> None:
+    write(app, some_questions)
+    response = anonymous.get(address)
+    assert response.status_code == 200
+    assert errors_in(response) == ""
+    assert "Not a valid choice" not in response.get_data(as_text=True)
+    assert result_titles(response) == ["Permit for a wet well"]
+
+
+def test_every_facet_link_on_a_results_page_opens_without_errors(
+    app: Flask, anonymous: Person
+) -> None:
+    write(app, some_questions)
+    html = anonymous.get("/search?q=gas+OR+permit+OR+tripod").get_data(as_text=True)
+    facets = re.findall(r'<li><a href="(/search\?[^"]+)"', html)
+    assert len(facets) >= 2
+    for facet in facets:
+        response = anonymous.get(facet.replace("&amp;", "&"))
+        assert errors_in(response) == "", facet
+        assert result_titles(response), facet
+
+
+@pytest.mark.parametrize(("name", "value"), [("kind", "poem"), ("show", "<script>x</script>")])
+def test_an_unknown_choice_is_left_out_and_says_so(
+    app: Flask, anonymous: Person, name: str, value: str
+) -> None:
+    write(app, some_questions)
+    response = anonymous.get(f"/search?q=permit&{name}={quote(value)}")
+    html = response.get_data(as_text=True)
+    assert "<script>x</script>" not in html
+    shown = value.replace("<", "&lt;").replace(">", "&gt;")
+    assert errors_in(response) == (
+        f"“{shown}” is not one of these choices, so this filter was left out."
+    )
+    assert result_titles(response) == ["Permit for a wet well"]
