@@ -13,6 +13,8 @@ from flask import Flask
 
 from forum import search
 from forum.extensions import db
+from forum.search import results
+from forum.search.backend import MATCH_END, MATCH_START
 from forum.services import qa
 from tests.conftest import Person, errors_in
 from tests.search_helpers import Forum
@@ -150,3 +152,52 @@ def test_an_unknown_choice_is_left_out_and_says_so(
         f"“{shown}” is not one of these choices, so this filter was left out."
     )
     assert result_titles(response) == ["Permit for a wet well"]
+
+
+# --- 3. title words are marked --------------------------------------------------------------
+
+
+def test_title_words_are_marked_like_body_words(app: Flask, anonymous: Person) -> None:
+    write(app, lambda forum: forum.thread("Gas detector bump test", "Before each shift."))
+    response = anonymous.get("/search?q=bump+tests")
+    assert titles_html(response) == ["Gas detector <mark>bump</mark> <mark>test</mark>"]
+    # a title matching only in part, and its text escaped around the marks
+    write(app, lambda forum: forum.thread("Shoring <b>trenches</b> & pits", "Dig.", author="siti"))
+    assert titles_html(anonymous.get("/search?q=trench")) == [
+        "Shoring &lt;b&gt;<mark>trenches</mark>&lt;/b&gt; &amp; pits"
+    ]
+
+
+def test_without_words_titles_are_shown_unmarked(app: Flask, anonymous: Person) -> None:
+    write(app, some_questions)
+    shown = titles_html(anonymous.get("/search?q=is:unanswered"))
+    assert shown == ["Permit for a wet well", "Tripod for a manhole"]
+
+
+def test_a_title_the_index_has_not_caught_up_with_is_shown_as_it_is() -> None:
+    marked = f"Old {MATCH_START}title{MATCH_END}"
+    assert results._title("New title", marked) == [("New title", False)]
+    assert results._title("Old title", marked) == [("Old ", False), ("title", True)]
+
+
+# --- 4. who started the thread --------------------------------------------------------------
+
+
+def test_a_result_says_who_started_the_thread(app: Flask, anonymous: Person) -> None:
+    def fill(forum: Forum) -> None:
+        thread = forum.thread("Trench shoring", "Which boxes?", author="amina")
+        forum.reply(thread, "Hydraulic shores: secretword.", author="kemal")
+
+    write(app, fill)
+    html = anonymous.get("/search?q=secretword").get_data(as_text=True)
+    byline = re.search(r'<p class="thread-byline">(.*?)</p>', html, re.S).group(1)
+    text = " ".join(re.sub(r"<[^>]+>", "", byline).split())
+    assert text.startswith("Started by amina on ")
+    assert 'href="/u/amina"' in byline
+    assert "best match in a reply by kemal" in text
+
+    html = anonymous.get("/search?q=trench").get_data(as_text=True)
+    byline = re.search(r'<p class="thread-byline">(.*?)</p>', html, re.S).group(1)
+    text = " ".join(re.sub(r"<[^>]+>", "", byline).split())
+    assert text.startswith("Started by amina on ")
+    assert "reply by" not in text
