@@ -16,7 +16,7 @@ from forum.extensions import db
 from forum.search import results
 from forum.search.backend import MATCH_END, MATCH_START
 from forum.services import qa
-from tests.conftest import Person, errors_in
+from tests.conftest import Person, errors_in, make_person
 from tests.search_helpers import Forum
 from tests.test_search_page import result_titles
 
@@ -201,3 +201,79 @@ def test_a_result_says_who_started_the_thread(app: Flask, anonymous: Person) -> 
     text = " ".join(re.sub(r"<[^>]+>", "", byline).split())
     assert text.startswith("Started by amina on ")
     assert "reply by" not in text
+
+
+# --- 5. similar threads while composing -----------------------------------------------------
+
+
+def a_small_forum(forum: Forum) -> None:
+    forum.thread(
+        "Gas testing sequence before entering a wastewater wet well",
+        "Our draft tests for oxygen, flammables (LEL) and H2S at the top, middle and bottom.",
+        author="kemal",
+    )
+    forum.thread(
+        "Respirable crystalline silica monitoring frequency in small quarries",
+        "How often do you sample? Levels vary a lot with wet or dry cutting.",
+        board="ilo-global/mining",
+    )
+    c190 = forum.thread(
+        "Applying ILO Convention 190 on violence and harassment in small enterprises",
+        "How are small enterprises putting C190 into practice? Is gas station staff covered?",
+        board="ilo-global/psychosocial-risks",
+        kind="discussion",
+    )
+    forum.reply(c190, "A short yearly conversation with each worker worked well for us.")
+    forum.thread(
+        "Audiometric testing for workers exposed below 85 dB(A)",
+        "Is it worth including them in the annual programme?",
+        board="oic-oshnet/occupational-health-services",
+    )
+
+
+def similar_titles(person: Person, draft: str) -> list[str]:
+    found = person.get("/search/similar?title=" + quote(draft)).get_json()
+    return [thread["title"] for thread in found["threads"]]
+
+
+def test_a_wet_well_gas_question_suggests_the_gas_thread_only(
+    app: Flask, anonymous: Person
+) -> None:
+    write(app, a_small_forum)
+    assert similar_titles(anonymous, "gas testing in a wet well") == [
+        "Gas testing sequence before entering a wastewater wet well"
+    ]
+    assert similar_titles(anonymous, "Silica sampling in quarries") == [
+        "Respirable crystalline silica monitoring frequency in small quarries"
+    ]
+
+
+def test_weak_matches_are_not_suggested(app: Flask, anonymous: Person) -> None:
+    write(app, a_small_forum)
+    # words found only in the text of threads, never in a title: nothing rather than noise
+    assert similar_titles(anonymous, "it worked for us") == []
+    assert similar_titles(anonymous, "dry cutting of tiles") == []
+
+
+def test_threads_sharing_as_many_title_words_are_all_suggested(
+    app: Flask, anonymous: Person
+) -> None:
+    def fill(forum: Forum) -> None:
+        a_small_forum(forum)
+        forum.thread("Wet well ventilation", "Blower sizing.", author="siti")
+
+    write(app, fill)
+    assert similar_titles(anonymous, "ventilating a wet well") == [
+        "Wet well ventilation",
+        "Gas testing sequence before entering a wastewater wet well",
+    ]
+
+
+def test_the_composer_still_gets_its_suggestions_as_a_member(app: Flask) -> None:
+    member = make_person(app, "fatou")
+    write(app, a_small_forum)
+    found = member.get("/search/similar?title=wet+well+gas").get_json()
+    assert [thread["title"] for thread in found["threads"]] == [
+        "Gas testing sequence before entering a wastewater wet well"
+    ]
+    assert found["threads"][0]["url"].startswith("/threads/")
