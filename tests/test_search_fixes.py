@@ -255,6 +255,29 @@ def test_weak_matches_are_not_suggested(app: Flask, anonymous: Person) -> None:
     assert similar_titles(anonymous, "dry cutting of tiles") == []
 
 
+def test_one_common_word_of_a_longer_draft_is_no_suggestion(app: Flask, anonymous: Person) -> None:
+    def fill(forum: Forum) -> None:
+        a_small_forum(forum)
+        forum.thread(
+            "Heat stress on construction sites: shifting working hours",
+            "What WBGT threshold moves heavy work to the early morning?",
+            board="ilo-global/construction",
+            kind="discussion",
+            author="li.wei",
+        )
+        forum.thread(
+            "Worker participation in risk assessment under ISO 45001",
+            "What evidence do auditors accept?",
+            board="ilo-global/osh-management-systems",
+            author="li.wei",
+        )
+
+    write(app, fill)
+    assert similar_titles(anonymous, "heat stress for outdoor workers") == [
+        "Heat stress on construction sites: shifting working hours"
+    ]
+
+
 def test_threads_sharing_as_many_title_words_are_all_suggested(
     app: Flask, anonymous: Person
 ) -> None:

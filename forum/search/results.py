@@ -46,6 +46,7 @@ class Result:
     title: list[tuple[str, bool]] = field(default_factory=list)  # the thread's, likewise
     accepted: bool = False  # the post is the question's accepted answer
     expert: bool = False  # by an expert verified in the thread's theme
+    score: float = 0.0  # relevance with the boosts, only ever compared within one search
 
 
 @dataclass
@@ -167,6 +168,7 @@ def _fetch(backend: SearchBackend, query: SearchQuery, window: list[ThreadMatch]
                 title=_title(thread.title, snippet.title if snippet else None),
                 accepted=m.best.accepted,
                 expert=m.best.expert,
+                score=m.score,
             )
         )
     return results
