@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from markupsafe import escape
 from wtforms import DateField, SelectField, StringField, SubmitField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from forum.forms import ForumForm, choices
 from forum.languages import lazy_gettext as _l
@@ -21,6 +22,28 @@ SHOW_CHOICES = (
 )
 SORT_CHOICES = (("relevance", _l("Best match")), ("newest", _l("Newest")))
 FILTERS = ("theme", "network", "kind", "show", "author", "after", "before")
+
+
+class AnyChoiceField(SelectField):
+    """A choice that a link may leave out: missing or empty means any (a facet link or a
+    shared ?q= names only what it narrows by). A value that is not one of the choices (an
+    old bookmark, a typo in an address) is left out too, and the message says so."""
+
+    refused = ""  # the unknown value sent, for the message
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        value = valuelist[0] if valuelist else ""
+        self.data = value if value in {choice.value for choice in self.choices} else ""
+        self.refused = value if value and not self.data else ""
+
+    def pre_validate(self, form: object) -> None:
+        if self.refused:
+            raise ValidationError(
+                _l(
+                    "“%(value)s” is not one of these choices, so this filter was left out.",
+                    value=escape(self.refused[:40]),
+                )
+            )
 
 
 class SearchForm(ForumForm):
@@ -43,8 +66,8 @@ class SearchForm(ForumForm):
     )
     theme = SelectField(_l("Theme"), validators=[Optional()])
     network = SelectField(_l("Network"), validators=[Optional()])
-    kind = SelectField(_l("Kind"), choices=choices(KIND_CHOICES, blank=_l("Any kind")))
-    show = SelectField(_l("Show"), choices=choices(SHOW_CHOICES, blank=_l("Everything")))
+    kind = AnyChoiceField(_l("Kind"), choices=choices(KIND_CHOICES, blank=_l("Any kind")))
+    show = AnyChoiceField(_l("Show"), choices=choices(SHOW_CHOICES, blank=_l("Everything")))
     author = StringField(_l("Author"), validators=[Optional()])
     after = DateField(_l("On or after"), validators=[Optional()])
     before = DateField(_l("Before"), validators=[Optional()])

@@ -6,6 +6,7 @@ outbox.drain() and outbox.rebuild() keep the index in line with the database.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +19,9 @@ from forum.search.query import SearchQuery, Term, parse
 from forum.search.results import SearchPage
 
 SIMILAR_WORDS = 12
+SIMILAR_CANDIDATES = 20  # the best matches of any of the words, weighed again by their titles
+SIMILAR_SHARE = 0.5  # of the title words the best suggestion shares, each other one must share
+SIMILAR_SCORE_SHARE = 0.25  # of the best suggestion's relevance, each other one must have
 WORD = re.compile(r"\w[\w'-]*")
 
 __all__ = ["SearchPage", "SearchQuery", "backend", "parse", "search", "similar"]
@@ -50,9 +54,40 @@ def search(query: SearchQuery, page: int, per_page: int, sort: str = "relevance"
 
 
 def similar(title: str, limit: int = 5) -> list[results.Result]:
-    """Threads whose words are like this title's: for a member about to ask again."""
-    words = WORD.findall(title or "")[:SIMILAR_WORDS]
+    """Threads asking what this draft title asks, best first: for a member about to ask again.
+
+    The title decides. A thread is suggested only when its own title shares the draft's words
+    (as the index reads them: stems, not common words): at least half as many as the best
+    suggestion's title does, and two when that one shares two or more; and its relevance is
+    at least a quarter of the best's. Its body only orders threads that share as many. A
+    thread that merely mentions a word in its text (the "well" of "it worked well"), or
+    shares one word of a longer draft ("workers"), is no suggestion: nothing is shown rather
+    than weak matches.
+    """
+    words = list(dict.fromkeys(WORD.findall(title or "")))[:SIMILAR_WORDS]
     if not words:
         return []
     query = SearchQuery(groups=(tuple(Term(word) for word in words),))
-    return search(query, 1, limit).results.items
+    found = search(query, 1, SIMILAR_CANDIDATES).results.items  # best match first
+    shared = [_title_words(result) for result in found]
+    sharing = [result for result, count in zip(found, shared, strict=True) if count]
+    if not sharing:
+        return []
+    best = max(shared)
+    # one shared word is enough only when no thread shares more: it may be a common one
+    needed = max(math.ceil(best * SIMILAR_SHARE), min(best, 2))
+    relevant = max(result.score for result in sharing) * SIMILAR_SCORE_SHARE
+    ranked = sorted(
+        (
+            rank
+            for rank, count in enumerate(shared)
+            if count >= needed and found[rank].score >= relevant
+        ),
+        key=lambda rank: (-shared[rank], rank),
+    )
+    return [found[rank] for rank in ranked[:limit]]
+
+
+def _title_words(result: results.Result) -> int:
+    """How many different words of the query the thread's title holds (marked)."""
+    return len({text.casefold() for text, is_match in result.title if is_match})

@@ -7,7 +7,7 @@ in forum.search.results, so both backends mean the same thing by a query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -55,6 +55,13 @@ class Hit(NamedTuple):
     score: float  # the backend's own relevance, before forum-wide boosts
 
 
+class Snippet(NamedTuple):
+    """How a result shows its matches, each between MATCH_START and MATCH_END."""
+
+    title: str  # the thread's whole title
+    body: str  # the passage of the post that holds the most matches
+
+
 class IndexBusy(Exception):
     """Another process held the index's write lock for longer than we wait."""
 
@@ -92,8 +99,9 @@ class SearchBackend(Protocol):
         recently indexed), newest first, each with its score: a broad query costs what is
         kept, however much matches."""
 
-    def snippets(self, query: SearchQuery, post_ids: Iterable[int]) -> dict[int, str]:
-        """Best passages of these posts, matches between MATCH_START and MATCH_END."""
+    def snippets(self, query: SearchQuery, titles: Mapping[int, str]) -> dict[int, Snippet]:
+        """For each post (id: its thread's title as the database has it), the title and the
+        post's best passage with the query's words marked, read as the index reads them."""
 
     def clear(self) -> None: ...
 

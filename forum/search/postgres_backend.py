@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -45,6 +45,7 @@ from forum.search.backend import (
     Document,
     Hit,
     IndexBusy,
+    Snippet,
     chunks,
 )
 from forum.search.query import SearchQuery, Term
@@ -190,22 +191,25 @@ class PostgresBackend:
             return []
         return [Hit(*row) for row in db.session.execute(hits_statement(query, limit))]
 
-    def snippets(self, query: SearchQuery, post_ids: Iterable[int]) -> dict[int, str]:
-        post_ids = list(post_ids)
-        if not post_ids or not self.exists():
+    def snippets(self, query: SearchQuery, titles: Mapping[int, str]) -> dict[int, Snippet]:
+        """The titles are the index's copies (one statement for all): results.py shows a
+        copy that an edit not yet indexed has changed without its marks."""
+        if not titles or not self.exists():
             return {}
         words = _any_of(list(query.positive_terms()))
-        options = (
-            f'StartSel="{MATCH_START}", StopSel="{MATCH_END}", MaxFragments=2, '
-            'MaxWords=35, MinWords=12, FragmentDelimiter=" … "'
-        )
-        passage = (
-            func.ts_headline(posts.c.config, posts.c.body, words, options)
-            if words is not None
-            else func.substr(posts.c.body, 1, SNIPPET_CHARS)
-        )
-        statement = select(posts.c.post_id, passage).where(posts.c.post_id.in_(post_ids))
-        return dict(db.session.execute(statement).all())
+        marks = f'StartSel="{MATCH_START}", StopSel="{MATCH_END}"'
+        options = f'{marks}, MaxFragments=2, MaxWords=35, MinWords=12, FragmentDelimiter=" … "'
+        if words is not None:
+            title = func.ts_headline(
+                posts.c.config, posts.c.title, words, f"{marks}, HighlightAll=true"
+            )
+            passage = func.ts_headline(posts.c.config, posts.c.body, words, options)
+        else:
+            title, passage = posts.c.title, func.substr(posts.c.body, 1, SNIPPET_CHARS)
+        statement = select(posts.c.post_id, title, passage).where(posts.c.post_id.in_(list(titles)))
+        return {
+            post_id: Snippet(title, body) for post_id, title, body in db.session.execute(statement)
+        }
 
 
 def hits_statement(query: SearchQuery, limit: int) -> Select:

@@ -75,7 +75,8 @@ class SearchQuery:
 
     @property
     def has_filters(self) -> bool:
-        return any(
+        """answered=False (is:unanswered) is a filter too: only None means any."""
+        return self.answered is not None or any(
             value not in (None, False)
             for value in (
                 self.theme,
@@ -83,7 +84,6 @@ class SearchQuery:
                 self.board,
                 self.author,
                 self.kind,
-                self.answered,
                 self.expert,
                 self.after,
                 self.before,

@@ -43,8 +43,10 @@ class Result:
     thread: Thread
     post: Post
     snippet: list[tuple[str, bool]]  # (text, is a match), escaped when shown
+    title: list[tuple[str, bool]] = field(default_factory=list)  # the thread's, likewise
     accepted: bool = False  # the post is the question's accepted answer
     expert: bool = False  # by an expert verified in the thread's theme
+    score: float = 0.0  # relevance with the boosts, only ever compared within one search
 
 
 @dataclass
@@ -153,18 +155,32 @@ def _fetch(backend: SearchBackend, query: SearchQuery, window: list[ThreadMatch]
             .options(joinedload(Post.author))
         )
     }
-    snippets = backend.snippets(query, post_ids)
-    return [
-        Result(
-            threads[m.thread_id],
-            posts[m.best.post_id],
-            segments(snippets.get(m.best.post_id)),
-            accepted=m.best.accepted,
-            expert=m.best.expert,
+    shown = [m for m in window if m.thread_id in threads and m.best.post_id in posts]
+    snippets = backend.snippets(query, {m.best.post_id: threads[m.thread_id].title for m in shown})
+    results = []
+    for m in shown:
+        thread, snippet = threads[m.thread_id], snippets.get(m.best.post_id)
+        results.append(
+            Result(
+                thread,
+                posts[m.best.post_id],
+                segments(snippet.body if snippet else None),
+                title=_title(thread.title, snippet.title if snippet else None),
+                accepted=m.best.accepted,
+                expert=m.best.expert,
+                score=m.score,
+            )
         )
-        for m in window
-        if m.thread_id in threads and m.best.post_id in posts
-    ]
+    return results
+
+
+def _title(title: str, marked: str | None) -> list[tuple[str, bool]]:
+    """The title with its matches marked, unless the index's copy is not the title any more
+    (an edit on its way to the index): then the title as it is, unmarked."""
+    pieces = segments(marked)
+    if "".join(text for text, _ in pieces) != title:
+        return [(title, False)]
+    return pieces
 
 
 def segments(snippet: str | None) -> list[tuple[str, bool]]:

@@ -119,15 +119,7 @@ def marked_passage(text: str, words: set[str], language: str) -> str | None:
     between MATCH_START and MATCH_END; None when none is there. Words are read as the index
     reads them (the same tokens, normalising, common words and stems), in one pass: Whoosh's
     highlighter builds a token object for every word and is three times slower."""
-    stops, stem = (
-        _LANGUAGE_RULES.get(language, _LANGUAGE_RULES[DEFAULT])[0],
-        _STEMS.get(language, _STEMS[DEFAULT]),
-    )
-    spans = []
-    for found in _TOKEN.finditer(text):
-        token = arabic.normalise(found.group().lower())
-        if len(token) > 1 and token not in stops and stem(token) in words:
-            spans.append(found.span())
+    spans = _matches(text, words, language)
     if not spans:
         return None
     # begin a little before the match with the most matches within reach after it
@@ -151,3 +143,26 @@ def marked_passage(text: str, words: set[str], language: str) -> str | None:
             at = stop
     pieces += [text[at:end], " …" if end < len(text) else ""]
     return "".join(pieces)
+
+
+def marked(text: str, words: set[str], language: str) -> str:
+    """The whole text (a title) with every one of the query's words marked."""
+    pieces, at = [], 0
+    for start, stop in _matches(text, words, language):
+        pieces += [text[at:start], MATCH_START, text[start:stop], MATCH_END]
+        at = stop
+    return "".join([*pieces, text[at:]])
+
+
+def _matches(text: str, words: set[str], language: str) -> list[tuple[int, int]]:
+    """Where the query's words are in a text, each read as the index reads it."""
+    stops, stem = (
+        _LANGUAGE_RULES.get(language, _LANGUAGE_RULES[DEFAULT])[0],
+        _STEMS.get(language, _STEMS[DEFAULT]),
+    )
+    spans = []
+    for found in _TOKEN.finditer(text):
+        token = arabic.normalise(found.group().lower())
+        if len(token) > 1 and token not in stops and stem(token) in words:
+            spans.append(found.span())
+    return spans

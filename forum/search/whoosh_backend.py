@@ -14,7 +14,7 @@ import shutil
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,9 +29,10 @@ from forum.search.backend import (
     Hit,
     IndexBusy,
     IndexWriter,
+    Snippet,
 )
 from forum.search.query import SearchQuery
-from forum.search.whoosh_analysis import marked_passage, words_of
+from forum.search.whoosh_analysis import marked, marked_passage, words_of
 from forum.search.whoosh_schema import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -211,9 +212,8 @@ class WhooshBackend:
             hits = [hit_of(facts[docnum], score if scored else 0.0) for docnum, score in found]
         return sorted(hits, key=lambda hit: (hit.created, hit.post_id), reverse=True)
 
-    def snippets(self, query: SearchQuery, post_ids: Iterable[int]) -> dict[int, str]:
-        post_ids = list(post_ids)
-        if not post_ids or not self.exists():
+    def snippets(self, query: SearchQuery, titles: Mapping[int, str]) -> dict[int, Snippet]:
+        if not titles or not self.exists():
             return {}
         words = {
             word
@@ -223,13 +223,16 @@ class WhooshBackend:
         }
         found = {}
         with self._searching() as searcher:
-            for post_id in post_ids:
+            for post_id, title in titles.items():
                 stored = searcher.document(post_id=str(post_id))
                 if stored is None:
                     continue
-                text = stored["body"]
-                passage = words and marked_passage(text, words, stored["language"])
-                found[post_id] = passage or text[:SNIPPET_CHARS]
+                text, language = stored["body"], stored["language"]
+                passage = words and marked_passage(text, words, language)
+                found[post_id] = Snippet(
+                    marked(title, words, language) if words else title,
+                    passage or text[:SNIPPET_CHARS],
+                )
         return found
 
 
