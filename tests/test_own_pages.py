@@ -196,7 +196,7 @@ def test_the_frame_is_each_members_own_and_in_their_language(
     for person, name in ((member, "amina"), (other_member, "kemal")):
         page = person.get("/themes").get_data(as_text=True)
         assert "Unanswered for me" in page
-        assert f'<li><a href="/u/{name}"><bdi>{name}</bdi></a></li>' in page
+        assert f'<a href="/u/{name}" class="nav-name"><bdi>{name}</bdi></a>' in page
     assert "Unanswered for me" not in anonymous.get(BOARD).get_data(as_text=True)
     member.post("/language", {"language": "fr", "next": "/themes"})
     french = member.get("/themes").get_data(as_text=True)
