@@ -401,3 +401,23 @@ def test_a_banned_member_who_resets_the_password_is_told_of_the_ban_not_let_in(
     )
     assert "This account is banned" in response.get_data(as_text=True)
     assert not logged_in(browser)
+
+
+def test_a_change_of_address_started_with_a_stolen_password_dies_with_the_reset(
+    app: Flask, smtp: MailServer
+) -> None:
+    """The thief asks for their own address; the owner, told at the old one, resets the
+    password: the thief's confirmation link must then confirm nothing."""
+    thief = make_person(app, "amina")
+    thief.post(
+        "/auth/account/address", {"email": "thief@evil.example", "current_password": PASSWORD}
+    )
+    [to_thief] = smtp.to("thief@evil.example")
+    owner = Person(app.test_client())
+    owner.post("/auth/forgot", {"login": "amina@example.org"})
+    reset = link_in(smtp.to("amina@example.org")[-1], "reset")
+    owner.post(reset, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert user(app, "amina").pending_email is None
+
+    Person(app.test_client()).post(link_in(to_thief, "confirm"))
+    assert user(app, "amina").email == "amina@example.org"

@@ -181,6 +181,7 @@ def reset_password(token: str, password: str) -> User:
     with write_transaction() as session:
         user.set_password(password)
         user.session_version = User.session_version + 1
+        user.pending_email = None  # a change of address started by whoever had the password
         if user.email_confirmed_at is None:
             user.email_confirmed_at = utcnow()
         session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))

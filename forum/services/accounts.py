@@ -123,11 +123,13 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def set_password(user: User, new: str) -> None:
     """A new password (an operator's `forum set-password`, or after the current one was
-    checked): every session and remember cookie of the member stops working."""
+    checked): every session and remember cookie of the member stops working, and so does a
+    change of address still waiting: one started with a stolen password must not outlive it."""
     check_password_strength(new)
     with write_transaction() as session:
         user.set_password(new)
         user.session_version = User.session_version + 1
+        user.pending_email = None
         session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     db.session.refresh(user)
 
