@@ -204,3 +204,15 @@ def test_the_history_page_costs_the_same_queries_whatever_its_edits(
         assert reader.get(url).status_code == 200
     assert one.count == seven.count
     assert seven.count <= 10
+
+
+def test_a_huge_edit_of_repeated_lines_is_not_aligned_line_by_line() -> None:
+    """Aligned, these would take about a minute per request: past the bound the whole old
+    text shows removed and the new added (an aligned diff would add 1,000 lines, not all)."""
+    from forum.services.post_history import diff_lines
+
+    before, after = "a\n" * 25_000, "a\n" * 24_000 + "b\n" * 1_000
+    lines = diff_lines(before, after)
+    assert [line.kind for line in lines].count("ins") == 25_000
+    small = diff_lines("keep\nold line\n", "keep\nnew line\n")
+    assert [line.kind for line in small] == ["same", "changed"]

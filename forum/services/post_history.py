@@ -93,10 +93,21 @@ def _edits(post: Post, revisions: Sequence[tuple[PostRevision, str]]) -> list[Ed
     return edits
 
 
+# Lines (or words) of two versions aligned at most: difflib's work grows with the product of
+# their counts, and a 50,000-character post of repeated lines would take minutes per request.
+# Past it the change shows as the old text removed and the new added.
+ALIGN_AT_MOST = 250_000
+
+
 def diff_lines(before: str, after: str) -> list[DiffLine]:
     """Line by line; a line replaced by one line has its changed words marked. Unchanged
     stretches keep CONTEXT lines either side of a change."""
     old, new = before.splitlines(), after.splitlines()
+    if len(old) * len(new) > ALIGN_AT_MOST:  # aligning costs their product, at worst
+        return [
+            *(DiffLine("del", (("del", line),)) for line in old),
+            *(DiffLine("ins", (("ins", line),)) for line in new),
+        ]
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     groups = list(matcher.get_grouped_opcodes(CONTEXT))
     lines: list[DiffLine] = []
@@ -118,6 +129,8 @@ def diff_lines(before: str, after: str) -> list[DiffLine]:
 
 def _changed(before: str, after: str) -> DiffLine:
     old, new = _WORDS.split(before), _WORDS.split(after)
+    if len(old) * len(new) > ALIGN_AT_MOST:
+        return DiffLine("changed", (("del", before), ("ins", after)))
     segments: list[tuple[str, str]] = []
     # spaces alone never tie two changes together: "Call me on" / "(phone number removed)"
     # reads as one removal and one addition, not as interleaved words
