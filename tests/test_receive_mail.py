@@ -224,8 +224,14 @@ def test_a_reply_from_another_address_is_refused(app: Flask, thread_id: int, smt
     raw = _message(token, From="Mallory <mallory@example.net>")
     assert inbound_receive(app, raw) == "refused:bad_sender"
     _nothing_posted(app, thread_id)
+    assert smtp.messages == []  # a stranger's (or a forged) From is never mailed: backscatter
+    # another member's confirmed address is told why
+    confirm_address(app, "amina")
+    raw = _message(token, From="Amina <amina@example.org>")
+    assert inbound_receive(app, raw) == "refused:bad_sender"
+    _nothing_posted(app, thread_id)
     [message] = smtp.messages
-    assert message["To"].addresses[0].addr_spec == "mallory@example.net"
+    assert message["To"].addresses[0].addr_spec == "amina@example.org"
     assert "confirmed e-mail address" in text_of(message)
     # the member's own address in another case is the same address
     raw = _message(token, From="Kemal <KEMAL@Example.ORG>")
@@ -385,3 +391,24 @@ def test_an_unavailable_database_asks_the_mail_server_to_try_again(tmp_path: Pat
     result = _receive(app, raw)
     assert result.exit_code == 75
     assert "try again later" in result.output
+
+
+def test_hostile_structure_and_lookalike_tokens_are_dropped_not_retried(
+    app: Flask, thread_id: int
+) -> None:
+    """Exit 0 (dealt with), never 75: a mail server would retry a poison message for days."""
+    nested = "".join(
+        f'Content-Type: multipart/mixed; boundary="b{n}"\r\n\r\n--b{n}\r\n' for n in range(3000)
+    )
+    raw = (
+        "From: Kemal <kemal@example.org>\r\nTo: reply+1-1-1-a@osh.example\r\n"
+        "MIME-Version: 1.0\r\n" + nested
+    ).encode()
+    result = _receive(app, raw)
+    assert (result.exit_code, result.output.strip()) == (0, "dropped:malformed")
+    token = _address(app, thread_id)
+    lookalike = token[:-1] + "ı"  # a dotless i: re.I would take it for an "i"
+    result = _receive(app, _message(lookalike))
+    assert result.exit_code == 0
+    assert result.output.strip().startswith("refused:")
+    _nothing_posted(app, thread_id)

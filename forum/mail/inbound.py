@@ -37,7 +37,9 @@ from forum.models._time import utcnow
 from forum.services import ServiceError, browsing, posting
 
 HEAD_BYTES = 64 * 1024  # what is read of an oversized message: its headers
-REPLY_ADDRESS = re.compile(r"reply\+([0-9a-z]+-[0-9a-z]+-[0-9a-z]+-[0-9a-z]+)@([a-z0-9.-]+)", re.I)
+REPLY_ADDRESS = re.compile(
+    r"reply\+([0-9a-z]+-[0-9a-z]+-[0-9a-z]+-[0-9a-z]+)@([a-z0-9.-]+)", re.I | re.A
+)
 MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
 LOOP_SENDERS = ("mailer-daemon", "postmaster")
 
@@ -59,10 +61,13 @@ def receive(raw: bytes, recipient: str | None = None, now: float | None = None) 
 
 def _receive(raw: bytes, recipient: str | None, now: float | None) -> str:
     too_big = len(raw) > current_app.config["MAIL_INBOUND_MAX_BYTES"]
-    if too_big:  # the headers alone: enough to say why it is refused, and to whom
-        message = BytesHeaderParser(policy=policy.default).parsebytes(raw[:HEAD_BYTES])
-    else:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
+    try:
+        if too_big:  # the headers alone: enough to say why it is refused, and to whom
+            message = BytesHeaderParser(policy=policy.default).parsebytes(raw[:HEAD_BYTES])
+        else:
+            message = BytesParser(policy=policy.default).parsebytes(raw)
+    except (RecursionError, ValueError, LookupError):  # thousands of nested parts, and such
+        return "dropped:malformed"
     loop = _loop(message)
     if loop:
         return f"dropped:{loop}"
@@ -203,8 +208,9 @@ def _replies_within(member: User, window: timedelta) -> int:
 
 
 class _Refusal:
-    """Refuses a message: a short reply mail says why, unless its sender has had
-    MAIL_REFUSALS_PER_HOUR already (a forged From must not make the forum a mail cannon)."""
+    """Refuses a message: a short reply mail says why, only to a member's confirmed address
+    (a From anyone can forge must not make the forum mail strangers: backscatter) and at most
+    MAIL_REFUSALS_PER_HOUR to it."""
 
     def __init__(self, message: EmailMessage, sender: str) -> None:
         self.message, self.sender = message, sender
@@ -218,15 +224,13 @@ class _Refusal:
             "message_id": message_id.group() if message_id else None,
             "thread_id": thread.id if thread is not None and self.member else None,
         }
+        member = self.member or self._member_by_address()
+        if member is None:
+            return f"refused:{reason}"
         with write_transaction() as session:
-            member = self.member or self._member_by_address()
             if self._refused_lately(session) < current_app.config["MAIL_REFUSALS_PER_HOUR"]:
                 outbox.queue(
-                    session,
-                    "refusal",
-                    user_id=member.id if member else None,  # their language
-                    to_address=self.sender,
-                    data=data,
+                    session, "refusal", user_id=member.id, to_address=self.sender, data=data
                 )
         return f"refused:{reason}"
 

@@ -52,7 +52,9 @@ def reply_token(user_id: int, thread_id: int, now: float | None = None) -> str:
 def read_reply_token(token: str, now: float | None = None) -> tuple[int, int] | None:
     """(member id, thread id) for a genuine token under REPLY_DAYS old, else None."""
     parts = token.strip().lower().split("-")
-    if len(parts) != 4 or not all(part.isdigit() for part in parts[:3]) or len(token) > 80:
+    if len(token) > 80 or not token.isascii() or len(parts) != 4:
+        return None
+    if not all(part.isdigit() for part in parts[:3]):
         return None
     user_id, thread_id, day = (int(part) for part in parts[:3])
     if not hmac.compare_digest(_mac(f"{user_id}-{thread_id}-{day}"), parts[3]):
