@@ -143,6 +143,40 @@ def test_three_replies_in_one_thread_make_one_message(
         assert reply in text
 
 
+def test_a_reply_made_just_now_waits_its_own_delay_and_comes_in_the_same_message(
+    app: Flask, author: Person, other_member: Person, smtp: MailServer
+) -> None:
+    thread_id = thread_id_from(author.start_thread("Sewer entry", "Which gases?"))
+    other_member.reply(thread_id, "Oxygen first.")
+    other_member.reply(thread_id, "Then hydrogen sulphide.")
+    with app.app_context():  # the second reply came nine minutes after the first
+        second = db.session.scalars(select(MailOutbox).order_by(MailOutbox.id.desc())).first()
+        second.due_at += timedelta(minutes=9)
+        db.session.commit()
+        db.session.remove()
+    assert later(app, 11) == 0  # the first is due, the second has had two minutes
+    assert smtp.messages == []
+    assert later(app, 20) == 1
+    [message] = smtp.messages
+    assert "Oxygen first." in text_of(message)
+    assert "Then hydrogen sulphide." in text_of(message)
+
+
+def test_a_busy_thread_is_mailed_at_most_one_more_delay_after_its_first_reply(
+    app: Flask, author: Person, other_member: Person, smtp: MailServer
+) -> None:
+    thread_id = thread_id_from(author.start_thread("Silo entry", "Harness?"))
+    other_member.reply(thread_id, "Always.")
+    other_member.reply(thread_id, "And a standby person.")
+    with app.app_context():  # replies keep coming: the newest is always a little ahead
+        second = db.session.scalars(select(MailOutbox).order_by(MailOutbox.id.desc())).first()
+        second.due_at += timedelta(minutes=60)
+        db.session.commit()
+        db.session.remove()
+    assert later(app, 15) == 0
+    assert later(app, 21) == 1  # the first fell due at 10 minutes; 10 more, and it goes
+
+
 def test_a_member_who_chose_never_gets_nothing(
     app: Flask, author: Person, other_member: Person, smtp: MailServer
 ) -> None:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from forum.database import after_commit, run_every, write_transaction
@@ -119,19 +119,23 @@ def _send_one(row_id: int, now: datetime, connection: Any) -> str:
 
 def _claim(row_id: int, now: datetime) -> list[MailOutbox]:
     """This row, and the pending rows of its group, for this sender alone; [] if another
-    sender holds the row."""
+    sender holds the row, or if its group is still gathering (see _gathering)."""
     claimer = secrets.token_hex(8)
     with write_transaction() as session:
         group = session.scalar(select(MailOutbox.group_key).where(MailOutbox.id == row_id))
         which = MailOutbox.id == row_id if group is None else MailOutbox.group_key == group
+        unclaimed = [
+            which,
+            MailOutbox.status == "pending",
+            or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now),
+        ]
+        if group is not None and _gathering(session, unclaimed, now):
+            return []
+        # the lease runs from the real time: a long pass must not hand its last rows to another
+        # sender while it is still sending them
+        lease_end = max(now, utcnow()) + LEASE
         session.execute(
-            update(MailOutbox)
-            .where(
-                which,
-                MailOutbox.status == "pending",
-                or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now),
-            )
-            .values(claimed_by=claimer, claimed_until=now + LEASE)
+            update(MailOutbox).where(*unclaimed).values(claimed_by=claimer, claimed_until=lease_end)
         )
         rows = list(
             session.scalars(
@@ -143,6 +147,18 @@ def _claim(row_id: int, now: datetime) -> list[MailOutbox]:
                 row.claimed_by, row.claimed_until = None, None
             return []
     return rows
+
+
+def _gathering(session: Session, unclaimed: list, now: datetime) -> bool:
+    """A group (a member's notifications in one thread) is sent once its newest row is due,
+    so each notification has had its unread delay and a busy thread makes one message; but
+    it waits at most one more delay after its first row fell due."""
+    first_due, last_due = session.execute(
+        select(func.min(MailOutbox.due_at), func.max(MailOutbox.due_at)).where(*unclaimed)
+    ).one()
+    if last_due is None or last_due <= now:
+        return False
+    return now - first_due < timedelta(seconds=current_app.config["MAIL_UNREAD_DELAY"])
 
 
 def _finish(rows: list[MailOutbox], status: str, error: str = "") -> None:
