@@ -167,14 +167,23 @@ def stop_after_commit_worker(worker: threading.Thread) -> None:
 
 
 def run_every(
-    app: Flask, seconds: Callable[[], float], name: str, work: Callable[[], object]
+    app: Flask,
+    seconds: Callable[[], float],
+    name: str,
+    work: Callable[[], object],
+    wake: threading.Event | None = None,
 ) -> threading.Thread:
     """A server process's background duty (search indexing, mail, digests): work runs every
-    seconds() in an app context; a failure is logged and the next pass tries again. Set the
-    thread's `stopping` event to end it."""
+    seconds() in an app context, and at once when `wake` is set; a failure is logged and the
+    next pass tries again. Set the thread's `stopping` event to end it."""
 
     def run() -> None:
-        while not stopping.wait(seconds()):
+        while True:
+            (wake or stopping).wait(seconds())
+            if stopping.is_set():
+                return
+            if wake is not None:
+                wake.clear()
             with app.app_context():
                 try:
                     work()

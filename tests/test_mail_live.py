@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import subprocess
 import time
 from contextlib import ExitStack
@@ -17,6 +18,7 @@ import requests
 from tests.live import (
     FORUM,
     HTTP_PASSWORD,
+    close_socket,
     csrf_token,
     live_server,
     log_in_over_http,
@@ -158,3 +160,28 @@ def wait_for_mail_to(mail_server: MailServer, address: str, within: float):  # n
             return found[0]
         time.sleep(0.2)
     raise AssertionError(f"no mail to {address} within {within} s")
+
+
+def test_a_mail_server_that_hangs_does_not_hold_up_live_notifications(
+    scratch: str, tmp_path: Path
+) -> None:
+    """Registering queues a confirmation; the mail server takes the connection and never
+    answers (20 s until the sender gives up). A reply's live notification must not wait."""
+    from tests.test_live_notifications import listen, reply
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the kernel accepts; nobody ever says hello
+        mail_url = f"smtp://127.0.0.1:{silent.getsockname()[1]}?starttls=off"
+        with ExitStack() as stack:
+            server = stack.enter_context(
+                live_server(scratch, tmp_path / "a.log", FORUM_MAIL_URL=mail_url, **MAIL)
+            )
+            asker = register_over_http(server, "asker.hang")
+            thread_id = thread_id_in(start_thread_over_http(server, asker, "Hanging mail"))
+            listener, heard = listen(server, asker)
+            stack.callback(close_socket, listener)
+            replier = register_over_http(server, "replier.hang")  # another mail to send
+            reply(server, replier, thread_id, "An answer while the mail server hangs")
+            event = heard.get(timeout=5)
+            assert "replier.hang" in event["text"]

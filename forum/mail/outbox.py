@@ -54,8 +54,21 @@ def queue(
     )
     session.add(row)
     if delay <= 0:
-        after_commit(send_due)
+        after_commit(_send_soon)
     return row
+
+
+_wake_sender: threading.Event | None = None  # the server's sender thread, when it runs
+
+
+def _send_soon() -> None:
+    """After the commit: in a server, wake its sender thread (a mail server that hangs must
+    not hold up the after-commit work of others: live notifications, indexing); without one
+    (commands, tests), send now."""
+    if _wake_sender is not None:
+        _wake_sender.set()
+    else:
+        send_due()
 
 
 def send_due(now: datetime | None = None) -> int:
@@ -199,12 +212,14 @@ def retry_failed(row_ids: list[int] | None = None) -> int:
             .where(*which)
             .values(status="pending", attempts=0, due_at=utcnow(), finished_at=None)
         ).rowcount
-        after_commit(send_due)
+        after_commit(_send_soon)
     return count
 
 
 def start_background_sender(app: Flask) -> threading.Thread:
     """In a server process: sends what is due (delayed notifications, retries) every few
     seconds."""
+    global _wake_sender
     every = max(app.config["MAIL_SEND_EVERY"], 1)
-    return run_every(app, lambda: every, "mail-sender", send_due)
+    _wake_sender = threading.Event()
+    return run_every(app, lambda: every, "mail-sender", send_due, wake=_wake_sender)
