@@ -20,3 +20,7 @@ def init_app(app: Flask) -> None:
     app.config.update(transport.settings(app.config["MAIL_URL"], app.instance_path))
     app.config["MAIL_DEFAULT_SENDER"] = app.config["MAIL_FROM"]
     mail.init_app(app)
+    if app.config["MAIL_BACKEND"] == "smtp" and not app.config["BASE_URL"]:
+        app.logger.warning(
+            "FORUM_BASE_URL is not set: links in mail will point at http://127.0.0.1:5000"
+        )
