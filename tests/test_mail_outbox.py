@@ -180,3 +180,34 @@ def test_the_mail_url_gives_the_mail_settings(tmp_path) -> None:  # noqa: ANN001
         "/srv/forum/instance/mail"
     )
     assert build_config(str(tmp_path))["MAIL_UNREAD_DELAY"] == 600
+
+
+def test_a_sent_message_is_recorded_even_when_the_database_is_busy_a_moment(
+    app,
+    admin,
+    smtp,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    """Were it left claimed, its lease would run out and it would be sent again."""
+    from sqlalchemy.exc import OperationalError
+
+    smtp.stop()
+    admin.post("/admin/mail/check")  # waits for the mail server
+    smtp.start()
+    finish, busy = outbox._finish, ["once"]
+
+    def busy_once(rows, status, error=""):  # noqa: ANN001, ANN202
+        if status == "sent" and busy:
+            busy.pop()
+            raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+        return finish(rows, status, error)
+
+    monkeypatch.setattr(outbox, "_finish", busy_once)
+    monkeypatch.setattr(outbox.time, "sleep", lambda _seconds: None)
+    with app.app_context():
+        assert outbox.send_due(utcnow() + timedelta(minutes=3)) == 1
+    assert busy == []
+    assert [row.status for row in _rows(app)] == ["sent"]
+    with app.app_context():
+        assert outbox.send_due(utcnow() + timedelta(hours=1)) == 0
+    assert len(smtp.messages) == 1

@@ -13,11 +13,13 @@ import logging
 import secrets
 import smtplib
 import threading
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from forum.database import after_commit, run_every, write_transaction
@@ -89,7 +91,12 @@ def send_due(now: datetime | None = None) -> int:
     connection = mail.get_connection()
     try:
         for row_id in due:
-            outcome = _send_one(row_id, now, connection)
+            try:
+                outcome = _send_one(row_id, now, connection)
+            except OperationalError as error:  # the database busy past its timeout
+                db.session.rollback()
+                logger.warning("mail waits for a busy database: %s", error.orig)
+                break
             sent += outcome == "sent"
             if outcome == "unreachable":
                 break
@@ -126,8 +133,22 @@ def _send_one(row_id: int, now: datetime, connection: Any) -> str:
             connection.close()
             return "unreachable"
         return "retry"
-    _finish(rows, "sent")
+    _record_sent(rows)
     return "sent"
+
+
+def _record_sent(rows: list[MailOutbox]) -> None:
+    """A sent message must be marked sent, or its lease would run out and it would go again:
+    a database busy past its timeout is waited for, a few times over."""
+    for wait in (1, 2, 4, 8, 0):
+        try:
+            _finish(rows, "sent")
+            return
+        except OperationalError:
+            db.session.rollback()
+            if not wait:
+                raise
+            time.sleep(wait)
 
 
 def _claim(row_id: int, now: datetime) -> list[MailOutbox]:
