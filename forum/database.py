@@ -26,7 +26,10 @@ from forum.extensions import db
 WRITE_OPTION = "forum_write"
 AFTER_COMMIT = "forum_after_commit"
 logger = logging.getLogger(__name__)
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+# How long a writer waits for SQLite's one write lock. Under many busy threads a transaction
+# holding it waits for the GIL between its statements, so the lock is held far longer than
+# its work: 30 s before a member sees an error (PostgreSQL, past one machine, has no such wait).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 T = TypeVar("T")
 
 

@@ -56,6 +56,8 @@ def start_server(
         "FORUM_SECRET_KEY": secrets.token_hex(16),
         # servers of one database share one index, as in production
         "FORUM_SEARCH_INDEX": str(log_path.parent / "search_index"),
+        # mail as .eml files beside the log, never in the project's instance folder
+        "FORUM_MAIL_URL": f"file://{log_path.parent / 'mail'}",
         # many people from one address on their first day (see tests/conftest.py)
         "FORUM_REGISTER_RATE_LIMIT": "1000 per hour",
         "FORUM_NEW_ACCOUNT_THREAD_LIMIT": "1000 per day",
