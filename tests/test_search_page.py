@@ -36,6 +36,19 @@ def test_an_empty_search_shows_the_form_and_no_results(anonymous: Person) -> Non
     assert "found" not in html
 
 
+def test_searching_a_forum_with_nothing_indexed_yet_finds_nothing(
+    app: Flask, anonymous: Person
+) -> None:
+    """A new forum's index exists and holds no document: a search says so, never a 500."""
+    from forum.search import outbox
+
+    with app.app_context():
+        outbox.rebuild()
+    response = anonymous.get("/search?q=oxygen")
+    assert response.status_code == 200
+    assert "0 threads found" in response.get_data(as_text=True)
+
+
 def test_a_member_finds_a_thread_with_the_words_marked(member: Person) -> None:
     member.start_thread("Gas detector bump test", "Bump test the detector before each shift.")
     response = member.get("/search?q=bump+tests")

@@ -208,6 +208,8 @@ class WhooshBackend:
         scored = query.has_words  # without words nothing is more relevant, as on PostgreSQL
         with self._searching() as searcher:
             found = newest_matches(searcher, wanted, limit)
+            if not found:  # an index with no documents yet has no columns to read
+                return []
             facts = searcher.reader().column_reader("facts")
             hits = [hit_of(facts[docnum], score if scored else 0.0) for docnum, score in found]
         return sorted(hits, key=lambda hit: (hit.created, hit.post_id), reverse=True)

@@ -57,7 +57,12 @@ def sideways(page, server: str, role: str, language: str, forum: Forum) -> list[
         page.goto(server + path)
         assert page.locator("html").get_attribute("lang") == language, (kind, role)
         if kind == "search":  # results come once the server has indexed the thread
-            page.locator(".result").first.wait_for(timeout=15_000)
+            for _ in range(30):
+                if page.locator(".result").count():
+                    break
+                page.wait_for_timeout(500)
+                page.reload()
+            page.locator(".result").first.wait_for(timeout=5_000)
         for width in PHONE_WIDTHS:
             page.set_viewport_size({"width": width, "height": 800})
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
