@@ -159,10 +159,13 @@ def test_the_boards_are_grouped_by_network_without_archived_ones(
         every_board = db.session.scalar(select(func.count(Board.id)))
     groups = _optgroups(member.get("/ask").get_data(as_text=True))
     assert list(groups) == networks
-    assert "Mining" not in groups["OIC Occupational Safety and Health Network"]
-    assert "Mining" in groups["ILO global OSH community"]
+    assert "Mining in OIC-OSHNET" not in groups["OIC Occupational Safety and Health Network"]
+    assert "Mining in ILO Global OSH" in groups["ILO global OSH community"]
     assert sum(len(boards) for boards in groups.values()) == every_board - 1
-    assert groups["ILO global OSH community"][:2] == ["Confined spaces", "Fire safety"]
+    assert groups["ILO global OSH community"][:2] == [
+        "Confined spaces in ILO",
+        "Fire safety in ILO",
+    ]
 
 
 def test_asking_posts_a_question_in_the_chosen_board(app: Flask, member: Person) -> None:

@@ -161,6 +161,13 @@ class AskForm(NewThreadForm):
     def __init__(self, boards, **kwargs) -> None:  # noqa: ANN001, ANN003
         super().__init__(**kwargs)
         self.board.choices = [SelectChoice("", _l("Choose a network and theme"))] + [
-            SelectChoice(board.id, board.name, optgroup=board.network.display_name)
+            SelectChoice(board.id, _in_network(board), optgroup=board.network.display_name)
             for board in boards
         ]
+
+
+def _in_network(board) -> object:  # noqa: ANN001
+    """The option's text: a closed select shows no group, so the network is named in it."""
+    return _l(
+        "%(board)s in %(network)s", board=board.name, network=board.network.display_short_name
+    )
