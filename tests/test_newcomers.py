@@ -163,8 +163,8 @@ def test_the_boards_are_grouped_by_network_without_archived_ones(
     assert "Mining in ILO Global OSH" in groups["ILO global OSH community"]
     assert sum(len(boards) for boards in groups.values()) == every_board - 1
     assert groups["ILO global OSH community"][:2] == [
-        "Confined spaces in ILO",
-        "Fire safety in ILO",
+        "Confined spaces in ILO Global OSH",
+        "Fire safety in ILO Global OSH",
     ]
 
 
