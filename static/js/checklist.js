@@ -35,10 +35,12 @@
     filter.setAttribute("aria-controls", select.id + "-options");
     var described = select.getAttribute("aria-describedby");
     if (described) filter.setAttribute("aria-describedby", described);
-    var list = make("ul", "checklist-options");
-    list.id = select.id + "-options";
-    list.setAttribute("role", "group");
-    list.setAttribute("aria-labelledby", label.id);
+    var options = make("div", "checklist-options");  // the group; the list inside stays a list
+    options.id = select.id + "-options";
+    options.setAttribute("role", "group");
+    options.setAttribute("aria-labelledby", label.id);
+    var list = make("ul");
+    options.appendChild(list);
     var none = make("p", "hint checklist-none");
     none.textContent = words.checklistNone;
     none.hidden = true;
@@ -120,7 +122,7 @@
     box.appendChild(chips);
     box.appendChild(filter);
     box.appendChild(none);
-    box.appendChild(list);
+    box.appendChild(options);
     select.hidden = true;
     select.parentNode.insertBefore(box, select.nextSibling);
     showChips();
