@@ -47,7 +47,7 @@ def test_the_browser_language_is_used_when_offered(
 def test_the_home_page_reads_in_arabic_with_names_translated(anonymous: Person) -> None:
     page = anonymous.get("/themes", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert "المنتدى الإلكتروني للسلامة والصحة المهنية" in page
-    assert "الأماكن المغلقة" in page  # Confined spaces
+    assert "الأماكن المحصورة" in page  # Confined spaces
     for english in ("Confined spaces", "Fire safety", "Search", "Log in", "Themes"):
         assert f">{english}<" not in page, english
 
