@@ -1,0 +1,43 @@
+"""Words and scripts: names sorted the way each language sorts, members' words isolated from
+the sentences around them, and the search help's filter keys kept left to right in Arabic."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from flask import Flask
+
+from tests.conftest import Person, thread_id_from
+
+OPTION = re.compile(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>')
+
+
+def options(page: str, select_id: str) -> list[str]:
+    select = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, f"no <select id={select_id}>"
+    return [unescape(name) for _value, name in OPTION.findall(select.group(1))]
+
+
+# --- collation ---------------------------------------------------------------------------
+
+
+def test_french_countries_with_accents_sort_among_the_es(member: Person) -> None:
+    member.post("/language", {"language": "fr"})
+    page = member.get("/profile").get_data(as_text=True)
+    countries = options(page, "country")
+    position = countries.index
+    assert position("Danemark") < position("Égypte") < position("Espagne")
+    assert position("Estonie") < position("États-Unis") < position("Éthiopie") < position("Fidji")
+    assert position("Zimbabwe") > position("États-Unis")
+    languages = options(page, "languages")
+    assert languages.index("espagnol") < languages.index("éwé") < languages.index("féroïen")
+
+
+def test_the_expert_directory_filter_sorts_countries_in_french(anonymous: Person) -> None:
+    page = anonymous.get("/experts", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    countries = options(page, "country")[1:]  # after "Any country"
+    assert countries.index("Hongrie") < countries.index("Îles Féroé") < countries.index("Inde")
+    assert countries.index("Équateur") < countries.index("Espagne") < countries.index("Fidji")
+    assert countries[-1] == "Zimbabwe"
