@@ -117,6 +117,12 @@ def isolate(text: str) -> str:
     return f"\u2068{text}\u2069"
 
 
+def left_to_right(text: str) -> str:
+    """Typed syntax inside a sentence (a search filter "network:ilo"): a left-to-right isolate
+    keeps its colon where it was typed when the sentence around it reads right to left."""
+    return f"\u2066{text}\u2069"
+
+
 # --- which language a post is written in ------------------------------------------------
 
 # frequent words that are each language's own (words shared by two are left out)

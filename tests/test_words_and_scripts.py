@@ -41,3 +41,16 @@ def test_the_expert_directory_filter_sorts_countries_in_french(anonymous: Person
     assert countries.index("Hongrie") < countries.index("Îles Féroé") < countries.index("Inde")
     assert countries.index("Équateur") < countries.index("Espagne") < countries.index("Fidji")
     assert countries[-1] == "Zimbabwe"
+
+
+# --- the search help in a right-to-left page -----------------------------------------------
+
+
+def test_the_search_help_keeps_filter_keys_left_to_right_in_arabic(anonymous: Person) -> None:
+    page = anonymous.get("/search", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    hint = re.search(r'<p class="hint" id="q-hint">(.*?)</p>', page, re.S).group(1)
+    for key in ("theme:", "network:", "kind:", "is:unanswered", "after:"):
+        assert f'<code dir="ltr">{key}</code>' in hint, key
+    outside = re.sub(r'<code dir="ltr">[^<]*</code>', "", hint)
+    assert not re.search(r"\b(theme|network|board|author|kind|is|before|after):", outside)
