@@ -117,6 +117,12 @@ def isolate(text: str) -> str:
     return f"\u2068{text}\u2069"
 
 
+def bdi(text: object) -> Markup:
+    """Members' words inside a sentence of the page (a title, a name): escaped, in an isolate
+    of their own direction, so an Arabic title cannot reorder "Latest: … · date" around it."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
 def left_to_right(text: str) -> str:
     """Typed syntax inside a sentence (a search filter "network:ilo"): a left-to-right isolate
     keeps its colon where it was typed when the sentence around it reads right to left."""

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from html import unescape
 
-import pytest
 from flask import Flask
 
-from tests.conftest import Person, thread_id_from
+from tests.conftest import Person, board_id, thread_id_from
 
 OPTION = re.compile(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>')
 
@@ -54,3 +53,34 @@ def test_the_search_help_keeps_filter_keys_left_to_right_in_arabic(anonymous: Pe
         assert f'<code dir="ltr">{key}</code>' in hint, key
     outside = re.sub(r'<code dir="ltr">[^<]*</code>', "", hint)
     assert not re.search(r"\b(theme|network|board|author|kind|is|before|after):", outside)
+
+
+# --- members' words isolated inside the page's sentences ----------------------------------
+
+ARABIC_TITLE = "السلامة في الأماكن المغلقة؟"
+
+
+def test_an_arabic_title_is_isolated_in_the_board_cards_latest_line(
+    member: Person, anonymous: Person
+) -> None:
+    thread_id_from(member.start_thread(ARABIC_TITLE, "ما هي الإجراءات؟"))
+    for address in ("/n/oic-oshnet", "/themes/confined-spaces"):
+        page = anonymous.get(address).get_data(as_text=True)
+        latest = re.search(r'<p class="board-latest">(.*?)</p>', page, re.S)
+        assert latest, address
+        assert f"<bdi>{ARABIC_TITLE}</bdi></a> · <time" in latest.group(1), address
+
+
+def test_a_boards_own_name_is_isolated_beside_its_network(
+    app: Flask, member: Person, anonymous: Person
+) -> None:
+    from forum.extensions import db
+    from forum.models import Board
+
+    with app.app_context():
+        board = db.session.get(Board, board_id(app, "oic-oshnet", "confined-spaces"))
+        board.custom_name = "الأماكن المغلقة والخزانات"
+        db.session.commit()
+    member.start_thread("Tank entry", "Which permit?")
+    page = anonymous.get("/themes/confined-spaces").get_data(as_text=True)
+    assert "OIC-OSHNET · <bdi>الأماكن المغلقة والخزانات</bdi></a>" in page
