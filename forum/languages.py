@@ -12,7 +12,7 @@ from datetime import datetime
 
 from babel.dates import parse_pattern
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, get_translations, gettext
+from flask_babel import get_locale, get_translations, gettext, pgettext
 from flask_babel import support as babel_support
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -85,6 +85,12 @@ def _as_html(value: object) -> object:
 def lazy_gettext(string: str, **values: object) -> LazyText:
     """The forum's lazy_gettext (imported as _l): the only one the app uses."""
     return LazyText(gettext, string, **values)
+
+
+def lazy_pgettext(context: str, string: str, **values: object) -> LazyText:
+    """A short label whose meaning its context tells translators ("Answered" as a question's
+    state or as a filter of the list); extracted with -k lazy_pgettext:1c,2."""
+    return LazyText(pgettext, context, string, **values)
 
 
 def install_template_gettext(app: Flask) -> None:

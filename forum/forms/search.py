@@ -9,6 +9,7 @@ from wtforms.validators import Optional, ValidationError
 from forum import languages
 from forum.forms import ForumForm, choices
 from forum.languages import lazy_gettext as _l
+from forum.languages import lazy_pgettext
 from forum.search.query import STATES, SearchQuery, parse
 
 KIND_CHOICES = (
@@ -98,7 +99,9 @@ class SearchForm(ForumForm):
     show = AnyChoiceField(_l("Show"), choices=choices(SHOW_CHOICES, blank=_l("Everything")))
     author = StringField(_l("Author"), validators=[Optional()])
     after = DateField(_l("On or after"), validators=[Optional()])
-    before = DateField(_l("Before"), validators=[Optional()])
+    before = DateField(
+        lazy_pgettext("posts written before a date", "Before"), validators=[Optional()]
+    )
     sort = SelectField(_l("Sort by"), choices=choices(SORT_CHOICES), validators=[Optional()])
     submit = SubmitField(_l("Search"))
 
