@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from forum.extensions import db
 from forum.models import (
@@ -136,16 +136,25 @@ def test_page_query_counts_do_not_grow_with_rows(
         "network": "/n/oic-oshnet",
         "theme": "/themes/confined-spaces",
         "profile": "/u/author0",
+        "new reply, live": _fragment(app, small),
     }
     few = {name: _queries(app, person, url) for name, url in urls.items()}
 
     large = _fill_more(app)
     urls["thread"] = f"/threads/{large}"
+    urls["new reply, live"] = _fragment(app, large)
     many = {name: _queries(app, person, url) for name, url in urls.items()}
 
     for name in urls:
         assert many[name] == few[name], (name, few[name], many[name])
         assert many[name] <= MAX_QUERIES, (name, many[name])
+
+
+def _fragment(app: Flask, thread_id: int) -> str:
+    """A live thread's request for its newest reply (the accepted answer, voted for)."""
+    with app.app_context():
+        newest = db.session.scalar(select(func.max(Post.id)).where(Post.thread_id == thread_id))
+    return f"/threads/{thread_id}/posts/{newest}/fragment"
 
 
 def _fill_more(app: Flask) -> int:
