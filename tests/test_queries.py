@@ -54,7 +54,9 @@ def _fill(app: Flask, threads: int, posts_in_first: int) -> int:
             thread = Thread(
                 board_id=board.id,
                 author_id=authors[number].id,
-                kind=ThreadKind.question,
+                # the home lists good practices and open questions in the reader's language
+                # first: some of each, whatever the size
+                kind=ThreadKind.good_practice if number % 3 == 2 else ThreadKind.question,
                 title=f"Thread {number}",
                 last_poster_id=authors[-number].id,
                 last_activity_at=utcnow(),
@@ -70,6 +72,7 @@ def _fill(app: Flask, threads: int, posts_in_first: int) -> int:
                         is_opening=index == 0,
                         body_source="b",
                         body_html="<p>b</p>",
+                        language="fr" if number % 2 else "en",
                     )
                 )
             thread.reply_count = count - 1
@@ -199,3 +202,15 @@ def test_a_page_of_the_inbox_is_read_in_order_from_its_index(app: Flask, member:
         steps = " / ".join(row[-1] for row in plan)
     assert "ix_notifications_listing" in steps
     assert "TEMP B-TREE" not in steps, steps
+
+
+def test_the_home_reads_all_it_shows_in_four_queries(app: Flask, anonymous: Person) -> None:
+    """Three lists of recent activity: the threads of every list in one statement, their
+    rows in a second; the boards and their thread counts in two more."""
+    _fill_more(app)
+    home = _queries(app, anonymous, "/")
+    page = anonymous.get("/").get_data(as_text=True)
+    for heading in ("newest-questions", "fresh-practices", "unanswered-questions"):
+        listed = page.split(f'id="{heading}"')[1].split("</section>")[0]
+        assert listed.count('class="activity-row"') == 4, heading
+    assert home == 2 + 2
