@@ -22,7 +22,7 @@ from forum.models import (
     Vote,
 )
 from forum.models._time import utcnow
-from forum.services import inbox
+from forum.services import home_page, inbox
 from tests.conftest import Person, counting_queries
 
 MAX_QUERIES = 10
@@ -214,3 +214,29 @@ def test_the_home_reads_all_it_shows_in_four_queries(app: Flask, anonymous: Pers
         listed = page.split(f'id="{heading}"')[1].split("</section>")[0]
         assert listed.count('class="activity-row"') == 4, heading
     assert home == 2 + 2
+
+
+def test_the_homes_lists_are_read_newest_first_from_their_index(app: Flask) -> None:
+    """Each list of the home's recent activity stops at its few rows instead of sorting every
+    thread of its kind (migration 0013). Checked on SQLite, whose plan does not depend on
+    statistics."""
+    statements: list[tuple[str, object]] = []
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's plan depends on its statistics")
+
+        def keep(_connection, _cursor, statement: str, parameters: object, *_: object) -> None:  # noqa: ANN001
+            statements.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            home_page.recent_activity("en")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        sql, parameters = next(s for s in statements if "UNION ALL" in s[0])
+        plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters)
+        steps = [row[-1] for row in plan]
+    searches = [step for step in steps if step.startswith(("SEARCH threads", "SCAN threads"))]
+    assert len(searches) == 4, steps
+    assert all("ix_threads_kind_created" in step for step in searches), steps
+    assert not any("TEMP B-TREE" in step for step in steps), steps
