@@ -29,11 +29,7 @@ ROWS_PER_LIST = 4
 class RecentActivity:
     questions: Sequence[Thread]  # newest first
     practices: Sequence[Thread]  # newest first
-    unanswered: Sequence[Thread]  # in the reader's language first, then newest first
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.questions or self.practices or self.unanswered)
+    unanswered: Sequence[Thread]  # no accepted answer: the reader's language first, then newest
 
 
 @dataclass(frozen=True)
