@@ -108,9 +108,9 @@ def test_the_switcher_needs_a_members_token_and_goes_nowhere_else(
     assert anonymous.client.get_cookie(LANGUAGE_COOKIE).value == "fr"
     refused = member.client.post("/language", data={"language": "fr"})
     assert refused.status_code == 400
-    assert "Be the first to ask." in member.get("/").get_data(as_text=True)  # still English
+    assert "Unanswered questions" in member.get("/").get_data(as_text=True)  # still English
     assert member.post("/language", {"language": "fr"}).status_code == 303
-    assert "Soyez le premier à poser une question." in member.get("/").get_data(as_text=True)
+    assert "Questions sans réponse" in member.get("/").get_data(as_text=True)
     assert anonymous.get("/language").status_code == 405
     away = anonymous.post("/language", {"language": "fr", "next": "//evil.example/"})
     assert away.headers["Location"] == "/"
