@@ -12,7 +12,7 @@ from datetime import datetime
 
 from babel.dates import parse_pattern
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, get_translations, gettext
+from flask_babel import get_locale, get_translations, gettext, pgettext
 from flask_babel import support as babel_support
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -87,6 +87,12 @@ def lazy_gettext(string: str, **values: object) -> LazyText:
     return LazyText(gettext, string, **values)
 
 
+def lazy_pgettext(context: str, string: str, **values: object) -> LazyText:
+    """A short label whose meaning its context tells translators ("Answered" as a question's
+    state or as a filter of the list); extracted with -k lazy_pgettext:1c,2."""
+    return LazyText(pgettext, context, string, **values)
+
+
 def install_template_gettext(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
@@ -115,6 +121,18 @@ def isolate(text: str) -> str:
     """Members' text inside plain text (a page title, a notification): first-strong isolates
     give it its own direction, and end any bidi controls in it before the text that follows."""
     return f"\u2068{text}\u2069"
+
+
+def bdi(text: object) -> Markup:
+    """Members' words inside a sentence of the page (a title, a name): escaped, in an isolate
+    of their own direction, so an Arabic title cannot reorder "Latest: … · date" around it."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
+def left_to_right(text: str) -> str:
+    """Typed syntax inside a sentence (a search filter "network:ilo"): a left-to-right isolate
+    keeps its colon where it was typed when the sentence around it reads right to left."""
+    return f"\u2066{text}\u2069"
 
 
 # --- which language a post is written in ------------------------------------------------

@@ -139,6 +139,8 @@ def init_app(app: Flask) -> None:
         # a socket's events run in its connection's thread, in order: not one thread each
         async_handlers=False,
     )
+    from forum import live_threads  # noqa: F401  (its socket events: a live thread)
+
     app.extensions[LIMITS] = SocketLimits(int(app.config["SOCKETS_PER_MEMBER"]), _still_open)
     # The connection is what costs: from its handshake, before any socket connects on it, a
     # WebSocket holds a server thread, a reader and a writer, and a ping timer (asleep 25 s).

@@ -1,6 +1,9 @@
 """Reference lists: countries (ISO 3166-1), languages (ISO 639-1), ISIC sections, controls.
 
-Country and language names come from CLDR through Babel, in the reader's language.
+Country and language names come from CLDR through Babel, in the reader's language, and are
+sorted the way that language sorts: by the Unicode Collation Algorithm (pyuca), so that in
+French "Égypte" and "États-Unis" stand among the E's, not after "Zimbabwe" as code points would
+have them.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from functools import cache
 
 from babel import Locale
 from flask_babel import get_locale
+from pyuca import Collator
 
 from forum.languages import lazy_gettext as _l
 from forum.models import ControlLevel
@@ -65,6 +69,19 @@ CONTROL_LABELS = {
 
 
 @cache
+def _collator() -> Collator:
+    """The default Unicode collation (DUCET): read once (a fifth of a second), then only read,
+    so every thread may share it. English, French, Spanish and Arabic need no tailoring of it
+    for names: accents and case count only between names that are otherwise equal."""
+    return Collator()
+
+
+def collation_key(name: str) -> tuple[int, ...]:
+    """Sorts names as a dictionary of the reader's language does, not by code point."""
+    return _collator().sort_key(name)
+
+
+@cache
 def _countries(locale: str) -> dict[str, str]:
     names = Locale.parse(locale).territories
     pairs = [
@@ -72,14 +89,14 @@ def _countries(locale: str) -> dict[str, str]:
         for code, name in names.items()
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     ]
-    return dict(sorted(pairs, key=lambda pair: pair[1]))
+    return dict(sorted(pairs, key=lambda pair: collation_key(pair[1])))
 
 
 @cache
 def _languages(locale: str) -> dict[str, str]:
     names = Locale.parse(locale).languages
     pairs = [(code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()]
-    return dict(sorted(pairs, key=lambda pair: pair[1].casefold()))
+    return dict(sorted(pairs, key=lambda pair: collation_key(pair[1])))
 
 
 def _locale() -> str:

@@ -66,7 +66,7 @@ def test_a_suspension_reads_as_a_sentence_with_network_date_and_reason(
     with app.test_request_context():
         shown = format_date(until, "d MMM yyyy")
     assert _sentences(html)[0] == f"oic.mod suspended kemal in OIC-OSHNET until {shown}."
-    assert "Reason: repeated unsafe advice" in html
+    assert "Reason: <bdi>repeated unsafe advice</bdi>" in html
     assert "<bdi>oic.mod</bdi> suspended <bdi>kemal</bdi> in <bdi>OIC-OSHNET</bdi>" in html
     # no codes, no JSON
     assert "user.suspension" not in html
@@ -98,7 +98,7 @@ def test_thread_and_post_actions_name_the_thread_and_the_author_and_escape_them(
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
     assert "<b>Dangerous</b>" not in html
-    assert "Reason: &lt;b&gt;Dangerous&lt;/b&gt; advice" in html
+    assert "Reason: <bdi>&lt;b&gt;Dangerous&lt;/b&gt; advice</bdi>" in html
     # the thread is linked, and a moderator's edit links to what changed
     assert f'<a href="/threads/{thread_id}"><bdi>' in html
     assert f'href="/threads/{thread_id}/posts/{reply_id}/history">See what changed</a>' in html

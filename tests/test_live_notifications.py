@@ -117,3 +117,33 @@ def test_a_reply_through_one_process_reaches_a_socket_on_another(
             assert readable(event["text"]) == "replier.a replied to your thread “Across processes”"
         finally:
             close_socket(client)
+
+
+def test_a_reply_through_one_process_reaches_the_thread_s_readers_on_another(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A live thread: the reply's announcement goes through the queue, to the thread's room."""
+    if make_url(database_url).get_backend_name() != "postgresql" or not redis_up():
+        pytest.skip("runs on PostgreSQL with Redis (FORUM_TEST_DATABASE_URL, redis on 6379)")
+    with ExitStack() as stack:
+        url = stack.enter_context(scratch_database(database_url, tmp_path))
+        env = {"FORUM_MESSAGE_QUEUE": REDIS}
+        server_a = stack.enter_context(live_server(url, tmp_path / "a.log", **env))
+        server_b = stack.enter_context(live_server(url, tmp_path / "b.log", **env))
+        asker, reader, replier = (
+            register_over_http(server_b, "asker.t"),
+            register_over_http(server_b, "reader.t"),
+            register_over_http(server_a, "replier.t"),
+        )
+        thread_id = thread_id_in(start_thread_over_http(server_b, asker, "Read live"))
+        client, _ = listen(server_b, reader)  # connected to process B, watching the thread
+        announced: queue.Queue = queue.Queue()
+        client.on("threads:reply", announced.put)
+        try:
+            assert client.call("threads:watch", {"thread": thread_id}, timeout=5) is True
+            reply(server_a, replier, thread_id, "Posted through process A")
+            event = announced.get(timeout=10)
+            assert event["thread"] == thread_id
+            assert set(event) == {"thread", "post"}  # its number, never its text
+        finally:
+            close_socket(client)

@@ -200,7 +200,7 @@ def test_the_frame_is_each_members_own_and_in_their_language(
     assert "Unanswered for me" not in anonymous.get(BOARD).get_data(as_text=True)
     member.post("/language", {"language": "fr", "next": "/themes"})
     french = member.get("/themes").get_data(as_text=True)
-    assert "Sans réponse pour moi" in french
+    assert "Non résolues pour moi" in french
     assert 'aria-current="true">Français' in french
     assert "Unanswered for me" in other_member.get("/themes").get_data(as_text=True)
 

@@ -123,6 +123,30 @@ def _move(w: World) -> None:
     assert moved.status_code == 302
 
 
+def _practice(w: World) -> None:
+    """A new good practice in board A: the home's fresh good practices."""
+    shared = w.other_member.start_thread("Gas detector docking station", "Bump tests, logged.",
+                                         kind="good_practice")  # fmt: skip
+    assert shared.status_code == 302
+
+
+def _delete_thread(w: World) -> None:
+    deleted = w.moderator.post(f"/mod/threads/{w.first}/delete", {"reason": "Duplicate"})
+    assert deleted.status_code == 302
+
+
+def _hide_opening(w: World) -> None:
+    hidden = w.moderator.post(f"/mod/posts/{_opening(w)}/hide", {"reason": "Unsafe advice"})
+    assert hidden.status_code == 302
+
+
+def _archive(w: World) -> None:
+    """Board A archived: its open questions take no answers, so the home lists them no more."""
+    with w.app.app_context():
+        board_a = browsing.get_board("oic-oshnet", "confined-spaces").id
+    assert w.moderator.post(f"/mod/boards/{board_a}/archive").status_code == 302
+
+
 def _profile(w: World) -> None:
     saved = w.other_member.post("/profile", {"institution": "NIOSH Malaysia"})
     assert saved.status_code == 302
@@ -200,6 +224,9 @@ CHANGES: list[tuple[Callable[[World], None], set[str], str | None]] = [
     (_pin, LISTS | FIRST, "board A"),
     (_lock, LISTS | FIRST, "first thread"),
     (_move, LISTS | {"board B", "board C", "second thread", "second thread feed"}, "board C"),
+    (_practice, LISTS | {"board A", "board A feed"}, "home"),
+    (_hide_opening, LISTS | FIRST, "home"),
+    (_archive, EVERY, "home"),
     (_profile, EVERY, "profile"),
     (_verify, EVERY, "profile"),
     (_rename_board, EVERY, "board B"),
@@ -237,3 +264,41 @@ def test_a_change_moves_the_pages_that_show_it_and_keeps_the_others(
     assert missed == made_again
     if shown_on is not None:
         assert after[shown_on].get_data() != before[shown_on].get_data()
+
+
+# the home's recent activity after each change: (list, title, listed after the change)
+HOME_CHANGES = [
+    (_practice, "fresh-practices", "Gas detector docking station", True),
+    (_accept, "unanswered-questions", "Gas testing before entry", False),
+    (_lock, "unanswered-questions", "Gas testing before entry", False),
+    (_archive, "unanswered-questions", "Gas testing before entry", False),
+    (_delete_thread, "newest-questions", "Gas testing before entry", False),
+    (_hide_opening, "newest-questions", "Gas testing before entry", False),
+    (_retitle, "newest-questions", "Gas tests before entry", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "listed_in", "title", "listed"),
+    HOME_CHANGES,
+    ids=[change.__name__[1:] for change, *_ in HOME_CHANGES],
+)
+def test_the_kept_home_shows_each_change_to_its_lists(
+    world: World,
+    anonymous: Person,
+    change: Callable[[World], None],
+    listed_in: str,
+    title: str,
+    listed: bool,
+) -> None:
+    anonymous.get("/")
+    assert anonymous.get("/").headers[HEADER] == "hit"
+
+    change(world)
+
+    home = anonymous.get("/")
+    assert home.headers[HEADER] == "miss"
+    page = home.get_data(as_text=True)
+    shown = page.split(f'id="{listed_in}"')[1].split("</section>")[0]
+    assert (f"<bdi>{title}</bdi>" in shown) is listed
+    assert anonymous.get("/").headers[HEADER] == "hit"

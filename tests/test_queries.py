@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from forum.extensions import db
 from forum.models import (
@@ -22,7 +22,7 @@ from forum.models import (
     Vote,
 )
 from forum.models._time import utcnow
-from forum.services import inbox
+from forum.services import home_page, inbox
 from tests.conftest import Person, counting_queries
 
 MAX_QUERIES = 10
@@ -54,7 +54,9 @@ def _fill(app: Flask, threads: int, posts_in_first: int) -> int:
             thread = Thread(
                 board_id=board.id,
                 author_id=authors[number].id,
-                kind=ThreadKind.question,
+                # the home lists good practices and open questions in the reader's language
+                # first: some of each, whatever the size
+                kind=ThreadKind.good_practice if number % 3 == 2 else ThreadKind.question,
                 title=f"Thread {number}",
                 last_poster_id=authors[-number].id,
                 last_activity_at=utcnow(),
@@ -70,6 +72,7 @@ def _fill(app: Flask, threads: int, posts_in_first: int) -> int:
                         is_opening=index == 0,
                         body_source="b",
                         body_html="<p>b</p>",
+                        language="fr" if number % 2 else "en",
                     )
                 )
             thread.reply_count = count - 1
@@ -136,16 +139,25 @@ def test_page_query_counts_do_not_grow_with_rows(
         "network": "/n/oic-oshnet",
         "theme": "/themes/confined-spaces",
         "profile": "/u/author0",
+        "new reply, live": _fragment(app, small),
     }
     few = {name: _queries(app, person, url) for name, url in urls.items()}
 
     large = _fill_more(app)
     urls["thread"] = f"/threads/{large}"
+    urls["new reply, live"] = _fragment(app, large)
     many = {name: _queries(app, person, url) for name, url in urls.items()}
 
     for name in urls:
         assert many[name] == few[name], (name, few[name], many[name])
         assert many[name] <= MAX_QUERIES, (name, many[name])
+
+
+def _fragment(app: Flask, thread_id: int) -> str:
+    """A live thread's request for its newest reply (the accepted answer, voted for)."""
+    with app.app_context():
+        newest = db.session.scalar(select(func.max(Post.id)).where(Post.thread_id == thread_id))
+    return f"/threads/{thread_id}/posts/{newest}/fragment"
 
 
 def _fill_more(app: Flask) -> int:
@@ -199,3 +211,41 @@ def test_a_page_of_the_inbox_is_read_in_order_from_its_index(app: Flask, member:
         steps = " / ".join(row[-1] for row in plan)
     assert "ix_notifications_listing" in steps
     assert "TEMP B-TREE" not in steps, steps
+
+
+def test_the_home_reads_all_it_shows_in_four_queries(app: Flask, anonymous: Person) -> None:
+    """Three lists of recent activity: the threads of every list in one statement, their
+    rows in a second; the boards and their thread counts in two more."""
+    _fill_more(app)
+    home = _queries(app, anonymous, "/")
+    page = anonymous.get("/").get_data(as_text=True)
+    for heading in ("newest-questions", "fresh-practices", "unanswered-questions"):
+        listed = page.split(f'id="{heading}"')[1].split("</section>")[0]
+        assert listed.count('class="activity-row"') == 4, heading
+    assert home == 2 + 2
+
+
+def test_the_homes_lists_are_read_newest_first_from_their_index(app: Flask) -> None:
+    """Each list of the home's recent activity stops at its few rows instead of sorting every
+    thread of its kind (migration 0013). Checked on SQLite, whose plan does not depend on
+    statistics."""
+    statements: list[tuple[str, object]] = []
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's plan depends on its statistics")
+
+        def keep(_connection, _cursor, statement: str, parameters: object, *_: object) -> None:  # noqa: ANN001
+            statements.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            home_page.recent_activity("en")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        sql, parameters = next(s for s in statements if "UNION ALL" in s[0])
+        plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters)
+        steps = [row[-1] for row in plan]
+    searches = [step for step in steps if step.startswith(("SEARCH threads", "SCAN threads"))]
+    assert len(searches) == 4, steps
+    assert all("ix_threads_kind_created" in step for step in searches), steps
+    assert not any("TEMP B-TREE" in step for step in steps), steps

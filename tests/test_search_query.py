@@ -54,7 +54,22 @@ def test_filters_are_taken_out_of_the_words() -> None:
     ],
 )
 def test_what_cannot_be_used_is_said(typed: str, notice: str) -> None:
-    assert any(notice in message for message in parse(typed).notices)
+    shown = [
+        message.replace("\u2066", "").replace("\u2069", "") for message in parse(typed).notices
+    ]
+    assert any(notice in message for message in shown)
+
+
+@pytest.mark.parametrize(
+    ("typed", "isolated"),
+    [("theme:", "theme:"), ("kind:poem", "kind:poem"), ("colour:red", "colour:")],
+)
+def test_what_was_typed_keeps_its_colon_in_place_in_any_direction(
+    typed: str, isolated: str
+) -> None:
+    """A left-to-right isolate around the filter: in an Arabic sentence "kind:poem" would
+    otherwise read "poem:kind"."""
+    assert any(f"\u2066{isolated}\u2069" in message for message in parse(typed).notices)
 
 
 def test_a_link_is_words_not_an_unknown_filter() -> None:

@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
 JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 READABLE_ATTRIBUTES = re.compile(r'\b(?:aria-label|alt|title|placeholder)="([^"]*)"')
+# the README's extraction: lazy_gettext as _l, N_ for the seed's names, lazy_pgettext for short
+# labels with a context, and the comments that start "Translators:"
+EXTRACT = ("extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "-k", "lazy_pgettext:1c,2",
+           "-c", "Translators:")  # fmt: skip
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -31,8 +35,7 @@ def test_templates_have_no_bare_text(template: Path) -> None:
 def test_the_catalogue_extracts(tmp_path: Path) -> None:
     pot = tmp_path / "messages.pot"
     result = subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "N_", "-o", str(pot), "."],
+        [sys.executable, "-m", "babel.messages.frontend", *EXTRACT, "-o", str(pot), "."],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -44,6 +47,10 @@ def test_the_catalogue_extracts(tmp_path: Path) -> None:
         "This thread is locked: it takes no new replies.",
     ):
         assert f'msgid "{message}"' in catalogue
+    # short labels carry their context, Python's and templates' alike, and comments
+    assert 'msgctxt "questions shown in a list"\nmsgid "Unanswered"' in catalogue
+    assert 'msgctxt "withdraw an expert verification"\nmsgid "Revoke"' in catalogue
+    assert "#. where the post is: %(thread)s is its thread's title, linked" in catalogue
 
 
 # --- the catalogues: complete, consistent, compiled --------------------------------------
@@ -56,8 +63,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "N_", "-o", str(pot), "."],
+        [sys.executable, "-m", "babel.messages.frontend", *EXTRACT, "-o", str(pot), "."],
         cwd=ROOT, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     with pot.open("rb") as source:
@@ -73,7 +79,7 @@ def test_every_message_in_the_code_is_translated(extracted: Catalog, language: s
     for message in extracted:
         if not message.id:
             continue
-        translated = catalog.get(message.id)
+        translated = catalog.get(message.id, context=message.context)
         forms = translated.string if translated else None
         forms = list(forms) if isinstance(forms, tuple) else [forms]
         if translated is None or not all(forms):

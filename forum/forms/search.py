@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
+from forum import languages
 from forum.forms import ForumForm, choices
 from forum.languages import lazy_gettext as _l
+from forum.languages import lazy_pgettext
 from forum.search.query import STATES, SearchQuery, parse
 
 KIND_CHOICES = (
@@ -22,6 +24,31 @@ SHOW_CHOICES = (
 )
 SORT_CHOICES = (("relevance", _l("Best match")), ("newest", _l("Newest")))
 FILTERS = ("theme", "network", "kind", "show", "author", "after", "before")
+FILTER_KEYS = (
+    "theme:",
+    "network:",
+    "board:",
+    "author:",
+    "kind:",
+    "is:answered",
+    "is:unanswered",
+    "is:expert",
+    "before:",
+    "after:",
+)
+
+
+class _FilterKeys:
+    """The filter keys as typed, each in its own left-to-right <code>: inside an Arabic
+    sentence a bare "network:" reads ":network". Separated by the reader's comma (the
+    list is of choices, so neither "and" nor "or" fits)."""
+
+    def __html__(self) -> Markup:
+        comma = escape("، " if languages.current() == "ar" else ", ")
+        return comma.join(Markup('<code dir="ltr">{}</code>').format(k) for k in FILTER_KEYS)
+
+    def __str__(self) -> str:
+        return ", ".join(FILTER_KEYS)
 
 
 class AnyChoiceField(SelectField):
@@ -58,10 +85,12 @@ class SearchForm(ForumForm):
 
     q = StringField(
         _l("Search for"),
+        # Translators: %(filters)s is the list of filter keys (theme:, network:, is:answered...),
+        # shown as code and typed as they are; OR and the minus of -without are typed as is too
         description=_l(
             'Words, "an exact phrase", either OR other, -without. '
-            "Filters: theme:, network:, board:, author:, kind:, is:answered, is:unanswered, "
-            "is:expert, before:, after: (dates as YYYY-MM-DD)."
+            "Filters: %(filters)s (dates as YYYY-MM-DD).",
+            filters=_FilterKeys(),
         ),
     )
     theme = SelectField(_l("Theme"), validators=[Optional()])
@@ -70,7 +99,9 @@ class SearchForm(ForumForm):
     show = AnyChoiceField(_l("Show"), choices=choices(SHOW_CHOICES, blank=_l("Everything")))
     author = StringField(_l("Author"), validators=[Optional()])
     after = DateField(_l("On or after"), validators=[Optional()])
-    before = DateField(_l("Before"), validators=[Optional()])
+    before = DateField(
+        lazy_pgettext("posts written before a date", "Before"), validators=[Optional()]
+    )
     sort = SelectField(_l("Sort by"), choices=choices(SORT_CHOICES), validators=[Optional()])
     submit = SubmitField(_l("Search"))
 

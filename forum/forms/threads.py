@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forum import reference
 from forum.forms import ForumForm, choices
-from forum.languages import LANGUAGES
+from forum.languages import LANGUAGES, lazy_pgettext
 from forum.languages import lazy_gettext as _l
 from forum.models import ThreadKind
 from forum.services.posting import BODY_MAX, TITLE_MAX
@@ -19,8 +19,8 @@ KIND_LABELS = {
 # the thread lists' ?show= choices
 SHOW_LABELS = {
     "question": _l("Questions"),
-    "unanswered": _l("Unanswered"),
-    "answered": _l("Answered"),
+    "unanswered": lazy_pgettext("questions shown in a list", "Unanswered"),
+    "answered": lazy_pgettext("questions shown in a list", "Answered"),
     "good_practice": _l("Good practices"),
     "discussion": _l("Discussions"),
 }

@@ -36,6 +36,8 @@ class Thread(db.Model):
         Index("ix_threads_last_activity_at", "last_activity_at"),
         # each board's thread count and latest thread (the home, network and theme pages)
         Index("ix_threads_board_activity", "board_id", "deleted_at", "last_activity_at"),
+        # the home page's newest questions, good practices and open questions
+        Index("ix_threads_kind_created", "kind", "created_at"),
     )
 
     # how many @names its opening post's writer typed, for the page's notice; never stored

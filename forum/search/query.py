@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from forum.languages import lazy_gettext as _l
+from forum.languages import left_to_right
 
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 24
@@ -136,9 +137,10 @@ def parse(text: str) -> SearchQuery:
         else:
             if FILTER.match(word) and not word.split(":", 1)[1].startswith("//"):
                 notices.append(
+                    # Translators: %(filter)s is what was typed, a word and a colon ("topic:")
                     _l(
-                        "“%(key)s:” is not a filter; it was searched as words.",
-                        key=word.split(":")[0],
+                        "“%(filter)s” is not a filter; it was searched as words.",
+                        filter=left_to_right(word.split(":")[0] + ":"),
                     )
                 )
             term, negated = _word(word), False
@@ -192,8 +194,11 @@ def _apply_filter(filters: dict[str, object], key: str, value: str) -> object | 
     """Set one filter from key:value; returns a notice when the value cannot be used."""
     value = value.strip().lower()
     if not value:
+        # Translators: %(filter)s is a filter key as typed ("theme:"), %(example)s one in use
         return _l(
-            "“%(key)s:” needs a value, for example %(example)s.", key=key, example=EXAMPLES[key]
+            "“%(filter)s” needs a value, for example %(example)s.",
+            filter=left_to_right(f"{key}:"),
+            example=left_to_right(EXAMPLES[key]),
         )
     if key in ("theme", "network"):
         if not SLUG.match(value):
@@ -222,7 +227,10 @@ def _apply_filter(filters: dict[str, object], key: str, value: str) -> object | 
     else:  # before, after
         day = parse_date(value)
         if day is None:
-            return _l("Write dates as YYYY-MM-DD, for example %(example)s.", example=EXAMPLES[key])
+            return _l(
+                "Write dates as YYYY-MM-DD, for example %(example)s.",
+                example=left_to_right(EXAMPLES[key]),
+            )
         filters[key] = day
     return None
 
@@ -240,7 +248,11 @@ def parse_date(value: str) -> date | None:
 
 
 def _unknown(key: str, value: str) -> object:
-    return _l("“%(key)s:%(value)s” is not something we can filter by.", key=key, value=value[:40])
+    # Translators: %(filter)s is the filter as typed, key and value ("kind:poem")
+    return _l(
+        "“%(filter)s” is not something we can filter by.",
+        filter=left_to_right(f"{key}:{value[:40]}"),
+    )
 
 
 EXAMPLES = {

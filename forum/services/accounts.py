@@ -91,11 +91,17 @@ def authenticate(login: str, password: str) -> User | None:
 
     ban = active_ban(user)
     if ban is not None:
-        until = format_datetime(ban.ends_at, "medium") if ban.ends_at else _l("further notice")
+        if ban.ends_at is None:
+            raise ServiceError(
+                _l(
+                    "This account is banned until further notice. Reason: %(reason)s",
+                    reason=ban.reason,
+                )
+            )
         raise ServiceError(
             _l(
                 "This account is banned until %(until)s. Reason: %(reason)s",
-                until=until,
+                until=format_datetime(ban.ends_at, "medium"),
                 reason=ban.reason,
             )
         )

@@ -112,13 +112,9 @@ def networks_with_boards() -> list[NetworkOverview]:
     return list(overviews.values())
 
 
-def networks_with_board_stats() -> tuple[list[NetworkOverview], dict[int, BoardStats]]:
-    overviews = networks_with_boards()
-    return overviews, board_stats([b.id for o in overviews for b in o.boards])
-
-
-def board_stats(board_ids: Sequence[int]) -> dict[int, BoardStats]:
-    """Thread counts and the latest active thread of each board: two queries in all."""
+def board_stats(board_ids: Sequence[int], *, with_latest: bool = True) -> dict[int, BoardStats]:
+    """Thread counts and the latest active thread of each board: two queries in all (one
+    without the latest threads)."""
     if not board_ids:
         return {}
     stats = {board_id: BoardStats() for board_id in board_ids}
@@ -129,6 +125,8 @@ def board_stats(board_ids: Sequence[int]) -> dict[int, BoardStats]:
     )
     for board_id, count in counts:
         stats[board_id].thread_count = count
+    if not with_latest:
+        return stats
     # one index seek per board (ix_threads_board_activity), not a ranking of every thread
     newest = (
         select(Thread.id)

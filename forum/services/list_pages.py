@@ -1,6 +1,6 @@
-"""What the home, network, board and theme pages show, gathered before they are rendered:
+"""What the network, board and theme pages show, gathered before they are rendered:
 board cards with their counts, and a page of threads. A page past the end is a
-PageOutOfRange (404), raised here."""
+PageOutOfRange (404), raised here. The home page's are in home_page."""
 
 from __future__ import annotations
 
@@ -9,13 +9,7 @@ from typing import Any
 
 from forum.models import Board, Network, Theme
 from forum.services import browsing, inbox
-from forum.services.browsing import BoardStats, NetworkOverview, Page, ThreadFilter
-
-
-@dataclass(frozen=True)
-class HomePage:
-    overviews: list[NetworkOverview]
-    stats: dict[int, BoardStats]
+from forum.services.browsing import BoardStats, Page, ThreadFilter
 
 
 @dataclass(frozen=True)
@@ -40,10 +34,6 @@ class ThemePage:
     stats: dict[int, BoardStats]
     threads: Page  # in the chosen network's board, or all of them
     network_slug: str | None
-
-
-def home_page() -> HomePage:
-    return HomePage(*browsing.networks_with_board_stats())
 
 
 def network_page(network: Network, page: int, per_page: int, shown: ThreadFilter) -> NetworkPage:

@@ -8,8 +8,8 @@ from typing import NamedTuple
 
 from sqlalchemy import delete, select, update
 
-from forum import languages, markup, permissions, reference
-from forum.database import write_transaction
+from forum import languages, live_threads, markup, permissions, reference
+from forum.database import after_commit, write_transaction
 from forum.extensions import db
 from forum.languages import lazy_gettext as _l
 from forum.models import (
@@ -93,8 +93,14 @@ def reply(author: User, thread: Thread, body: str, language: str = "") -> Post:
         session.flush()
         inbox.watch_if_new(session, author.id, thread)
         notifications.on_reply(session, author, thread, post, rendered.mentioned)
+        _announce_after_commit(thread.id, post.id)
     post.mentions_written = rendered.written
     return post
+
+
+def _announce_after_commit(thread_id: int, post_id: int) -> None:
+    """Readers with the thread open hear of the reply once it is safe (forum.live_threads)."""
+    after_commit(lambda: live_threads.announce_reply(thread_id, post_id))
 
 
 def edit_post(

@@ -41,6 +41,18 @@ def thread_page(
     """A page of the thread's posts as `reader` sees it (page None: the last); a page past
     the end is a PageOutOfRange (404)."""
     posts = browsing.thread_posts(thread, page, per_page, by_votes)
+    return _shown(reader, thread, posts, by_votes, inbox.thread_watch(reader, thread.id))
+
+
+def one_post(reader: Any, thread: Thread, post: Post) -> ThreadPage:
+    """One post as `reader` sees it on its thread's page, with what the page shows beside it:
+    a live thread adds a new reply to an open page (views.threads.post_fragment)."""
+    return _shown(reader, thread, Page([post], 1, 1, 1), by_votes=False, watch_state="none")
+
+
+def _shown(
+    reader: Any, thread: Thread, posts: Page, by_votes: bool, watch_state: str
+) -> ThreadPage:
     accepted = qa.accepted_post(thread)
     authors = {post.author_id for post in posts.items}
     if accepted is not None:
@@ -55,7 +67,7 @@ def thread_page(
         accepted=accepted,
         actions=actions,
         expertise=experts.expertise_of(sorted(authors), thread.board.theme_id),
-        watch_state=inbox.thread_watch(reader, thread.id),
+        watch_state=watch_state,
         by_votes=by_votes,
         feature_accepted=accepted is not None and thread.reply_count > 1,
         cautioned=reported_unsafe([post.id for post in posts.items], thread.board.theme_id),

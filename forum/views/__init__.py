@@ -77,6 +77,7 @@ def init_app(app: Flask) -> None:
         csrf_field=csrf_field,
     )
     app.jinja_env.filters["isolate"] = languages.isolate
+    app.jinja_env.filters["bdi"] = languages.bdi
     app.jinja_env.filters["language_name"] = lambda code: reference.languages().get(code, code)
     app.context_processor(_header)
     app.before_request(_refuse_nul_bytes)

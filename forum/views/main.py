@@ -6,11 +6,11 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from forum import reference
+from forum import languages, reference
 from forum.forms.threads import PracticeFilterForm
 from forum.models import ControlLevel, ThreadKind
 from forum.page_cache import for_visitors
-from forum.services import browsing, list_pages
+from forum.services import browsing, home_page, list_pages
 from forum.services.browsing import ThreadFilter
 
 bp = Blueprint("main", __name__)
@@ -32,7 +32,7 @@ LIST_ARGS = ("page", "show", "practice_country", "practice_sector", "practice_co
 @bp.get("/")
 @for_visitors()
 def home():
-    return render_template("main/home.html", shown=list_pages.home_page())
+    return render_template("main/home.html", shown=home_page.home_page(languages.current()))
 
 
 @bp.get("/healthz")

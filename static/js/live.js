@@ -8,6 +8,7 @@
   var toasts = document.getElementById("toasts");
   // WebSocket only: no long-polling, so several server processes need no sticky sessions.
   var socket = io({ transports: ["websocket"] });
+  window.forumLive = { socket: socket }; // one socket per page: live-thread.js listens on it too
 
   socket.on("notification", function (notification) {
     setUnread(notification.unread);

@@ -35,7 +35,7 @@ def test_arabic_mirrors_the_whole_layout(browser, server: str, screenshot) -> No
     screenshot(page, "ar-home")
 
     page.goto(server + BOARD)
-    page.get_by_role("heading", name="الأماكن المغلقة", exact=True).wait_for()
+    page.get_by_role("heading", name="الأماكن المحصورة", exact=True).wait_for()
     page.get_by_role("link", name="ابدأ موضوعًا").first.click()
     page.get_by_label("العنوان").fill("كيف نختبر الهواء قبل دخول الخزان؟")
     page.get_by_label("الرسالة").fill("نقيس الأكسجين أولًا ثم الغازات القابلة للاشتعال.")
