@@ -211,7 +211,20 @@ def serve(host: str, port: int, threads: int, demo: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     db.engine.dispose()  # no connection crosses into the server's worker
     click.echo(f"OSH e-Forum on http://{host}:{port}/")
+    if demo:
+        click.echo(how_to_get_in(f"http://{host}:{port}"))
     run_gunicorn(app, host=host, port=port, threads=threads)
+
+
+def how_to_get_in(address: str) -> str:
+    """What `forum serve --demo` prints first: the sample members' passwords are random, so a
+    newcomer makes an account of their own (README.md says the same)."""
+    return (
+        f"To get in, register at {address}/auth/register, or make an administrator from "
+        "another shell (a password of at least 10 characters):\n"
+        "    .venv/bin/forum create-user NAME --email E --password P --admin\n"
+        f"and log in at {address}/auth/login."
+    )
 
 
 cli = FlaskGroup(

@@ -7,12 +7,15 @@ is a 429 page (or JSON) that says when to try again and hands back any text bein
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app, request
 from flask.wrappers import Response
+from flask_babel import format_date, format_time
 from flask_login import current_user
 from limits import RateLimitItem, parse
 
@@ -54,10 +57,6 @@ def _member_key() -> str:
     return f"member:{current_user.id}"  # not get_id(): a new log-in is the same member
 
 
-def _established() -> bool:
-    return not current_user.is_authenticated or is_established(current_user)
-
-
 def is_established(member: Any) -> bool:
     """Members past their first day(s) post without a count; others are new accounts."""
     age = utcnow() - member.created_at
@@ -83,25 +82,42 @@ registrations = limiter.limit(
 )
 
 
+@dataclass(frozen=True)
+class Spent:
+    """A new member's allowance spent: when they may post again (naive UTC, as stored)."""
+
+    until: datetime
+    now: datetime
+
+    @property
+    def retry_after(self) -> int:
+        return max(1, int((self.until - self.now).total_seconds() + 0.999))
+
+    @property
+    def day(self) -> str:
+        """ "today", "tomorrow" or "later": which of a sentence's wordings says when."""
+        days = (self.until.date() - self.now.date()).days
+        return "today" if days <= 0 else "tomorrow" if days == 1 else "later"
+
+
 # New accounts post a little on their first day: spam needs many posts, newcomers need few.
 class FirstDay:
     """A new account's allowance of one kind of post, per member, in the limiter's store.
 
-    The web form counts it with its decorator (.limit); replies by e-mail (forum.mail.inbound)
-    ask refuses() and count() with the same setting, scope and key, so both ways of posting
-    spend one allowance.
+    The web composers ask spent() before posting and count() after; replies by e-mail
+    (forum.mail.inbound) ask refuses() and count() with the same setting, scope and key, so
+    both ways of posting spend one allowance.
     """
 
-    def __init__(self, setting: str, what: str, message: object) -> None:
-        self.setting, self.scope, self.message = setting, f"new-account-{what}", message
-        self.limit = limiter.shared_limit(
-            _setting(setting),
-            scope=self.scope,
-            key_func=_member_key,
-            methods=["POST"],
-            exempt_when=_established,
-            deduct_when=_succeeded,
-            error_message=message,
+    def __init__(
+        self, setting: str, what: str, sentences: dict[str, Callable[..., object]]
+    ) -> None:
+        self.setting, self.scope, self.sentences = setting, f"new-account-{what}", sentences
+
+    def refusal(self, spent: Spent) -> object:
+        """The whole sentence, in the reader's language: "... tomorrow at 09:14 (UTC) ..."."""
+        return self.sentences[spent.day](
+            date=format_date(spent.until, "d MMMM yyyy"), time=format_time(spent.until, "HH:mm")
         )
 
     def _window(self, member: Any) -> tuple[RateLimitItem, list[str]] | None:
@@ -123,24 +139,74 @@ class FirstDay:
             return True
         return posted_in_window(timedelta(seconds=item.get_expiry())) >= item.amount
 
+    def spent(self, member: Any) -> Spent | None:
+        """None while a member may post; else when they may again: when the oldest post of
+        the window leaves it (the moving window), or when the account stops being new."""
+        window = self._window(member)
+        if window is None:
+            return None
+        item, keys = window
+        if limiter.limiter.test(item, *keys):
+            return None
+        reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
+        established_at = member.created_at + timedelta(days=current_app.config["NEW_ACCOUNT_DAYS"])
+        until = min(_naive_utc(reset_at), established_at)
+        return Spent(until=until, now=_naive_utc(time.time()))
+
     def count(self, member: Any) -> None:
         window = self._window(member)
         if window is not None:
             limiter.limiter.hit(window[0], *window[1])
 
 
+def _naive_utc(timestamp: float) -> datetime:
+    """The limiter's clock (seconds) as the forum stores times."""
+    return datetime.fromtimestamp(timestamp, UTC).replace(tzinfo=None)
+
+
+# Whole sentences, one per wording of "when", each translated as a whole with its values.
 new_account_thread_allowance = FirstDay(
     "NEW_ACCOUNT_THREAD_LIMIT",
     "threads",
-    _l("New members can start only a few threads on their first day. Your text is below."),
+    {
+        "today": lambda **when: _l(
+            "New members can start only a few threads on their first day. You can start "
+            "another today at %(time)s (UTC). Your title and text are kept below.",
+            **when,
+        ),
+        "tomorrow": lambda **when: _l(
+            "New members can start only a few threads on their first day. You can start "
+            "another tomorrow at %(time)s (UTC). Your title and text are kept below.",
+            **when,
+        ),
+        "later": lambda **when: _l(
+            "New members can start only a few threads on their first day. You can start "
+            "another on %(date)s at %(time)s (UTC). Your title and text are kept below.",
+            **when,
+        ),
+    },
 )
 new_account_reply_allowance = FirstDay(
     "NEW_ACCOUNT_REPLY_LIMIT",
     "replies",
-    _l("New members can post only a few replies on their first day. Your text is below."),
+    {
+        "today": lambda **when: _l(
+            "New members can post only a few replies on their first day. You can reply "
+            "again today at %(time)s (UTC). Your text is kept below.",
+            **when,
+        ),
+        "tomorrow": lambda **when: _l(
+            "New members can post only a few replies on their first day. You can reply "
+            "again tomorrow at %(time)s (UTC). Your text is kept below.",
+            **when,
+        ),
+        "later": lambda **when: _l(
+            "New members can post only a few replies on their first day. You can reply "
+            "again on %(date)s at %(time)s (UTC). Your text is kept below.",
+            **when,
+        ),
+    },
 )
-new_account_threads = new_account_thread_allowance.limit
-new_account_replies = new_account_reply_allowance.limit
 # the search page and the composer's lookups share one budget per client
 searches = limiter.shared_limit(_setting("SEARCH_RATE_LIMIT"), scope="search")
 

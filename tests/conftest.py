@@ -10,9 +10,11 @@ import os
 import re
 import secrets
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 from flask import Flask
@@ -172,6 +174,37 @@ class Person:
 
     def reply(self, thread_id: int, body: str):
         return self.post(f"/threads/{thread_id}/reply", {"body": body})
+
+
+class LimitsClock:
+    """The rate limits' clock (the limits library's memory storage and strategies, and what
+    forum.limits calls now), moved forward by the test instead of waited for."""
+
+    def __init__(self) -> None:
+        self.ahead = 0.0
+
+    def time(self) -> float:
+        return time.time() + self.ahead
+
+    def advance(self, seconds: float) -> None:
+        self.ahead += seconds
+
+    def set(self, moment: datetime) -> None:
+        """Now is this moment (an aware datetime), and the clock runs on from it."""
+        self.ahead = moment.timestamp() - time.time()
+
+
+@pytest.fixture
+def limits_clock(monkeypatch: pytest.MonkeyPatch) -> LimitsClock:
+    import limits.storage.memory
+    import limits.strategies
+
+    import forum.limits
+
+    clock = LimitsClock()
+    for module in (limits.storage.memory, limits.strategies, forum.limits):
+        monkeypatch.setattr(module, "time", clock)
+    return clock
 
 
 @pytest.fixture

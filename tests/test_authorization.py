@@ -210,6 +210,11 @@ SPEC: dict[str, Spec] = {
     "threads.vote": Spec(SIGNED_IN, lambda w, r: (f"/posts/{w.reply_id}/vote", {})),
     "threads.unvote": Spec(SIGNED_IN, _voted),
     "profiles.edit": Spec(SIGNED_IN, lambda w, r: ("/profile", {"institution": "Somewhere"})),
+    "profiles.welcome": Spec(SIGNED_IN, lambda w, r: ("/welcome", {"institution": "Somewhere"})),
+    "ask.compose": Spec(
+        SIGNED_IN,
+        lambda w, r: ("/ask", {"board": w.board_id, "kind": "question", "title": "T", "body": "B"}),
+    ),
     "profiles.verify": Spec(
         MODERATORS,
         lambda w, r: (

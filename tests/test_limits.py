@@ -3,7 +3,6 @@ and what new accounts may post on their first day."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from forum.config import DEFAULTS, build_config
 from forum.extensions import db
 from forum.models import Post, User
 from forum.models._time import utcnow
-from tests.conftest import GENEROUS_LIMITS, PASSWORD, Person, thread_id_from
+from tests.conftest import GENEROUS_LIMITS, PASSWORD, LimitsClock, Person, thread_id_from
 
 
 @pytest.fixture
@@ -55,31 +54,6 @@ def test_guesses_from_many_addresses_are_stopped_per_account(
     # another account is not affected
     other = anonymous.post("/auth/login", {"login": "kemal", "password": "x"}, **from_address(98))
     assert other.status_code == 422
-
-
-class LimitsClock:
-    """The rate limits' clock (the limits library's memory storage and strategies), moved
-    forward by the test instead of waited for."""
-
-    def __init__(self) -> None:
-        self.ahead = 0.0
-
-    def time(self) -> float:
-        return time.time() + self.ahead
-
-    def advance(self, seconds: float) -> None:
-        self.ahead += seconds
-
-
-@pytest.fixture
-def limits_clock(monkeypatch: pytest.MonkeyPatch) -> LimitsClock:
-    import limits.storage.memory
-    import limits.strategies
-
-    clock = LimitsClock()
-    for module in (limits.storage.memory, limits.strategies):
-        monkeypatch.setattr(module, "time", clock)
-    return clock
 
 
 class TestShortLockout:

@@ -141,3 +141,33 @@ class PracticeFilterForm(PracticeFieldsMixin, ForumForm):
     def __init__(self, formdata, **kwargs) -> None:  # noqa: ANN001, ANN003
         super().__init__(formdata=formdata, **kwargs)
         self.set_practice_choices()
+
+
+def _board_id(value: object) -> int | None:
+    """The board select's value: None for its empty first choice."""
+    return int(value) if value not in (None, "") else None
+
+
+class AskForm(NewThreadForm):
+    """The "Ask a question" composer: a new thread, with the board chosen in it."""
+
+    board = SelectField(
+        _l("Network and theme"),
+        coerce=_board_id,
+        validators=[DataRequired(message=_l("Choose the network and theme to ask in."))],
+        description=_l("Your question goes to that network's board for the theme."),
+    )
+
+    def __init__(self, boards, **kwargs) -> None:  # noqa: ANN001, ANN003
+        super().__init__(**kwargs)
+        self.board.choices = [SelectChoice("", _l("Choose a network and theme"))] + [
+            SelectChoice(board.id, _in_network(board), optgroup=board.network.display_name)
+            for board in boards
+        ]
+
+
+def _in_network(board) -> object:  # noqa: ANN001
+    """The option's text: a closed select shows no group, so the network is named in it."""
+    return _l(
+        "%(board)s in %(network)s", board=board.name, network=board.network.display_short_name
+    )

@@ -39,6 +39,20 @@ class ProfileChanges:
     locale: str = ""  # "": the browser's language
 
 
+def current_profile(user: User) -> ProfileChanges:
+    """A member's profile as a form shows it, and as update_profile takes it back."""
+    return ProfileChanges(
+        display_name=user.display_name or "",
+        institution=user.institution or "",
+        country=user.country,
+        languages=list(user.languages or []),
+        bio=user.bio_source or "",
+        network_ids={network.id for network in member_networks(user.id)},
+        theme_ids=claimed_theme_ids(user.id),
+        locale=user.locale or "",
+    )
+
+
 def update_profile(user: User, changes: ProfileChanges) -> User:
     _check(changes)
     bio_html = _bio_html(changes.bio.strip())

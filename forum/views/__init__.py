@@ -14,6 +14,7 @@ from forum.forms import LARGEST_ID
 from forum.forms.threads import KIND_LABELS, SHOW_LABELS
 from forum.views import (
     admin,
+    ask,
     auth,
     errors,
     experts,
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     for module in (
         main,
         threads,
+        ask,
         auth,
         profiles,
         experts,

@@ -52,7 +52,7 @@ def register():
             form.apply_service_error(error)
             if isinstance(error, accounts.AccountConflict):  # counted by limits.registrations
                 return render_template("auth/register.html", form=form), 409
-        else:
+        else:  # the welcome page (a profile to fill or skip), then where they were going
             _log_in(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.username), "success")
             flash(
@@ -62,7 +62,7 @@ def register():
                 ),
                 "info",
             )
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(url_for("profiles.welcome", next=request.args.get("next")))
     return render_template("auth/register.html", form=form), form.http_status
 
 

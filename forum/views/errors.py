@@ -119,7 +119,7 @@ def _unexpected(error: Exception):
 def _render(code: int, title=None, message=None, **context):  # noqa: ANN001, ANN202
     default_title, default_message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
     title, message = title or default_title, message or default_message
-    if _wants_json():
+    if wants_json():
         response = jsonify(error=str(title), message=str(message))
         response.status_code = code
         return response
@@ -133,5 +133,5 @@ def _render(code: int, title=None, message=None, **context):  # noqa: ANN001, AN
     return make_response(html, code)
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import (
     Blueprint,
     abort,
@@ -40,40 +42,76 @@ def show(username: str):
 def edit():
     member = current_user._get_current_object()
     permissions.require(current_user, "edit_profile", member)
-    networks, themes = browsing.all_networks(), browsing.all_themes()
-    form = ProfileForm(networks, themes)
+    form = _profile_form(member)
+    if form.validate_on_submit() and _saved(member, form):
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("profiles.show", username=member.username))
+    return render_template("profiles/edit.html", form=form), form.http_status
+
+
+# what the welcome page asks of a new member; the rest of the profile is kept as it is
+WELCOME_FIELDS = ("institution", "country", "theme_ids", "languages")
+
+
+@bp.route("/welcome", methods=["GET", "POST"])
+@login_required
+def welcome():
+    """Just after registering: the few things that make a member findable (where they work,
+    what they know, which languages they speak), with a way past it."""
+    member = current_user._get_current_object()
+    permissions.require(current_user, "edit_profile", member)
+    form = _profile_form(member)
+    next_page = safe_next(request.args.get("next"))
+    if form.validate_on_submit() and _saved(member, form, only=WELCOME_FIELDS):
+        flash(_("Your profile is saved."), "success")
+        return redirect(next_page)
+    return render_template(
+        "profiles/welcome.html", form=form, next_page=next_page
+    ), form.http_status
+
+
+def _profile_form(member: User) -> ProfileForm:
+    form = ProfileForm(browsing.all_networks(), browsing.all_themes())
     if request.method == "GET":
+        now = profiles.current_profile(member)
         form.process(
             data={
-                "display_name": member.display_name,
-                "institution": member.institution,
-                "country": member.country or "",
-                "languages": member.languages,
-                "locale": member.locale,
-                "bio": member.bio_source,
-                "networks": [n.id for n in profiles.member_networks(member.id)],
-                "expertise": sorted(profiles.claimed_theme_ids(member.id)),
+                "display_name": now.display_name,
+                "institution": now.institution,
+                "country": now.country or "",
+                "languages": now.languages,
+                "locale": now.locale,
+                "bio": now.bio,
+                "networks": sorted(now.network_ids),
+                "expertise": sorted(now.theme_ids),
             }
         )
-    elif form.validate_on_submit():
-        changes = profiles.ProfileChanges(
-            display_name=form.display_name.data or "",
-            institution=form.institution.data or "",
-            country=form.country.data or None,
-            languages=form.languages.data or [],
-            bio=form.bio.data or "",
-            locale=form.locale.data or "",
-            network_ids=set(form.networks.data or []),
-            theme_ids=set(form.expertise.data or []),
+    return form
+
+
+def _saved(member: User, form: ProfileForm, only: tuple[str, ...] | None = None) -> bool:
+    """The form saved (only the named parts of the profile, when a page shows only those);
+    False with the refusal on the form."""
+    typed = profiles.ProfileChanges(
+        display_name=form.display_name.data or "",
+        institution=form.institution.data or "",
+        country=form.country.data or None,
+        languages=form.languages.data or [],
+        bio=form.bio.data or "",
+        locale=form.locale.data or "",
+        network_ids=set(form.networks.data or []),
+        theme_ids=set(form.expertise.data or []),
+    )
+    if only is not None:
+        typed = replace(
+            profiles.current_profile(member), **{name: getattr(typed, name) for name in only}
         )
-        try:
-            profiles.update_profile(member, changes)
-        except ServiceError as error:
-            form.apply_service_error(error)
-        else:
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for("profiles.show", username=member.username))
-    return render_template("profiles/edit.html", form=form), form.http_status
+    try:
+        profiles.update_profile(member, typed)
+    except ServiceError as error:
+        form.apply_service_error(error)
+        return False
+    return True
 
 
 @bp.post("/language")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.wrappers import Response
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import limits, permissions
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
-from forum.models import Post, Thread, ThreadKind
+from forum.limits import Spent
+from forum.models import Board, Post, Thread, ThreadKind
 from forum.page_cache import for_visitors
 from forum.services import (
     ServiceError,
@@ -20,6 +24,7 @@ from forum.services import (
     qa,
     thread_pages,
 )
+from forum.views import first_day
 
 bp = Blueprint("threads", __name__)
 
@@ -35,26 +40,29 @@ def show(thread_id: int):
 
 @bp.post("/threads/<int:thread_id>/reply")
 @login_required
-@limits.new_account_replies
 @limits.previews
 def reply(thread_id: int):
     thread = _visible_thread(thread_id)
     form = ReplyForm()
-    if form.validate_on_submit() and not _previewing():
-        try:
-            post = posting.reply(current_user, thread, form.body.data, form.language.data)
-        except ServiceError as error:
-            form.apply_service_error(error)
-        else:
-            flash(_("Your reply is posted."), "success")
-            _say_if_mentions_capped(post.mentions_written)
-            return redirect(_post_url(post))
-    return _render_thread(thread, form, page=None)
+    allowance, refused = limits.new_account_reply_allowance, None
+    if form.validate_on_submit() and not previewing():
+        refused = first_day.spent(allowance, form)
+        if refused is None:
+            try:
+                post = posting.reply(current_user, thread, form.body.data, form.language.data)
+            except ServiceError as error:
+                form.apply_service_error(error)
+            else:
+                allowance.count(current_user)
+                flash(_("Your reply is posted."), "success")
+                _say_if_mentions_capped(post.mentions_written)
+                return redirect(_post_url(post))
+    html, _status = _render_thread(thread, form, page=None)
+    return first_day.answer(html, form, refused)
 
 
 @bp.route("/n/<network_slug>/<theme_slug>/new", methods=["GET", "POST"])
 @login_required
-@limits.new_account_threads
 @limits.previews
 def new(network_slug: str, theme_slug: str):
     board = browsing.get_board(network_slug, theme_slug) or abort(404)
@@ -62,26 +70,41 @@ def new(network_slug: str, theme_slug: str):
     form = NewThreadForm()
     if request.method == "GET" and request.args.get("kind") in ThreadKind.__members__:
         form.kind.data = request.args["kind"]
-    if form.validate_on_submit() and not _previewing():
-        try:
-            thread = posting.start_thread(
-                current_user,
-                board,
-                ThreadKind(form.kind.data),
-                form.title.data,
-                form.body.data,
-                practice=form.practice(),
-                language=form.language.data,
-            )
-        except ServiceError as error:
-            form.apply_service_error(error)
-        else:
-            flash(_("Your thread is posted."), "success")
-            _say_if_mentions_capped(thread.mentions_written)
-            return redirect(url_for("threads.show", thread_id=thread.id))
-    return render_template(
-        "threads/new.html", board=board, form=form, preview=_preview(form)
-    ), form.http_status
+    posted, refused = start_thread_from(form, lambda: board)
+    if posted is not None:
+        return posted
+    html = render_template("threads/new.html", board=board, form=form, preview=preview_of(form))
+    return first_day.answer(html, form, refused)
+
+
+def start_thread_from(
+    form: NewThreadForm, board_of: Callable[[], Board]
+) -> tuple[Response | None, Spent | None]:
+    """A composer's POST (this board's, or "Ask a question"'s): the new thread's address, or
+    None to show the form again, with the first day's refusal if that is why."""
+    if not form.validate_on_submit() or previewing():
+        return None, None
+    allowance = limits.new_account_thread_allowance
+    refused = first_day.spent(allowance, form)
+    if refused is not None:
+        return None, refused
+    try:
+        thread = posting.start_thread(
+            current_user,
+            board_of(),
+            ThreadKind(form.kind.data),
+            form.title.data,
+            form.body.data,
+            practice=form.practice(),
+            language=form.language.data,
+        )
+    except ServiceError as error:
+        form.apply_service_error(error)
+        return None, None
+    allowance.count(current_user)
+    flash(_("Your thread is posted."), "success")
+    _say_if_mentions_capped(thread.mentions_written)
+    return redirect(url_for("threads.show", thread_id=thread.id)), None
 
 
 @bp.get("/posts/<int:post_id>")
@@ -122,7 +145,7 @@ def edit(post_id: int):
     post = browsing.get_post(post_id) or abort(404)
     permissions.require(current_user, "edit_post", post)
     form = EditPostForm(body=post.body_source, title=post.thread.title, language=post.language)
-    if form.validate_on_submit() and not _previewing():
+    if form.validate_on_submit() and not previewing():
         try:
             posting.edit_post(
                 current_user, post, form.body.data, form.title.data, form.language.data
@@ -133,7 +156,7 @@ def edit(post_id: int):
             flash(_("Your changes are saved."), "success")
             return redirect(_post_url(post))
     return render_template(
-        "threads/edit.html", post=post, form=form, preview=_preview(form)
+        "threads/edit.html", post=post, form=form, preview=preview_of(form)
     ), form.http_status
 
 
@@ -222,7 +245,7 @@ def _visible_thread(thread_id: int) -> Thread:
 
 def _render_thread(thread: Thread, form: ReplyForm | None, page: int | None):
     # first: a preview refused is an error on the form, and a 422
-    preview = _preview(form) if form else None
+    preview = preview_of(form) if form else None
     shown = thread_pages.thread_page(
         current_user,
         thread,
@@ -249,13 +272,13 @@ def _post_url(post: Post) -> str:
     )
 
 
-def _previewing() -> bool:
+def previewing() -> bool:
     return "preview" in request.form
 
 
-def _preview(form) -> str | None:  # noqa: ANN001
+def preview_of(form) -> str | None:  # noqa: ANN001
     """The composer's preview: the same rendering the post will get when saved."""
-    if not _previewing() or form.body.errors or not (form.body.data or "").strip():
+    if not previewing() or form.body.errors or not (form.body.data or "").strip():
         return None
     try:
         return posting.preview_html(form.body.data)

@@ -111,6 +111,8 @@ def pages(role: str, forum: Forum) -> dict[str, str]:
         "notifications": "/notifications",
         "notification settings": "/notifications/settings",
         "composer": f"/n/{NETWORK}/{THEME}/new",
+        "ask a question": "/ask",
+        "welcome": "/welcome",
         "report": f"/posts/{forum.reply_id}/report",
         "edit profile": "/profile",
     }
