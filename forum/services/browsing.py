@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.database import read_once
 from forum.extensions import db
-from forum.models import Board, ControlLevel, Network, Post, Theme, Thread, ThreadKind
+from forum.models import Board, ControlLevel, Network, Post, Theme, Thread, ThreadKind, User
 
 
 @dataclass
@@ -252,10 +252,13 @@ def get_thread(thread_id: int) -> Thread | None:
 
 # built once, like the lookups above: every thread page reads a page of posts
 _THREAD_POST_COUNT = select(func.count(Post.id)).where(Post.thread_id == bindparam("thread_id"))
+# what a post's card shows of its author (forum/services/post_cards.py): not their profile's
+# text, settings and mail choices
+POST_AUTHOR = joinedload(Post.author).load_only(User.username, User.display_name, User.institution)
 _THREAD_POSTS = {
     by_votes: select(Post)
     .where(Post.thread_id == bindparam("thread_id"))
-    .options(joinedload(Post.author))
+    .options(POST_AUTHOR)
     .order_by(*order)
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))

@@ -66,7 +66,8 @@ def expertise_of(
     parameters: dict[str, object] = {"user_ids": list(user_ids)}
     if theme_id is not None:
         parameters["theme_id"] = theme_id
-    rows = db.session.execute(_EXPERTISE_OF[theme_id is not None], parameters)
+    # plain rows: the connection's, without the session's ORM work
+    rows = db.session.connection().execute(_EXPERTISE_OF[theme_id is not None], parameters)
     found: dict[int, dict[str, Expertise]] = {}
     for user_id, slug, name, position, network in rows:
         entry = found.setdefault(user_id, {}).setdefault(

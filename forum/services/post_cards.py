@@ -147,6 +147,7 @@ class PostCards:
         self.cautioned = cautioned
         self.addresses = Addresses(thread.id)
         self.interface_language = languages.current()
+        self.short_datetime = languages.short_datetimes()
 
     def card(self, post: Post) -> PostCard:
         """What one post of the thread shows (post.thread and post.author loaded)."""
@@ -174,9 +175,9 @@ class PostCards:
             language=language,
             language_name=languages.LANGUAGES.get(language, "") if other_language else None,
             created_at=post.created_at.isoformat() + "Z",
-            created=languages.short_datetime(post.created_at),
+            created=self.short_datetime(post.created_at),
             permalink=addresses.permalink(post.id),
-            edited=languages.short_datetime(post.edited_at) if edited else "",
+            edited=self.short_datetime(post.edited_at) if edited else "",
             history_url=addresses.history(post.id)
             if edited and permissions.why_not(self.reader, "read_history", post) is None
             else "",

@@ -77,7 +77,10 @@ def reported_unsafe(post_ids: list[int], theme_id: int) -> frozenset[int]:
     from an expert verified in the theme (in any network): one query for the page."""
     if not post_ids:
         return frozenset()
-    rows = db.session.execute(_REPORTED_UNSAFE, {"post_ids": post_ids, "theme_id": theme_id})
+    # plain rows: the connection's, without the session's ORM work
+    rows = db.session.connection().execute(
+        _REPORTED_UNSAFE, {"post_ids": post_ids, "theme_id": theme_id}
+    )
     return frozenset(rows.scalars())
 
 
