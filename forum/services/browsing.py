@@ -269,14 +269,29 @@ _THREAD_POSTS = {
 }
 
 
+# the same, each row with the thread's number of posts: a page and its total in one query
+_THREAD_POSTS_COUNTED = {
+    by_votes: statement.add_columns(func.count().over())
+    for by_votes, statement in _THREAD_POSTS.items()
+}
+
+
 def thread_posts(thread: Thread, page: int | None, per_page: int, by_votes: bool = False) -> Page:
     """A page of a thread's posts, deleted ones as placeholders; page None: the last page.
 
     By votes: the opening post first, then the most helpful replies.
     """
-    posts = paginate_built(
-        _THREAD_POST_COUNT, _THREAD_POSTS[by_votes], {"thread_id": thread.id}, page, per_page
-    )
+    parameters = {"thread_id": thread.id}
+    rows = []
+    if page is not None and page >= 1:
+        window = {**parameters, "limit": per_page, "offset": (page - 1) * per_page}
+        rows = db.session.execute(_THREAD_POSTS_COUNTED[by_votes], window).all()
+    if rows:
+        posts = Page([post for post, _total in rows], page, per_page, rows[0][1])
+    else:  # the last page (its number needs the count first), or none there
+        posts = paginate_built(
+            _THREAD_POST_COUNT, _THREAD_POSTS[by_votes], parameters, page, per_page
+        )
     for post in posts.items:
         # the page already holds the thread: no query per post for it
         set_committed_value(post, "thread", thread)
