@@ -7,7 +7,7 @@ forum/translations) and content languages (each with its own search analysis).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from babel.dates import parse_pattern
@@ -107,10 +107,28 @@ def install_template_gettext(app: Flask) -> None:
 _SHORT_DATETIME = parse_pattern("d MMM yyyy, HH:mm")
 
 
+_MONTHS: dict[str, Mapping[int, str]] = {}  # each locale's abbreviated month names
+
+
 def short_datetime(moment: datetime) -> str:
     """What Flask-Babel's format_datetime(moment, "d MMM yyyy, HH:mm") says in UTC, without
     its per-call time zone and pattern work: an inbox page shows twenty-five of them."""
-    return _SHORT_DATETIME.apply(moment, get_locale())
+    return short_datetimes()(moment)
+
+
+def short_datetimes() -> Callable[[datetime], str]:
+    """short_datetime in the current locale, read once for the many dates of a page. Only
+    the month's name is the locale's: Babel writes the pattern's numbers in ASCII digits."""
+    locale = get_locale()
+    if locale is None:
+        return lambda moment: _SHORT_DATETIME.apply(moment, locale)
+    months = _MONTHS.get(str(locale))
+    if months is None:
+        months = _MONTHS[str(locale)] = locale.months["format"]["abbreviated"]
+    return lambda moment: (
+        f"{moment.day} {months[moment.month]} {moment.year:04d}, "
+        f"{moment.hour:02d}:{moment.minute:02d}"
+    )
 
 
 def direction(code: str | None = None) -> str:

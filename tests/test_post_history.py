@@ -216,3 +216,15 @@ def test_a_huge_edit_of_repeated_lines_is_not_aligned_line_by_line() -> None:
     assert [line.kind for line in lines].count("ins") == 25_000
     small = diff_lines("keep\nold line\n", "keep\nnew line\n")
     assert [line.kind for line in small] == ["same", "changed"]
+
+
+def test_the_edited_mark_gives_its_date_as_the_posts_date_is_given(
+    anonymous: Person, other_member: Person, thread_id: int, reply_id: int
+) -> None:
+    _edit(other_member, reply_id, SAFER)
+    page = anonymous.get(f"/threads/{thread_id}").get_data(as_text=True)
+    date = r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d"
+    posted = re.findall(rf'class="post-date"><time datetime="[^"]+">({date})</time>', page)
+    edited = re.findall(rf'class="edited" href="[^"]+" title="Edited ({date})"', page)
+    assert len(posted) == 2
+    assert len(edited) == 1  # the same words as the post's date: no time zone of its own

@@ -178,3 +178,25 @@ def test_one_notifications_control_says_watching_normal_or_muted(
     page = _page(other_member, thread_id)
     for state in ("watch", "none", "mute"):
         assert f'formaction="/threads/{thread_id}/watch/{state}"' in page
+
+
+def test_one_post_renders_from_its_card_as_the_page_shows_it(
+    app: Flask, anonymous: Person, thread_id: int, reply_id: int
+) -> None:
+    """The one way to render a post of a thread (a page of them, or one new reply alone):
+    thread_pages.post_cards, then the post_card macro."""
+    from flask import render_template_string
+    from flask_login import current_user
+
+    from forum.services import browsing, thread_pages
+
+    page = _page(anonymous, thread_id)
+    with app.test_request_context(f"/threads/{thread_id}"):
+        thread, post = browsing.get_thread(thread_id), browsing.get_post(reply_id)
+        card = thread_pages.post_cards(current_user, thread, [post], None).card(post)
+        alone = render_template_string(
+            '{% from "threads/_post.html" import post_card %}{{ post_card(card) }}', card=card
+        )
+    assert f'id="post-{reply_id}"' in alone
+    assert "A dust mask is enough." in alone
+    assert " ".join(alone.split()) in " ".join(page.split())

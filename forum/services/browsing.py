@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.database import read_once
 from forum.extensions import db
-from forum.models import Board, ControlLevel, Network, Post, Theme, Thread, ThreadKind
+from forum.models import Board, ControlLevel, Network, Post, Theme, Thread, ThreadKind, User
 
 
 @dataclass
@@ -250,10 +250,13 @@ def get_thread(thread_id: int) -> Thread | None:
 
 # built once, like the lookups above: every thread page reads a page of posts
 _THREAD_POST_COUNT = select(func.count(Post.id)).where(Post.thread_id == bindparam("thread_id"))
+# what a post's card shows of its author (forum/services/post_cards.py): not their profile's
+# text, settings and mail choices
+POST_AUTHOR = joinedload(Post.author).load_only(User.username, User.display_name, User.institution)
 _THREAD_POSTS = {
     by_votes: select(Post)
     .where(Post.thread_id == bindparam("thread_id"))
-    .options(joinedload(Post.author))
+    .options(POST_AUTHOR)
     .order_by(*order)
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
@@ -264,14 +267,29 @@ _THREAD_POSTS = {
 }
 
 
+# the same, each row with the thread's number of posts: a page and its total in one query
+_THREAD_POSTS_COUNTED = {
+    by_votes: statement.add_columns(func.count().over())
+    for by_votes, statement in _THREAD_POSTS.items()
+}
+
+
 def thread_posts(thread: Thread, page: int | None, per_page: int, by_votes: bool = False) -> Page:
     """A page of a thread's posts, deleted ones as placeholders; page None: the last page.
 
     By votes: the opening post first, then the most helpful replies.
     """
-    posts = paginate_built(
-        _THREAD_POST_COUNT, _THREAD_POSTS[by_votes], {"thread_id": thread.id}, page, per_page
-    )
+    parameters = {"thread_id": thread.id}
+    rows = []
+    if page is not None and page >= 1:
+        window = {**parameters, "limit": per_page, "offset": (page - 1) * per_page}
+        rows = db.session.execute(_THREAD_POSTS_COUNTED[by_votes], window).all()
+    if rows:
+        posts = Page([post for post, _total in rows], page, per_page, rows[0][1])
+    else:  # the last page (its number needs the count first), or none there
+        posts = paginate_built(
+            _THREAD_POST_COUNT, _THREAD_POSTS[by_votes], parameters, page, per_page
+        )
     for post in posts.items:
         # the page already holds the thread: no query per post for it
         set_committed_value(post, "thread", thread)

@@ -6,7 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload
 
 from forum import permissions, standing
@@ -51,34 +63,13 @@ def expertise_of(
     """Each member's expertise (verified first), for a whole page of members in one query."""
     if not user_ids:
         return {}
-    verified = (
-        select(
-            ExpertVerification.user_id,
-            Theme.slug,
-            Theme.name,
-            Theme.position,
-            Network.short_name.label("network"),
-        )
-        .join(Theme, Theme.id == ExpertVerification.theme_id)
-        .join(Network, Network.id == ExpertVerification.network_id)
-        .where(ExpertVerification.user_id.in_(user_ids), ExpertVerification.revoked_at.is_(None))
-    )
-    claimed = (
-        select(
-            ExpertiseClaim.user_id,
-            Theme.slug,
-            Theme.name,
-            Theme.position,
-            literal(None).label("network"),
-        )
-        .join(Theme, Theme.id == ExpertiseClaim.theme_id)
-        .where(ExpertiseClaim.user_id.in_(user_ids))
-    )
+    parameters: dict[str, object] = {"user_ids": list(user_ids)}
     if theme_id is not None:
-        verified = verified.where(ExpertVerification.theme_id == theme_id)
-        claimed = claimed.where(ExpertiseClaim.theme_id == theme_id)
+        parameters["theme_id"] = theme_id
+    # plain rows: the connection's, without the session's ORM work
+    rows = db.session.connection().execute(_EXPERTISE_OF[theme_id is not None], parameters)
     found: dict[int, dict[str, Expertise]] = {}
-    for user_id, slug, name, position, network in db.session.execute(union_all(verified, claimed)):
+    for user_id, slug, name, position, network in rows:
         entry = found.setdefault(user_id, {}).setdefault(
             slug, Expertise(slug, gettext(name), position)
         )
@@ -90,6 +81,43 @@ def expertise_of(
         user_id: sorted(themes.values(), key=lambda e: (not e.is_verified, e.position))
         for user_id, themes in found.items()
     }
+
+
+def _expertise_query(in_theme: bool) -> CompoundSelect:
+    """Built once per kind (a thread page asks it for its theme, other pages for all themes)."""
+    verified = (
+        select(
+            ExpertVerification.user_id,
+            Theme.slug,
+            Theme.name,
+            Theme.position,
+            Network.short_name.label("network"),
+        )
+        .join(Theme, Theme.id == ExpertVerification.theme_id)
+        .join(Network, Network.id == ExpertVerification.network_id)
+        .where(
+            ExpertVerification.user_id.in_(bindparam("user_ids", expanding=True)),
+            ExpertVerification.revoked_at.is_(None),
+        )
+    )
+    claimed = (
+        select(
+            ExpertiseClaim.user_id,
+            Theme.slug,
+            Theme.name,
+            Theme.position,
+            literal(None).label("network"),
+        )
+        .join(Theme, Theme.id == ExpertiseClaim.theme_id)
+        .where(ExpertiseClaim.user_id.in_(bindparam("user_ids", expanding=True)))
+    )
+    if in_theme:
+        verified = verified.where(ExpertVerification.theme_id == bindparam("theme_id"))
+        claimed = claimed.where(ExpertiseClaim.theme_id == bindparam("theme_id"))
+    return union_all(verified, claimed)
+
+
+_EXPERTISE_OF = {in_theme: _expertise_query(in_theme) for in_theme in (False, True)}
 
 
 def verifications_of(user_id: int) -> Sequence[ExpertVerification]:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from sqlalchemy import Select, bindparam, case, delete, select, union, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import permissions
@@ -24,7 +23,7 @@ from forum.models import (
     Vote,
 )
 from forum.services import notifications
-from forum.services.browsing import Page, paginate, with_list_details
+from forum.services.browsing import POST_AUTHOR, Page, paginate, with_list_details
 
 
 def accept(actor: User, post: Post) -> None:
@@ -90,7 +89,7 @@ def accepted_post(thread: Thread) -> Post | None:
         select(Post)
         .join(AcceptedAnswer, AcceptedAnswer.post_id == Post.id)
         .where(AcceptedAnswer.thread_id == thread.id)
-        .options(joinedload(Post.author))
+        .options(POST_AUTHOR)
     )
     if post is not None:
         # the page's permissions read post.thread (a hidden answer: who may see it)

@@ -1,33 +1,31 @@
 """What a thread page shows, gathered before it is rendered: its posts, the accepted answer,
-the authors' expertise, what the reader may do with each post and their watch of it."""
+the authors' expertise, what the reader may do with each post and their watch of it; each
+post as a card of plain data (forum/services/post_cards.py) that the template only places."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, bindparam, distinct, func, select
 
-from forum import permissions
 from forum.extensions import db
 from forum.models import ExpertVerification, Post, Report, ReportReason, ReportStatus, Thread
 from forum.services import browsing, experts, inbox, qa
 from forum.services.browsing import Page
-from forum.services.experts import Expertise
+from forum.services.post_cards import PostCard, PostCards
 
 
 @dataclass(frozen=True)
 class ThreadPage:
     thread: Thread
     posts: Page
-    accepted: Post | None
-    actions: dict[int, permissions.PostActions]  # by post id
-    expertise: dict[int, list[Expertise]]  # by author id
+    cards: list[PostCard]  # the page's posts, in its order
+    accepted: PostCard | None
     watch_state: str  # "watch", "mute" or "none"
     by_votes: bool
     # the accepted answer shown apart under the question: only when other replies follow
     feature_accepted: bool
-    cautioned: frozenset[int]  # posts reported as unsafe, awaiting a moderator
 
 
 # a caution on a post: open unsafe-advice reports by this many members, or by one verified
@@ -45,32 +43,44 @@ def thread_page(
 
 
 def one_post(reader: Any, thread: Thread, post: Post) -> ThreadPage:
-    """One post as `reader` sees it on its thread's page, with what the page shows beside it:
-    a live thread adds a new reply to an open page (views.threads.post_fragment)."""
+    """One post as `reader` sees it on its thread's page: a live thread adds a new reply to
+    an open page (views.threads.post_fragment)."""
     return _shown(reader, thread, Page([post], 1, 1, 1), by_votes=False, watch_state="none")
 
 
 def _shown(
     reader: Any, thread: Thread, posts: Page, by_votes: bool, watch_state: str
 ) -> ThreadPage:
-    accepted = qa.accepted_post(thread)
-    authors = {post.author_id for post in posts.items}
-    if accepted is not None:
-        authors.add(accepted.author_id)
-    my_votes = qa.votes_by(reader, posts.items)
-    actions = {
-        post.id: permissions.post_actions(post, thread, accepted, my_votes) for post in posts.items
-    }
+    cards = post_cards(reader, thread, posts.items, qa.accepted_post(thread))
+    accepted = cards.accepted
     return ThreadPage(
         thread=thread,
         posts=posts,
-        accepted=accepted,
-        actions=actions,
-        expertise=experts.expertise_of(sorted(authors), thread.board.theme_id),
+        cards=[cards.card(post) for post in posts.items],
+        accepted=cards.card(accepted) if accepted is not None else None,
         watch_state=watch_state,
         by_votes=by_votes,
         feature_accepted=accepted is not None and thread.reply_count > 1,
-        cautioned=reported_unsafe([post.id for post in posts.items], thread.board.theme_id),
+    )
+
+
+def post_cards(reader: Any, thread: Thread, posts: list[Post], accepted: Post | None) -> PostCards:
+    """What makes the cards of these posts of `thread` (and of its accepted answer), read in
+    one query per kind: the reader's votes, the authors' expertise, the posts' cautions. The
+    one way a post of a thread is shown, a whole page of them or a single new reply."""
+    authors = {post.author_id for post in posts}
+    shown = list(posts)
+    if accepted is not None:
+        authors.add(accepted.author_id)
+        shown.append(accepted)
+    theme_id = thread.board.theme_id
+    return PostCards(
+        reader,
+        thread,
+        accepted=accepted,
+        my_votes=qa.votes_by(reader, posts),
+        expertise=experts.expertise_of(sorted(authors), theme_id),
+        cautioned=reported_unsafe([post.id for post in shown], theme_id),
     )
 
 
@@ -79,23 +89,32 @@ def reported_unsafe(post_ids: list[int], theme_id: int) -> frozenset[int]:
     from an expert verified in the theme (in any network): one query for the page."""
     if not post_ids:
         return frozenset()
-    expert = and_(
-        ExpertVerification.user_id == Report.reporter_id,
-        ExpertVerification.theme_id == theme_id,
-        ExpertVerification.revoked_at.is_(None),
-    )
-    rows = db.session.execute(
-        select(Report.post_id)
-        .outerjoin(ExpertVerification, expert)
-        .where(
-            Report.post_id.in_(post_ids),
-            Report.status == ReportStatus.open,
-            Report.reason == ReportReason.unsafe_advice,
-        )
-        .group_by(Report.post_id)
-        .having(
-            (func.count(distinct(Report.reporter_id)) >= CAUTION_REPORTS)
-            | (func.count(ExpertVerification.user_id) > 0)
-        )
+    # plain rows: the connection's, without the session's ORM work
+    rows = db.session.connection().execute(
+        _REPORTED_UNSAFE, {"post_ids": post_ids, "theme_id": theme_id}
     )
     return frozenset(rows.scalars())
+
+
+# built once: every thread page asks it
+_REPORTED_UNSAFE = (
+    select(Report.post_id)
+    .outerjoin(
+        ExpertVerification,
+        and_(
+            ExpertVerification.user_id == Report.reporter_id,
+            ExpertVerification.theme_id == bindparam("theme_id"),
+            ExpertVerification.revoked_at.is_(None),
+        ),
+    )
+    .where(
+        Report.post_id.in_(bindparam("post_ids", expanding=True)),
+        Report.status == ReportStatus.open,
+        Report.reason == ReportReason.unsafe_advice,
+    )
+    .group_by(Report.post_id)
+    .having(
+        (func.count(distinct(Report.reporter_id)) >= CAUTION_REPORTS)
+        | (func.count(ExpertVerification.user_id) > 0)
+    )
+)
