@@ -285,7 +285,7 @@ def thread_posts(thread: Thread, page: int | None, per_page: int, by_votes: bool
     """
     parameters = {"thread_id": thread.id}
     rows = []
-    if page is not None and 1 <= page and (page - 1) * per_page < _OFFSET_MAX:
+    if page is not None and page >= 1 and (page - 1) * per_page < _OFFSET_MAX:
         window = {**parameters, "limit": per_page, "offset": (page - 1) * per_page}
         rows = db.session.execute(_THREAD_POSTS_COUNTED[by_votes], window).all()
     if rows:
