@@ -1,5 +1,5 @@
-"""Rendering a post costs a bounded amount: the worst sources found render or are refused in
-under a second of CPU, a refusal is a message on the form with the text handed back, and
+"""Rendering a post costs a bounded amount: the worst sources found render or are refused for
+the CPU of a few realistic posts, a refusal is a message on the form with the text handed back, and
 any realistic post still passes."""
 
 from __future__ import annotations
@@ -78,12 +78,24 @@ def cpu_seconds_to_render(source: str) -> float:
     return time.process_time() - started
 
 
+# The worst source may cost this many realistic posts of the same length. Measured beside one,
+# so that a slower or busier machine moves both: CPU seconds alone differ twofold between
+# machines (the worst, runs of "![" then "<", is 10-15 realistic posts; sources that were
+# quadratic before the limits cost thousands).
+WORST_IN_REALISTIC_POSTS = 30
+
+
 @pytest.mark.parametrize("source", WORST.values(), ids=WORST.keys())
-def test_the_worst_sources_render_or_are_refused_within_a_second(source: str) -> None:
+def test_the_worst_sources_cost_at_most_a_few_realistic_posts(source: str) -> None:
     assert len(source) <= BODY_MAX
+    realistic = (good_practice_write_up() * 4)[: len(source)]
     # Once within the bound is enough: the cost is the source's, not that of a moment when
-    # other work crowds the machine (the slowest, runs of "![", take about 0.5 s alone).
-    assert any(cpu_seconds_to_render(source) < 1.0 for _attempt in range(3))
+    # other work crowds the machine.
+    assert any(
+        cpu_seconds_to_render(source)
+        < WORST_IN_REALISTIC_POSTS * max(cpu_seconds_to_render(realistic), 0.01)
+        for _attempt in range(3)
+    )
 
 
 def good_practice_write_up() -> str:
