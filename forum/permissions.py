@@ -6,16 +6,27 @@ it is not, in words fit to show the user.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from typing import Any, NamedTuple
 
 from flask_babel import format_date
 from flask_login import current_user
+from sqlalchemy import select
 
 from forum import standing
 from forum.extensions import db
 from forum.languages import lazy_gettext as _l
-from forum.models import Board, Network, Post, Thread, ThreadKind, User
+from forum.models import (
+    Affiliation,
+    Board,
+    Institution,
+    InstitutionNetwork,
+    Network,
+    Post,
+    Thread,
+    ThreadKind,
+    User,
+)
 
 Reason = Any  # a lazy translatable string
 Policy = Callable[[Any, Any], Reason | None]
@@ -255,6 +266,80 @@ def _edit_profile(user: Any, member: User) -> Reason | None:
     return None
 
 
+def institution_network_ids(institution: Institution) -> frozenset[int]:
+    """The networks an institution is in: read once per institution object (a page asks
+    several questions of it)."""
+    cached = institution.__dict__.get("_network_ids")
+    if cached is None:
+        cached = frozenset(
+            db.session.scalars(
+                select(InstitutionNetwork.network_id).where(
+                    InstitutionNetwork.institution_id == institution.id
+                )
+            )
+        )
+        institution.__dict__["_network_ids"] = cached
+    return cached
+
+
+def _moderates_any(user: Any, network_ids: Iterable[int]) -> bool:
+    return _is_admin(user) or bool(
+        standing.of(user).moderated_network_ids.intersection(network_ids)
+    )
+
+
+def _create_institution(user: Any, network_ids: set[int]) -> Reason | None:
+    """A moderator adds institutions to the networks they moderate; an admin anywhere."""
+    if _is_admin(user):
+        return None
+    moderated = standing.of(user).moderated_network_ids if _signed_in(user) else frozenset()
+    if not moderated:
+        return _l("Only moderators and administrators can add institutions.")
+    return _place_institution(user, network_ids)
+
+
+def _place_institution(user: Any, network_ids: set[int]) -> Reason | None:
+    """Who is in a network, and in what role (member, focal point...), is for its moderators."""
+    if _is_admin(user) or set(network_ids) <= standing.of(user).moderated_network_ids:
+        return None
+    return _l("Only a network's moderators can add an institution to it or change its role there.")
+
+
+def _edit_institution(user: Any, institution: Institution) -> Reason | None:
+    if not _signed_in(user):
+        return _l("Log in to edit institutions.")
+    if institution.id in standing.of(user).managed_institution_ids:
+        return None
+    if _moderates_any(user, institution_network_ids(institution)):
+        return None
+    return _l(
+        "Only the institution's managers, moderators of its networks and administrators can "
+        "edit it."
+    )
+
+
+def _appoint_manager(user: Any, institution: Institution) -> Reason | None:
+    if _moderates_any(user, institution_network_ids(institution)):
+        return None
+    return _l(
+        "Only moderators of the institution's networks and administrators can choose its managers."
+    )
+
+
+def _claim_affiliation(user: Any, _institution: Institution) -> Reason | None:
+    if not _signed_in(user):
+        return _l("Log in to say where you work.")
+    if standing.of(user).ban is not None:
+        return _sanctioned(user, 0)
+    return None
+
+
+def _confirm_affiliation(user: Any, affiliation: Affiliation) -> Reason | None:
+    if _signed_in(user) and affiliation.user_id == user.id:
+        return _l("You cannot confirm your own affiliation: the institution's managers do.")
+    return _edit_institution(user, affiliation.institution)
+
+
 POLICIES: dict[str, Policy] = {
     # what a suspension in a network (or a ban) stops there: _taking_part
     "start_thread": _taking_part(_start_thread),
@@ -280,6 +365,13 @@ POLICIES: dict[str, Policy] = {
     "sanction": _sanction,
     "administer": _administer,
     "edit_profile": _edit_profile,
+    # institutions: target a set of network ids for the first two, else the institution
+    "create_institution": _create_institution,
+    "place_institution": _place_institution,
+    "edit_institution": _edit_institution,
+    "appoint_manager": _appoint_manager,
+    "claim_affiliation": _claim_affiliation,
+    "confirm_affiliation": _confirm_affiliation,  # and decline it
 }
 
 

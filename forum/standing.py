@@ -24,6 +24,8 @@ from sqlalchemy import (
 
 from forum.extensions import db
 from forum.models import (
+    Affiliation,
+    AffiliationStatus,
     NetworkModerator,
     Notification,
     Report,
@@ -45,6 +47,7 @@ class Standing:
     """What a member's rights depend on beyond their own row: roles and sanctions in force."""
 
     moderated_network_ids: frozenset[int] = frozenset()
+    managed_institution_ids: frozenset[int] = frozenset()
     suspensions: dict[int, SanctionInForce] = field(default_factory=dict)  # by network id
     ban: SanctionInForce | None = None
     unread_notifications: int = 0
@@ -64,7 +67,8 @@ def of(user: Any) -> Standing:
 
 # Built once: made afresh for each request, the statement cost SQLAlchemy four times what
 # running it does, and every page a member asks for reads it. Rows: (network, kind, reason,
-# end, count), kind "moderator", a sanction's kind, "unread" or "open_reports".
+# end, count), kind "moderator", "manager" (its first column an institution), a sanction's
+# kind, "unread" or "open_reports".
 _NO_COUNT = cast(null(), BigInteger)  # typed: PostgreSQL makes two untyped NULLs text
 _STANDING = union_all(
     select(
@@ -74,6 +78,13 @@ _STANDING = union_all(
         literal(None).label("ends_at"),
         _NO_COUNT.label("count"),
     ).where(NetworkModerator.user_id == bindparam("user_id")),
+    select(
+        Affiliation.institution_id, literal("manager"), literal(None), literal(None), _NO_COUNT
+    ).where(
+        Affiliation.user_id == bindparam("user_id"),
+        Affiliation.is_manager.is_(True),
+        Affiliation.status == AffiliationStatus.confirmed,
+    ),
     select(Sanction.network_id, Sanction.kind, Sanction.reason, Sanction.ends_at, _NO_COUNT).where(
         Sanction.user_id == bindparam("user_id"),
         Sanction.lifted_at.is_(None),
@@ -102,10 +113,12 @@ def _load_standing(user_id: int, is_admin: bool) -> Standing:
     rows = db.session.execute(
         _STANDING, {"user_id": user_id, "now": utcnow(), "is_admin": is_admin}
     )
-    moderated, suspensions, ban, counts = set(), {}, None, {}
+    moderated, managed, suspensions, ban, counts = set(), set(), {}, None, {}
     for network_id, kind, reason, ends_at, count in rows:
         if kind == "moderator":
             moderated.add(network_id)
+        elif kind == "manager":
+            managed.add(network_id)
         elif kind in ("unread", "open_reports"):
             counts[kind] = count or 0
         elif kind == SanctionKind.ban.value:
@@ -114,6 +127,7 @@ def _load_standing(user_id: int, is_admin: bool) -> Standing:
             suspensions[network_id] = SanctionInForce(reason, _as_datetime(ends_at))
     return Standing(
         frozenset(moderated),
+        frozenset(managed),
         suspensions,
         ban,
         unread_notifications=counts.get("unread", 0),

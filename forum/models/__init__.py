@@ -1,5 +1,15 @@
 """One module per aggregate; importing this package registers every table."""
 
+from forum.models.institutions import (
+    Affiliation,
+    AffiliationStatus,
+    Capacity,
+    CapacityKind,
+    Institution,
+    InstitutionKind,
+    InstitutionNetwork,
+    NetworkRole,
+)
 from forum.models.mail import MailOutbox
 from forum.models.moderation import (
     AuditEntry,
@@ -32,6 +42,14 @@ from forum.models.users import (
 )
 
 __all__ = [
+    "Affiliation",
+    "AffiliationStatus",
+    "Capacity",
+    "CapacityKind",
+    "Institution",
+    "InstitutionKind",
+    "InstitutionNetwork",
+    "NetworkRole",
     "AcceptedAnswer",
     "AuditEntry",
     "Report",

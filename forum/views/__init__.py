@@ -19,6 +19,7 @@ from forum.views import (
     errors,
     experts,
     feeds,
+    institutions,
     mail,
     main,
     moderation,
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
         notifications,
         feeds,
         mail,
+        institutions,
     ):
         app.register_blueprint(module.bp)
     errors.init_app(app)

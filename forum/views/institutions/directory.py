@@ -1,0 +1,3 @@
+"""directory: to be built."""
+
+from forum.views.institutions import bp  # noqa: F401
