@@ -7,34 +7,17 @@ from flask import Flask
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.permissions import Denied
 from forum.models import AuditEntry, Capacity, Institution, InstitutionNetwork, User
+from forum.permissions import Denied
 from forum.services import ServiceError
 from forum.services.institutions import (
     DuplicateInstitution,
-    InstitutionFields,
     create,
     fields_of,
     update,
 )
 from tests.conftest import make_person
-
-
-def _niohs(**changes: object) -> InstitutionFields:
-    fields = InstitutionFields(
-        name="National Institute of Occupational Safety and Health",
-        acronym="NIOSH",
-        country="MY",
-        kind="national_institute",
-        other_names={"ar": "المعهد الوطني للسلامة والصحة المهنية"},
-        website="https://www.niosh.com.my",
-        description="Training and **laboratory** services.",
-        networks={"oic-oshnet": "focal_point", "asean-oshnet": "member"},
-        capacities=[("chemical-safety", "laboratory", "Respirable crystalline silica, NIOSH 7500")],
-    )
-    for name, value in changes.items():
-        setattr(fields, name, value)
-    return fields
+from tests.institution_helpers import niohs_fields as _niohs
 
 
 def test_an_institution_is_made_with_its_networks_capacities_and_a_log_entry(app: Flask) -> None:
