@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
         verify_expert,
         send_digests,
         receive_mail,
+        import_institutions,
     ):
         app.cli.add_command(command)
 
@@ -169,6 +171,37 @@ def send_digests() -> None:
 
     queued = digests.send_due_digests()
     click.echo(f"Digests queued: {queued}.")
+
+
+@click.command("import-institutions")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def import_institutions(file: Path) -> None:
+    """Create or update institutions from a CSV or JSON FILE (columns: README.md, "Importing
+    institutions"). Each row is its own transaction; running it again changes nothing."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from forum.mail.compose import base_url
+    from forum.services import institution_import
+
+    init_database()
+    # refusals in English, and links (a duplicate's address) on the forum's own address
+    with current_app.test_request_context(base_url=base_url()), force_locale("en"):
+        try:
+            report = institution_import.import_file(file)
+        except institution_import.ImportFileError as error:
+            _fail(f"Nothing imported: {error}")
+    if report.ignored_columns:
+        click.echo(f"Ignored columns (not known): {', '.join(report.ignored_columns)}.")
+    click.echo(
+        f"Institutions: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {len(report.refused)} refused."
+    )
+    for where, why in report.refused:
+        click.echo(f"  refused, {where}: {why}")
+    if report.refused:
+        raise SystemExit(1)
 
 
 def _network_slugs() -> str:

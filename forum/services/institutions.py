@@ -112,7 +112,7 @@ def update(actor: User | None, institution: Institution, fields: InstitutionFiel
     fields = _cleaned(fields)
     description_html = _checked(fields)
     with write_transaction() as session:
-        before = fields_of(institution)
+        before = _cleaned(fields_of(institution))  # in _cleaned's order: capacities by slug
         if _audited(before) == _audited(fields):
             return False
         networks, themes = _known(session, fields)
