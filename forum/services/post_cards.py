@@ -17,6 +17,7 @@ from forum import languages, permissions
 from forum.forms import LARGEST_ID
 from forum.models import Post, Thread
 from forum.services.experts import Expertise
+from forum.services.profiles import ShownAffiliation
 
 _ANY_ID = LARGEST_ID  # an id no address holds otherwise: where each post's own id goes
 _ANY_NAME = "__any_member__"
@@ -55,7 +56,8 @@ class PostCard:
     author_name: str
     author_initial: str
     author_url: str
-    institution: str
+    institution: str  # the author's own words, shown when no affiliation is confirmed
+    affiliation: ShownAffiliation | None  # confirmed
     expertise: list[Expertise]
     language: str  # the post's (its lang attribute)
     language_name: str | None  # its name, when it is not the interface's language
@@ -125,7 +127,7 @@ def _pattern(endpoint: str, **values: int) -> Callable[[int], str]:
 class PostCards:
     """Cards for the posts of one page of `thread`, as `reader` sees them: what is the same
     for every post (addresses, the interface language, the reader's votes, the authors'
-    expertise) is read once, here."""
+    expertise and confirmed affiliations) is read once, here."""
 
     def __init__(
         self,
@@ -135,6 +137,7 @@ class PostCards:
         accepted: Post | None,
         my_votes: Container[int],
         expertise: Mapping[int, list[Expertise]],
+        affiliations: Mapping[int, ShownAffiliation],
         cautioned: Container[int],
     ) -> None:
         # the user itself, not the proxy: the policies read it many times per post
@@ -144,6 +147,7 @@ class PostCards:
         self.accepted = accepted
         self.my_votes = my_votes
         self.expertise = expertise
+        self.affiliations = affiliations
         self.cautioned = cautioned
         self.addresses = Addresses(thread.id)
         self.interface_language = languages.current()
@@ -171,6 +175,7 @@ class PostCards:
             author_initial=author.username[:1].upper(),
             author_url=addresses.profile(author.username),
             institution=author.institution or "",
+            affiliation=self.affiliations.get(post.author_id),
             expertise=self.expertise.get(post.author_id, []),
             language=language,
             language_name=languages.LANGUAGES.get(language, "") if other_language else None,

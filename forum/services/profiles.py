@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from flask import url_for
+from sqlalchemy import bindparam, delete, func, select
 
 from forum import languages, markup, reference
 from forum.database import write_transaction
@@ -13,7 +14,10 @@ from forum.extensions import db
 from forum.languages import lazy_gettext as _l
 from forum.models import (
     AcceptedAnswer,
+    Affiliation,
+    AffiliationStatus,
     ExpertiseClaim,
+    Institution,
     Network,
     NetworkMembership,
     Post,
@@ -148,3 +152,56 @@ def accepted_answer_count(user_id: int) -> int:
         )
         or 0
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ShownAffiliation:
+    """Where a member works, confirmed by the institution (or a moderator or an admin): what
+    their posts and profile show instead of the words they typed themselves."""
+
+    name: str  # in the reader's language, where the institution has a name in it
+    acronym: str
+    url: str
+    position: str
+
+    @property
+    def short(self) -> str:
+        return self.acronym or self.name
+
+
+# built once: every thread page asks it for its authors
+_CONFIRMED = (
+    select(
+        Affiliation.user_id,
+        Affiliation.position,
+        Institution.slug,
+        Institution.name,
+        Institution.other_names,
+        Institution.acronym,
+    )
+    .join(Institution, Institution.id == Affiliation.institution_id)
+    .where(
+        Affiliation.user_id.in_(bindparam("user_ids", expanding=True)),
+        Affiliation.status == AffiliationStatus.confirmed,
+    )
+)
+
+
+def confirmed_affiliations(user_ids: Sequence[int]) -> dict[int, ShownAffiliation]:
+    """Each member's confirmed affiliation, for a whole page of members in one query; a
+    pending one is nobody's business but theirs and the institution's."""
+    if not user_ids:
+        return {}
+    language = languages.current()
+    prefix, suffix = url_for("institutions.page", slug="__slug__").split("__slug__")
+    return {
+        user_id: ShownAffiliation(
+            name=(other_names or {}).get(language) or name,
+            acronym=acronym,
+            url=f"{prefix}{slug}{suffix}",  # slugs are [a-z0-9-]: nothing to quote
+            position=position,
+        )
+        for user_id, position, slug, name, other_names, acronym in db.session.execute(
+            _CONFIRMED, {"user_ids": list(user_ids)}
+        )
+    }
