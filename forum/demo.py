@@ -250,7 +250,16 @@ THREADS = [
 
 
 def seed_demo_content() -> int:
-    """Add the sample threads once; returns how many threads were added."""
+    """Add the sample threads once, and the sample institutions not yet there (a demo made
+    before institutions gets them too); returns how many threads were added."""
+    from forum.demo_institutions import seed_demo_institutions
+
+    added = _seed_members_and_threads()
+    seed_demo_institutions()
+    return added
+
+
+def _seed_members_and_threads() -> int:
     if db.session.scalar(select(User.id).where(User.username_key == MEMBERS[0])):
         return 0
     members = {

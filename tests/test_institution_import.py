@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import AuditEntry, Capacity, Institution, InstitutionNetwork
+from tests.conftest import Person
 from tests.institution_helpers import make_institution
 
 HEADER = ["name", "acronym", "country", "type", "website", "name_fr", "networks", "capacities"]
@@ -187,3 +188,33 @@ def test_malformed_files_get_a_message_never_a_traceback(app: Flask, tmp_path: P
     assert missing.exit_code != 0
     assert "Traceback" not in missing.output
     assert _counts(app)[0] == 0
+
+
+def test_the_demo_has_a_dozen_institutions_across_the_three_networks(
+    app: Flask, anonymous: Person
+) -> None:
+    from forum.models import Affiliation, AffiliationStatus, Network
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    once = _counts(app)
+    with app.app_context():
+        assert once[0] >= 12
+        networks = db.session.execute(
+            select(Network.slug, func.count())
+            .join(InstitutionNetwork, InstitutionNetwork.network_id == Network.id)
+            .group_by(Network.slug)
+        ).all()
+        assert {slug for slug, count in networks if count >= 4} == {
+            "ilo-global",
+            "oic-oshnet",
+            "asean-oshnet",
+        }
+        affiliations = db.session.scalars(select(Affiliation)).all()
+        assert len(affiliations) == 3
+        assert all(a.status == AffiliationStatus.confirmed for a in affiliations)
+        assert sum(a.is_manager for a in affiliations) == 1
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert _counts(app) == once  # nothing added, nothing audited
+    page = anonymous.get("/u/siti.nurhaliza").get_data(as_text=True)
+    assert "National Institute of Occupational Safety and Health</bdi> (<bdi>NIOSH</bdi>)" in page
