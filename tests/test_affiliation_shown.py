@@ -99,7 +99,7 @@ def test_the_profile_shows_the_confirmed_institution_else_the_members_words(
     _affiliate(app, member.username, slug, AffiliationStatus.confirmed, "Chemist")
     page = anonymous.get(f"/u/{member.username}").get_data(as_text=True)
     assert (
-        f'<bdi>Chemist</bdi>, <a href="/institutions/{slug}"><bdi>National Institute of '
+        f'<bdi>Chemist</bdi> · <a href="/institutions/{slug}"><bdi>National Institute of '
         "Occupational Safety and Health</bdi> (<bdi>NIOSH</bdi>)</a>" in page
     )
     assert "Affiliation confirmed" in page
