@@ -18,6 +18,7 @@ from forum.extensions import db
 from forum.models import Post
 from forum.services import browsing, moderation
 from tests.conftest import Person, every_role, make_person, thread_id_from
+from tests.institution_helpers import make_institution
 
 ROLES = ("anonymous", "member", "author", "moderator_elsewhere", "moderator_here", "admin")
 MODERATORS_HERE = frozenset({"moderator_here", "admin"})
@@ -55,6 +56,23 @@ def _post_id(app: Flask, word: str) -> tuple[int, int]:
         return post.id, post.thread_id
 
 
+def _affiliate(app: Flask, username: str, slug: str) -> None:
+    from forum.models import Affiliation, AffiliationStatus, Institution, User
+
+    with app.app_context():
+        db.session.add(
+            Affiliation(
+                user_id=db.session.scalar(select(User.id).where(User.username == username)),
+                institution_id=db.session.scalar(
+                    select(Institution.id).where(Institution.slug == slug)
+                ),
+                status=AffiliationStatus.confirmed,
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+
+
 def _as(app: Flask, username: str, action) -> None:  # noqa: ANN001
     from forum.models import User
 
@@ -72,6 +90,7 @@ def people(app: Flask, anonymous: Person, member: Person, other_member: Person) 
         assert member.reply(thread_id, CASES[case].text).status_code == 302
     member.start_thread("Gas testing", CASES["post of a deleted thread"].text)
     people = every_role(app, anonymous, member, other_member)
+    _affiliate(app, "amina", make_institution(app))  # her institution's page lists her work
     for case in CASES:  # reported by kemal: the moderators' queue lists them too
         post_id, _ = _post_id(app, CASES[case].word)
         assert other_member.post(f"/posts/{post_id}/report", {"reason": "spam"}).status_code == 302
@@ -97,6 +116,7 @@ def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
         "network_slug": "oic-oshnet",
         "theme_slug": "confined-spaces",
         "username": "amina",
+        "slug": "niosh-my",  # the institution amina works for
         "token": "not-a-valid-token",  # the mailed links: a refusal page, no post text
     }
     query = "?" + urlencode({"q": search, "title": search})
