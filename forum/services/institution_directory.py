@@ -268,5 +268,9 @@ def of_network(network: Network, language: str) -> NetworkInstitutions:
     return NetworkInstitutions(focal, len(rows))
 
 
+def by_slug(slug: str) -> Institution | None:
+    return db.session.scalar(select(Institution).where(Institution.slug == slug))
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
