@@ -383,3 +383,23 @@ def test_the_pages_read_a_fixed_number_of_queries_as_institutions_grow(
     assert max(many) <= 8, many
     page = anonymous.get("/institutions").get_data(as_text=True)
     assert "403 institutions match" in page
+
+
+def test_a_kept_country_page_shows_a_new_thread_from_there(
+    app: Flask, anonymous: Person, three: dict[str, str]
+) -> None:
+    from tests.test_experts import _claim
+
+    siti = make_person(app, "siti")
+    _claim(app, siti, "confined-spaces", country="MY")
+    assert anonymous.get("/countries/MY").headers[HEADER] == "miss"
+    assert anonymous.get("/countries/MY").headers[HEADER] == "hit"
+    siti.start_thread("Silica exposure in quarries", "Which sampler do you use?")
+    fresh = anonymous.get("/countries/MY")
+    assert fresh.headers[HEADER] == "miss"
+    assert "Silica exposure in quarries" in fresh.get_data(as_text=True)
+
+
+def test_the_menu_links_to_the_directory_beside_the_experts(anonymous: Person) -> None:
+    page = anonymous.get("/").get_data(as_text=True)
+    assert re.search(r'href="/experts">Experts</a></li>\s*<li><a href="/institutions">', page)
