@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import insert, select
 
 from forum.extensions import db
-from forum.models import Network, Theme, User
+from forum.models import Network, Theme, Thread, User
 from forum.models._time import utcnow
 from forum.models.institutions import (
     Affiliation,
@@ -250,6 +250,11 @@ def test_the_country_page_shows_its_institutions_experts_and_threads(
     french = make_person(app, "jp.martin")
     _claim(app, french, "fire-safety", country="FR")
     french.start_thread("Inspections du travail en France", "Comment faire ?")
+    siti.start_thread("Withdrawn question about harnesses", "Deleted by a moderator.")
+    with app.app_context():
+        gone = db.session.scalar(select(Thread).where(Thread.title.like("Withdrawn%")))
+        gone.deleted_at = utcnow()
+        db.session.commit()
 
     assert anonymous.get("/countries/my").headers["Location"].endswith("/countries/MY")
     assert anonymous.get("/countries/XX").status_code == 404
@@ -260,6 +265,7 @@ def test_the_country_page_shows_its_institutions_experts_and_threads(
     assert 'href="/u/rahim"' not in page
     assert "Silica exposure in quarries" in page
     assert "Inspections du travail" not in page
+    assert "Withdrawn question" not in page
 
 
 def test_a_network_page_names_its_focal_points_and_counts_its_institutions(
