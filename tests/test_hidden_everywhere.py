@@ -17,7 +17,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Post
 from forum.services import browsing, moderation
-from tests.conftest import Person, every_role, make_person, thread_id_from
+from tests.conftest import Person, every_role, make_person, set_user, thread_id_from
 from tests.institution_helpers import make_institution
 
 ROLES = ("anonymous", "member", "author", "moderator_elsewhere", "moderator_here", "admin")
@@ -89,6 +89,7 @@ def people(app: Flask, anonymous: Person, member: Person, other_member: Person) 
     for case in ("hidden post", "deleted post"):
         assert member.reply(thread_id, CASES[case].text).status_code == 302
     member.start_thread("Gas testing", CASES["post of a deleted thread"].text)
+    set_user(app, "amina", country="MY")
     people = every_role(app, anonymous, member, other_member)
     _affiliate(app, "amina", make_institution(app))  # her institution's page lists her work
     for case in CASES:  # reported by kemal: the moderators' queue lists them too
@@ -116,6 +117,7 @@ def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
         "network_slug": "oic-oshnet",
         "theme_slug": "confined-spaces",
         "username": "amina",
+        "code": "MY",  # amina's country: its page lists her threads
         "slug": "niosh-my",  # the institution amina works for
         "token": "not-a-valid-token",  # the mailed links: a refusal page, no post text
     }

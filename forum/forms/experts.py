@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum import reference
@@ -38,6 +38,8 @@ class DirectoryForm(ForumForm):
     country = SelectField(_l("Country"), validators=[Optional()])
     network = SelectField(_l("Network"), validators=[Optional()])
     verified = BooleanField(_l("Verified experts only"))
+    # an institution's slug, from its page or the directory's cards: shown, not typed
+    institution = HiddenField(validators=[Optional(), Length(max=80)])
     submit = SubmitField(_l("Find experts"))
 
     def __init__(self, themes, networks, **kwargs) -> None:  # noqa: ANN001

@@ -34,6 +34,7 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
+from forum.models.institutions import Affiliation, AffiliationStatus
 from forum.search import outbox
 from forum.services import ServiceError, notifications
 from forum.services.audit import record
@@ -246,6 +247,7 @@ class DirectoryFilter:
     country: str | None = None
     verified_only: bool = False
     text: str = ""
+    institution_id: int | None = None  # members with a confirmed affiliation to it
 
 
 def directory(criteria: DirectoryFilter, page: int, per_page: int) -> Page:
@@ -277,6 +279,14 @@ def _directory_query(criteria: DirectoryFilter) -> Select:
         query = query.where(or_(member, is_verified))
     if criteria.country:
         query = query.where(User.country == criteria.country)
+    if criteria.institution_id is not None:
+        query = query.where(
+            exists().where(
+                Affiliation.user_id == User.id,
+                Affiliation.institution_id == criteria.institution_id,
+                Affiliation.status == AffiliationStatus.confirmed,
+            )
+        )
     if criteria.text:
         pattern = "%" + _escape_like(criteria.text.casefold()) + "%"
         query = query.where(

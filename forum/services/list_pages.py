@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from forum.models import Board, Network, Theme
-from forum.services import browsing, inbox
+from forum.services import browsing, inbox, institution_directory
 from forum.services.browsing import BoardStats, Page, ThreadFilter
 
 
@@ -18,6 +18,7 @@ class NetworkPage:
     boards: list[Board]
     stats: dict[int, BoardStats]
     threads: Page
+    institutions: institution_directory.NetworkInstitutions
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,14 @@ class ThemePage:
     network_slug: str | None
 
 
-def network_page(network: Network, page: int, per_page: int, shown: ThreadFilter) -> NetworkPage:
+def network_page(
+    network: Network, page: int, per_page: int, shown: ThreadFilter, language: str
+) -> NetworkPage:
     boards = list(browsing.boards_of_network(network))
     ids = [board.id for board in boards]
     threads = browsing.threads_across_boards(ids, page, per_page, shown)
-    return NetworkPage(network, boards, browsing.board_stats(ids), threads)
+    institutions = institution_directory.of_network(network, language)
+    return NetworkPage(network, boards, browsing.board_stats(ids), threads, institutions)
 
 
 def board_page(

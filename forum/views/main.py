@@ -46,7 +46,11 @@ def healthz():
 def network(network_slug: str):
     network = browsing.get_network(network_slug) or abort(404)
     shown = list_pages.network_page(
-        network, _page_number(), _threads_per_page(), thread_filter(request.args)
+        network,
+        _page_number(),
+        _threads_per_page(),
+        thread_filter(request.args),
+        languages.current(),
     )
     return render_template("main/network.html", network=network, shown=shown)
 
