@@ -56,7 +56,7 @@ def new():  # noqa: ANN201
     form = InstitutionForm()
     typed = request.form if form.is_submitted() else None
     form.network_rows = read_network_rows(typed, offered, {})
-    if form.validate_on_submit() and _read_rows(form):
+    if _read_rows(form) and form.validate_on_submit():
         try:
             made = institutions.create(reader, form.fields())
         except ServiceError as error:
@@ -85,7 +85,7 @@ def edit(slug: str):  # noqa: ANN201
     )
     if not form.is_submitted():
         form.start_from(current)
-    elif form.validate_on_submit() and _read_rows(form):
+    elif _read_rows(form) and form.validate_on_submit():
         try:
             changed = institutions.update(reader, institution, form.fields())
         except ServiceError as error:
@@ -105,6 +105,9 @@ def _placeable(reader: User) -> list:
 
 
 def _read_rows(form: InstitutionForm) -> bool:
+    """The capacity rows as typed (kept whatever else is refused); False for a half row."""
+    if not form.is_submitted():
+        return False
     form.capacity_rows, refusal = read_capacity_rows(request.form)
     if refusal is not None:
         form.group_errors.setdefault("capacities", []).append(refusal)
