@@ -99,4 +99,4 @@ def _decide(slug: str, user_id: int, what: str):  # noqa: ANN202
 
 
 def _back(institution: Institution):  # noqa: ANN202
-    return redirect(url_for("institutions.page", slug=institution.slug), 303)
+    return redirect(url_for("institutions.page", slug=institution.slug))

@@ -62,7 +62,7 @@ def new():  # noqa: ANN201
         except ServiceError as error:
             return _refused(form, error, None)
         flash(_("The institution is added."), "success")
-        return redirect(url_for("institutions.page", slug=made.slug), 303)
+        return redirect(url_for("institutions.page", slug=made.slug))
     return _form_page(form, None)
 
 
@@ -91,7 +91,7 @@ def edit(slug: str):  # noqa: ANN201
         except ServiceError as error:
             return _refused(form, error, institution)
         flash(_("The page is saved.") if changed else _("Nothing changed."), "success")
-        return redirect(url_for("institutions.page", slug=institution.slug), 303)
+        return redirect(url_for("institutions.page", slug=institution.slug))
     return _form_page(form, institution)
 
 
