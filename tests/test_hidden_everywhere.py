@@ -18,6 +18,8 @@ from forum.extensions import db
 from forum.models import Post
 from forum.services import browsing, moderation
 from tests.conftest import Person, every_role, make_person, thread_id_from
+from tests.institution_helpers import make_institution
+from tests.test_institution_pages import affiliate
 
 ROLES = ("anonymous", "member", "author", "moderator_elsewhere", "moderator_here", "admin")
 MODERATORS_HERE = frozenset({"moderator_here", "admin"})
@@ -72,6 +74,7 @@ def people(app: Flask, anonymous: Person, member: Person, other_member: Person) 
         assert member.reply(thread_id, CASES[case].text).status_code == 302
     member.start_thread("Gas testing", CASES["post of a deleted thread"].text)
     people = every_role(app, anonymous, member, other_member)
+    affiliate(app, "amina", make_institution(app))  # its page lists her work
     for case in CASES:  # reported by kemal: the moderators' queue lists them too
         post_id, _ = _post_id(app, CASES[case].word)
         assert other_member.post(f"/posts/{post_id}/report", {"reason": "spam"}).status_code == 302
@@ -98,6 +101,7 @@ def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
         "theme_slug": "confined-spaces",
         "username": "amina",
         "token": "not-a-valid-token",  # the mailed links: a refusal page, no post text
+        "slug": "niosh-my",  # an institution the author works for (the people fixture)
     }
     query = "?" + urlencode({"q": search, "title": search})
     urls = []

@@ -16,7 +16,7 @@ from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import Length, Optional
 
 from forum import reference
-from forum.forms import ForumForm, choices
+from forum.forms import _CONTROL_CHARACTERS, ForumForm, choices
 from forum.languages import lazy_gettext as _l
 from forum.models import CapacityKind, InstitutionKind, NetworkRole
 from forum.services.affiliations import POSITION_MAX
@@ -170,6 +170,7 @@ def read_network_rows(
         role = current.get(slug, "")
         if editable and formdata is not None:
             role = (formdata.get(f"network-{slug}") or "").strip()
+            role = "-" if _CONTROL_CHARACTERS.search(role) else role  # refused as unknown
         rows.append(NetworkRow(slug, name, role, editable))
     return rows
 
@@ -186,7 +187,9 @@ def read_capacity_rows(formdata: MultiDict) -> tuple[list[CapacityRow], str | No
         )
         if row.is_blank:
             continue
-        if not (row.theme and row.kind):
+        if any(_CONTROL_CHARACTERS.search(part) for part in (row.theme, row.kind, row.note)):
+            refusal = _l("This field contains characters that are not allowed.")
+        elif not (row.theme and row.kind):
             refusal = _l("Choose both a theme and a kind for each capacity, or clear its row.")
         rows.append(row)
     return rows, refusal
