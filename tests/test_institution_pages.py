@@ -27,7 +27,14 @@ from forum.models import (
 )
 from forum.models._time import utcnow
 from forum.services import institutions
-from tests.conftest import Person, counting_queries, errors_in, every_role, make_person
+from tests.conftest import (
+    Person,
+    counting_queries,
+    errors_in,
+    every_role,
+    make_person,
+    user_row,
+)
 from tests.institution_helpers import make_institution
 
 
@@ -215,6 +222,15 @@ def test_the_visitors_page_is_kept_and_freshened_by_a_change(app: Flask, anonymo
     fresh = anonymous.get(f"/institutions/{slug}")
     assert fresh.headers["X-Page-Cache"] == "miss"
     assert "https://niosh.example.org" in fresh.get_data(as_text=True)
+    # a member confirmed there is on the next visitor's page
+    assert anonymous.get(f"/institutions/{slug}").headers["X-Page-Cache"] == "hit"
+    make_person(app, "amina").post(f"/institutions/{slug}/affiliation", {"position": "Chemist"})
+    admin = make_person(app, "root.admin", admin=True)
+    amina = user_row(app, "amina").id
+    assert admin.post(f"/institutions/{slug}/affiliations/{amina}/confirm").status_code == 302
+    fresh = anonymous.get(f"/institutions/{slug}")
+    assert fresh.headers["X-Page-Cache"] == "miss"
+    assert "Chemist" in fresh.get_data(as_text=True)
 
 
 # --- query counts ------------------------------------------------------------------------
