@@ -17,8 +17,11 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import (
+    Affiliation,
+    AffiliationStatus,
     Board,
     ExpertVerification,
+    Institution,
     Network,
     Notification,
     Post,
@@ -30,6 +33,7 @@ from forum.models import (
 from forum.models._time import utcnow
 from forum.services import browsing, experts, moderation, qa, sanctions
 from tests.conftest import PASSWORD, Person, every_role, make_person, thread_id_from
+from tests.institution_helpers import make_institution
 
 ROLES = ("anonymous", "member", "author", "moderator_elsewhere", "moderator_here", "admin")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -173,6 +177,39 @@ def _post(post_id: int) -> Post:
 
 
 IN_A_WEEK = (date.today() + timedelta(days=7)).isoformat()
+INSTITUTION = {"name": "Inspection du travail", "country": "SN", "kind": "inspectorate"}
+
+
+def _institution(world: World, *affiliated: tuple[str, bool, bool]) -> str:
+    """An institution in OIC-OSHNET; affiliated: (username, confirmed, manager)."""
+    slug = make_institution(world.app, networks={"oic-oshnet": "member"})
+    with world.app.app_context():
+        institution_id = db.session.scalar(select(Institution.id).where(Institution.slug == slug))
+        for username, confirmed, manager in affiliated:
+            db.session.add(
+                Affiliation(
+                    user_id=db.session.scalar(select(User.id).where(User.username == username)),
+                    institution_id=institution_id,
+                    status=AffiliationStatus.confirmed if confirmed else AffiliationStatus.pending,
+                    is_manager=manager,
+                )
+            )
+        db.session.commit()
+    return slug
+
+
+def _siti(world: World, confirmed: bool, manager: bool, action: str) -> tuple[str, dict]:
+    slug = _institution(world, ("siti", confirmed, manager))
+    with world.app.app_context():
+        siti = db.session.scalar(select(User.id).where(User.username == "siti"))
+    return f"/institutions/{slug}/{action.format(siti)}", {}
+
+
+def _own_affiliation(world: World, role: str) -> tuple[str, dict]:
+    person = world.people[role].username
+    slug = _institution(world, *([(person, True, False)] if person else []))
+    return f"/institutions/{slug}/affiliation/withdraw", {}
+
 
 SPEC: dict[str, Spec] = {
     "auth.logout": Spec(frozenset(ROLES), lambda w, r: ("/auth/logout", {}), changes=False),
@@ -294,6 +331,32 @@ SPEC: dict[str, Spec] = {
     ),
     "mail.check": Spec(frozenset({"admin"}), lambda w, r: ("/admin/mail/check", {})),
     "mail.retry": Spec(frozenset({"admin"}), lambda w, r: ("/admin/mail/retry", {}), changes=False),
+    # institutions: moderators (of any network: their own) add them; the moderators of their
+    # networks (and managers, tested in test_institution_pages) edit them and decide requests
+    "institutions.new": Spec(
+        MODERATORS | {"moderator_elsewhere"}, lambda w, r: ("/institutions/new", INSTITUTION)
+    ),
+    "institutions.edit": Spec(
+        MODERATORS,
+        lambda w, r: (
+            f"/institutions/{_institution(w)}/edit",
+            {**INSTITUTION, "country": "MY", "network-oic-oshnet": "member"},
+        ),
+    ),
+    "institutions.claim": Spec(
+        SIGNED_IN, lambda w, r: (f"/institutions/{_institution(w)}/affiliation", {})
+    ),
+    "institutions.withdraw": Spec(SIGNED_IN, _own_affiliation),
+    "institutions.confirm": Spec(
+        MODERATORS, lambda w, r: _siti(w, False, False, "affiliations/{}/confirm")
+    ),
+    "institutions.decline": Spec(
+        MODERATORS, lambda w, r: _siti(w, False, False, "affiliations/{}/decline")
+    ),
+    "institutions.appoint": Spec(MODERATORS, lambda w, r: _siti(w, True, False, "managers/{}")),
+    "institutions.unappoint": Spec(
+        MODERATORS, lambda w, r: _siti(w, True, True, "managers/{}/remove")
+    ),
     "admin.revoke_moderator": Spec(
         frozenset({"admin"}),
         lambda w, r: ("/admin/networks/ilo-global/moderators/ilo.mod/revoke", {}),

@@ -90,7 +90,11 @@ class AuditEntry(db.Model):
     """One moderation or administration action. Appended, never edited or deleted."""
 
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_network", "network_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_entries_network", "network_id", "id"),
+        # one target's history, newest first (an institution's page)
+        Index("ix_audit_entries_target", "target_type", "target_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

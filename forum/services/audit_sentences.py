@@ -3,7 +3,7 @@ per kind of action ("oic.mod suspended dave_t in OIC-OSHNET until 11 Dec 2026.")
 escaped (forum.languages.lazy_gettext) and members' names and titles isolated with <bdi>.
 
 What an entry names by id (a post's author and thread, a verification's member and theme) is
-read for the whole page at once: at most three queries, whatever its length."""
+read for the whole page at once: at most four queries, whatever its length."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.languages import lazy_gettext as _l
-from forum.models import AuditEntry, ExpertVerification, Post, Report, Theme, User
+from forum.models import AuditEntry, ExpertVerification, Institution, Post, Report, Theme, User
 from forum.services import browsing
 
 DAY = "d MMM yyyy"  # the forum's dates (forum.languages.short_datetime), without the time
@@ -41,6 +41,7 @@ class _Known:
     posts: dict[int, tuple[int, str]]
     reports: dict[int, int]
     verifications: dict[int, tuple[str, Theme]]
+    institutions: dict[int, str]  # institution id -> slug
 
 
 def audit_lines(entries: Sequence[AuditEntry]) -> list[AuditLine]:
@@ -75,7 +76,13 @@ def _gather(entries: Sequence[AuditEntry]) -> _Known:
             .where(ExpertVerification.id.in_(verification_ids))
         )
         verifications = {id_: (name, theme) for id_, name, theme in rows}
-    return _Known(posts, reports, verifications)
+    institutions: dict[int, str] = {}
+    if institution_ids := ids("institution"):
+        rows = db.session.execute(
+            select(Institution.id, Institution.slug).where(Institution.id.in_(institution_ids))
+        )
+        institutions = dict(rows.all())
+    return _Known(posts, reports, verifications, institutions)
 
 
 def bdi(text: object) -> Markup:
@@ -132,6 +139,19 @@ class _Values:
     def author(self) -> Any:
         post = self.known.posts.get(self.post_id or 0)
         return bdi(post[1]) if post else _l("a member")
+
+    @property
+    def institution(self) -> Markup:
+        """The institution's name as it was, linked to its page."""
+        slug = self.known.institutions.get(self.entry.target_id)
+        if self.entry.target_type != "institution" or slug is None:
+            return self.label
+        return _link(url_for("institutions.page", slug=slug), self.entry.target_label)
+
+    @property
+    def member(self) -> Markup:
+        """The member an affiliation entry names (kept by name: the log outlives accounts)."""
+        return bdi((self.entry.after or {}).get("member", ""))
 
     @property
     def until(self) -> str:
@@ -278,6 +298,38 @@ SENTENCES: dict[str, Sentence] = {
         member=v.label,
         network=v.network,
     ),
+    "institution.create": lambda v: _l(
+        "%(actor)s added %(institution)s to the directory of institutions.",
+        actor=v.actor,
+        institution=v.institution,
+    ),
+    "institution.edit": lambda v: _l(
+        "%(actor)s edited the page of %(institution)s.", actor=v.actor, institution=v.institution
+    ),
+    "affiliation.confirm": lambda v: _l(
+        "%(actor)s confirmed that %(member)s works at %(institution)s.",
+        actor=v.actor,
+        member=v.member,
+        institution=v.institution,
+    ),
+    "affiliation.decline": lambda v: _l(
+        "%(actor)s declined the request of %(member)s to be listed as working at %(institution)s.",
+        actor=v.actor,
+        member=v.member,
+        institution=v.institution,
+    ),
+    "institution.manager_add": lambda v: _l(
+        "%(actor)s made %(member)s a manager of %(institution)s.",
+        actor=v.actor,
+        member=v.member,
+        institution=v.institution,
+    ),
+    "institution.manager_remove": lambda v: _l(
+        "%(actor)s removed %(member)s from the managers of %(institution)s.",
+        actor=v.actor,
+        member=v.member,
+        institution=v.institution,
+    ),
     "expertise.verify": lambda v: _expertise(v, verified=True),
     "expertise.revoke": lambda v: _expertise(v, verified=False),
 }
@@ -355,6 +407,36 @@ def _board_details(entry: AuditEntry) -> list[Any]:
     return details
 
 
+# Translators: what changed in an institution's edit, one whole sentence each
+_INSTITUTION_PARTS = {
+    "country": _l("Its country changed."),
+    "kind": _l("Its type changed."),
+    "acronym": _l("Its acronym changed."),
+    "other_names": _l("Its names in other languages changed."),
+    "website": _l("Its website changed."),
+    "description": _l("Its description changed."),
+    "networks": _l("Its networks or its roles in them changed."),
+    "capacities": _l("Its capacities changed."),
+}
+
+
+def _institution_details(entry: AuditEntry) -> list[Any]:
+    before, after = entry.before or {}, entry.after or {}
+    details: list[Any] = []
+    if before.get("name") != after.get("name"):
+        details.append(
+            _l(
+                "Its name changed from %(before)s to %(after)s.",
+                before=bdi(before.get("name") or "—"),
+                after=bdi(after.get("name") or "—"),
+            )
+        )
+    for part, sentence in _INSTITUTION_PARTS.items():
+        if before.get(part) != after.get(part):
+            details.append(sentence)
+    return details
+
+
 def _line(entry: AuditEntry, known: _Known) -> AuditLine:
     values = _Values(entry, known)
     make = SENTENCES.get(entry.action)
@@ -362,7 +444,13 @@ def _line(entry: AuditEntry, known: _Known) -> AuditLine:
         sentence = _l("%(actor)s: %(action)s.", actor=values.actor, action=entry.action)
     else:
         sentence = make(values)
-    details = _board_details(entry) if entry.action == "board.update" else []
+    details = (
+        _board_details(entry)
+        if entry.action == "board.update"
+        else _institution_details(entry)
+        if entry.action == "institution.edit"
+        else []
+    )
     link = None
     if entry.action == "post.edit" and values.thread_id is not None:
         address = url_for("threads.history", thread_id=values.thread_id, post_id=entry.target_id)
