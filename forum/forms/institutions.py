@@ -18,35 +18,9 @@ from wtforms.validators import Length, Optional
 from forum import reference
 from forum.forms import _CONTROL_CHARACTERS, ForumForm, choices
 from forum.languages import lazy_gettext as _l
-from forum.models import CapacityKind, InstitutionKind, NetworkRole
 from forum.services.affiliations import POSITION_MAX
 from forum.services.institutions import InstitutionFields
 
-INSTITUTION_KIND_LABELS = {
-    InstitutionKind.national_institute: _l("National OSH institute or centre"),
-    InstitutionKind.inspectorate: _l("Labour inspectorate or ministry"),
-    InstitutionKind.research: _l("Research institute or university"),
-    InstitutionKind.social_security: _l("Social security or insurance body"),
-    InstitutionKind.employers: _l("Employers' organisation"),
-    InstitutionKind.workers: _l("Workers' organisation"),
-    InstitutionKind.training: _l("Training provider"),
-    InstitutionKind.international: _l("International organisation"),
-    InstitutionKind.enterprise: _l("Enterprise"),
-}
-NETWORK_ROLE_LABELS = {
-    NetworkRole.member: _l("Member institution"),
-    NetworkRole.focal_point: _l("National focal point"),
-    NetworkRole.secretariat: _l("Secretariat"),
-    NetworkRole.coordinator: _l("Coordinator"),
-}
-CAPACITY_LABELS = {
-    CapacityKind.research: _l("Research"),
-    CapacityKind.training: _l("Training"),
-    CapacityKind.laboratory: _l("Laboratory and testing"),
-    CapacityKind.information: _l("Information and advisory services"),
-    CapacityKind.inspection: _l("Inspection and enforcement"),
-    CapacityKind.awareness: _l("Awareness raising"),
-}
 OTHER_NAME_LABELS = {
     "en": _l("Name in English"),
     "fr": _l("Name in French"),
@@ -81,7 +55,9 @@ class InstitutionForm(ForumForm):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.country.choices = choices(reference.countries().items(), blank=_l("Choose a country"))
-        self.kind.choices = choices(INSTITUTION_KIND_LABELS.items(), blank=_l("Choose a type"))
+        self.kind.choices = choices(
+            reference.INSTITUTION_KIND_LABELS.items(), blank=_l("Choose a type")
+        )
         self.network_rows: list[NetworkRow] = []
         self.capacity_rows: list[CapacityRow] = []
         # refusals about the rows and the other names, shown above them

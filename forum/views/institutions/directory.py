@@ -14,15 +14,6 @@ from forum.views.institutions import bp
 
 FILTERS = ("q", "country", "kind", "network", "theme", "capacity")
 
-# institutions/_card.html's labels, for every template (macros imported without context too)
-bp.record_once(
-    lambda state: state.app.jinja_env.globals.update(
-        institution_kind_labels=reference.INSTITUTION_KIND_LABELS,
-        network_role_labels=reference.NETWORK_ROLE_LABELS,
-        capacity_kind_labels=reference.CAPACITY_KIND_LABELS,
-    )
-)
-
 
 @bp.get("/institutions")
 @for_visitors(reads=("page", *FILTERS), shows="site")

@@ -9,9 +9,6 @@ from flask_login import current_user, login_required
 from forum import permissions, standing
 from forum.forms.institutions import (
     BLANK_CAPACITY_ROWS,
-    CAPACITY_LABELS,
-    INSTITUTION_KIND_LABELS,
-    NETWORK_ROLE_LABELS,
     CapacityRow,
     ClaimForm,
     InstitutionForm,
@@ -23,12 +20,6 @@ from forum.page_cache import for_visitors
 from forum.services import ServiceError, browsing, institution_pages, institutions
 from forum.services.institutions import DuplicateInstitution
 from forum.views.institutions import bp
-
-LABELS = {
-    "kind_labels": INSTITUTION_KIND_LABELS,
-    "role_labels": NETWORK_ROLE_LABELS,
-    "capacity_labels": CAPACITY_LABELS,
-}
 
 
 @bp.get("/institutions/<slug>")
@@ -42,9 +33,7 @@ def page(slug: str):  # noqa: ANN201
 def render_page(institution: Institution, claim_form: ClaimForm | None, status: int = 200):  # noqa: ANN201
     reader = current_user._get_current_object()
     shown = institution_pages.page(institution, reader)
-    return render_template(
-        "institutions/page.html", shown=shown, claim_form=claim_form, **LABELS
-    ), status
+    return render_template("institutions/page.html", shown=shown, claim_form=claim_form), status
 
 
 @bp.route("/institutions/new", methods=["GET", "POST"])
@@ -135,5 +124,4 @@ def _form_page(form: InstitutionForm, institution: Institution | None):  # noqa:
         institution=institution,
         capacity_rows=rows,
         themes=browsing.all_themes(),
-        **LABELS,
     ), status
