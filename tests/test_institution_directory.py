@@ -409,3 +409,15 @@ def test_a_kept_country_page_shows_a_new_thread_from_there(
 def test_the_menu_links_to_the_directory_beside_the_experts(anonymous: Person) -> None:
     page = anonymous.get("/").get_data(as_text=True)
     assert re.search(r'href="/experts">Experts</a></li>\s*<li><a href="/institutions">', page)
+
+
+def test_moderators_and_admins_find_how_to_add_an_institution(
+    app: Flask, anonymous: Person, member: Person
+) -> None:
+    add = 'href="/institutions/new"'
+    assert add not in anonymous.get("/institutions").get_data(as_text=True)
+    assert add not in member.get("/institutions").get_data(as_text=True)
+    moderator = make_person(app, "oic.mod", moderates=("oic-oshnet",))
+    assert add in moderator.get("/institutions").get_data(as_text=True)
+    admin = make_person(app, "root.admin", admin=True)
+    assert add in admin.get("/institutions").get_data(as_text=True)

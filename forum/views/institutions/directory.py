@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from forum import languages, reference
+from forum import languages, permissions, reference
 from forum.forms.institution_directory import InstitutionDirectoryForm
 from forum.models.institutions import CapacityKind, InstitutionKind
 from forum.page_cache import for_visitors
@@ -44,7 +44,12 @@ def directory():  # noqa: ANN201
         },
     )
     return render_template(
-        "institutions/directory.html", form=form, institutions=institutions, criteria=criteria
+        "institutions/directory.html",
+        form=form,
+        institutions=institutions,
+        criteria=criteria,
+        # moderators add institutions to their networks, admins anywhere
+        may_add=permissions.may("create_institution", set()),
     )
 
 
