@@ -16,6 +16,7 @@ from pyuca import Collator
 
 from forum.languages import lazy_gettext as _l
 from forum.models import ControlLevel
+from forum.models.institutions import CapacityKind, InstitutionKind, NetworkRole
 
 # CLDR territories that are not ISO 3166-1 countries (Kosovo, XK, is kept)
 _NOT_COUNTRIES = {
@@ -65,6 +66,34 @@ CONTROL_LABELS = {
     ControlLevel.engineering: _l("Engineering controls"),
     ControlLevel.administrative: _l("Administrative controls"),
     ControlLevel.ppe: _l("Personal protective equipment"),
+}
+
+INSTITUTION_KIND_LABELS = {
+    InstitutionKind.national_institute: _l("National OSH institute"),
+    InstitutionKind.inspectorate: _l("Labour inspectorate or ministry"),
+    InstitutionKind.research: _l("Research institute or university"),
+    InstitutionKind.social_security: _l("Social security or insurance body"),
+    InstitutionKind.employers: _l("Employers' organisation"),
+    InstitutionKind.workers: _l("Workers' organisation"),
+    InstitutionKind.training: _l("Training provider"),
+    InstitutionKind.international: _l("International organisation"),
+    InstitutionKind.enterprise: _l("Enterprise"),
+}
+
+NETWORK_ROLE_LABELS = {
+    NetworkRole.member: _l("Member"),
+    NetworkRole.focal_point: _l("National focal point"),
+    NetworkRole.secretariat: _l("Secretariat"),
+    NetworkRole.coordinator: _l("Coordinator"),
+}
+
+CAPACITY_KIND_LABELS = {
+    CapacityKind.research: _l("Research"),
+    CapacityKind.training: _l("Training"),
+    CapacityKind.laboratory: _l("Laboratory and testing"),
+    CapacityKind.information: _l("Information and advisory services"),
+    CapacityKind.inspection: _l("Inspection and enforcement"),
+    CapacityKind.awareness: _l("Awareness raising"),
 }
 
 
