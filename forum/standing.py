@@ -78,17 +78,19 @@ _STANDING = union_all(
         literal(None).label("ends_at"),
         _NO_COUNT.label("count"),
     ).where(NetworkModerator.user_id == bindparam("user_id")),
+    select(Sanction.network_id, Sanction.kind, Sanction.reason, Sanction.ends_at, _NO_COUNT).where(
+        Sanction.user_id == bindparam("user_id"),
+        Sanction.lifted_at.is_(None),
+        or_(Sanction.ends_at.is_(None), Sanction.ends_at > bindparam("now")),
+    ),
+    # after the sanctions: PostgreSQL types a UNION's columns from its first rows, and two
+    # untyped NULLs before the sanctions' end would make that column text
     select(
         Affiliation.institution_id, literal("manager"), literal(None), literal(None), _NO_COUNT
     ).where(
         Affiliation.user_id == bindparam("user_id"),
         Affiliation.is_manager.is_(True),
         Affiliation.status == AffiliationStatus.confirmed,
-    ),
-    select(Sanction.network_id, Sanction.kind, Sanction.reason, Sanction.ends_at, _NO_COUNT).where(
-        Sanction.user_id == bindparam("user_id"),
-        Sanction.lifted_at.is_(None),
-        or_(Sanction.ends_at.is_(None), Sanction.ends_at > bindparam("now")),
     ),
     select(
         literal(None), literal("unread"), literal(None), literal(None), func.count(Notification.id)
