@@ -111,6 +111,19 @@ def test_a_name_written_without_accents_is_found_with_them(forum: Forum) -> None
 
 
 @pytest.mark.parametrize(
+    "query", ["cote ivoire", "CÔTE D’IVOIRE", "Côte", "hygiene publique", "HYGIÈNE"]
+)
+def test_words_no_stemmer_strips_the_accents_of_are_found_with_or_without(
+    forum: Forum, query: str
+) -> None:
+    """Spanish Snowball drops most accents by itself; not "ô" (Côte), nor French's "è"."""
+    make(name="Institut National d'Hygiène Publique", acronym="INHP", country="CI",
+         other_names={}, capacities=[])  # fmt: skip
+    make()
+    assert slugs(query) == ["inhp-ci"]
+
+
+@pytest.mark.parametrize(
     "query", ["المعهد الوطني", "المَعْهَد الوَطَنِي", "المعهـــد", "السلامة والصحة المهنية"]
 )
 def test_an_arabic_name_is_found_whatever_its_diacritics_or_tatweel(

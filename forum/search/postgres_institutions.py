@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
-    any_,
     Column,
     Integer,
     MetaData,
     Select,
     Table,
     Text,
+    any_,
     cast,
     delete,
     func,
