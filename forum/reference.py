@@ -69,7 +69,7 @@ CONTROL_LABELS = {
 }
 
 INSTITUTION_KIND_LABELS = {
-    InstitutionKind.national_institute: _l("National OSH institute"),
+    InstitutionKind.national_institute: _l("National OSH institute or centre"),
     InstitutionKind.inspectorate: _l("Labour inspectorate or ministry"),
     InstitutionKind.research: _l("Research institute or university"),
     InstitutionKind.social_security: _l("Social security or insurance body"),
@@ -81,7 +81,7 @@ INSTITUTION_KIND_LABELS = {
 }
 
 NETWORK_ROLE_LABELS = {
-    NetworkRole.member: _l("Member"),
+    NetworkRole.member: _l("Member institution"),
     NetworkRole.focal_point: _l("National focal point"),
     NetworkRole.secretariat: _l("Secretariat"),
     NetworkRole.coordinator: _l("Coordinator"),

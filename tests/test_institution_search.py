@@ -84,7 +84,7 @@ def test_an_acronym_finds_its_institution(forum: Forum) -> None:
     )]  # fmt: skip
     assert result.acronym == [("NIOSH", True)]
     assert result.country == "Malaysia"
-    assert result.kind == "National OSH institute"
+    assert result.kind == "National OSH institute or centre"
     french = found("recherche securite", shows="institutions").institutions.items[0]
     assert french.name == [("French National Research and Safety Institute", False)]  # in English
 
