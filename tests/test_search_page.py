@@ -207,7 +207,7 @@ def test_nul_bytes_in_a_query_are_refused(anonymous: Person) -> None:
 @given(
     st.dictionaries(
         st.sampled_from(["q", "theme", "network", "kind", "show", "author", "after", "before",
-                         "sort", "page"]),
+                         "sort", "page", "type"]),
         # no NUL (refused with 400, tested apart) and no lone surrogates (no URL can hold one)
         st.text(
             alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),

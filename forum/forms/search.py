@@ -23,6 +23,7 @@ SHOW_CHOICES = (
     ("expert", _l("Posts by verified experts")),
 )
 SORT_CHOICES = (("relevance", _l("Best match")), ("newest", _l("Newest")))
+TYPE_CHOICES = (("threads", _l("Threads")), ("institutions", _l("Institutions")))
 FILTERS = ("theme", "network", "kind", "show", "author", "after", "before")
 FILTER_KEYS = (
     "theme:",
@@ -103,6 +104,9 @@ class SearchForm(ForumForm):
         lazy_pgettext("posts written before a date", "Before"), validators=[Optional()]
     )
     sort = SelectField(_l("Sort by"), choices=choices(SORT_CHOICES), validators=[Optional()])
+    type = AnyChoiceField(
+        _l("Type of result"), choices=choices(TYPE_CHOICES, blank=_l("Threads and institutions"))
+    )
     submit = SubmitField(_l("Search"))
 
     def __init__(self, themes, networks, **kwargs) -> None:  # noqa: ANN001

@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from flask import Flask, current_app
 
-from forum.search import outbox, results
+from forum.search import institution_results, outbox, results
 from forum.search.backend import SearchBackend
 from forum.search.query import SearchQuery, Term, parse
 from forum.search.results import SearchPage
@@ -24,7 +25,10 @@ SIMILAR_SHARE = 0.5  # of the title words the best suggestion shares, each other
 SIMILAR_SCORE_SHARE = 0.25  # of the best suggestion's relevance, each other one must have
 WORD = re.compile(r"\w[\w'-]*")
 
-__all__ = ["SearchPage", "SearchQuery", "backend", "parse", "search", "similar"]
+INSTITUTIONS_BESIDE = 3  # shown above the threads, with a link to all of them
+SHOWS = ("all", "threads", "institutions")
+
+__all__ = ["SearchPage", "SearchQuery", "backend", "parse", "search", "search_page", "similar"]
 
 
 def init_app(app: Flask) -> None:
@@ -51,6 +55,31 @@ def backend() -> SearchBackend:
 
 def search(query: SearchQuery, page: int, per_page: int, sort: str = "relevance") -> SearchPage:
     return results.search(backend(), query, page, per_page, sort)
+
+
+def search_page(
+    query: SearchQuery, page: int, per_page: int, sort: str = "relevance", shows: str = "all"
+) -> SearchPage:
+    """The search page: threads, and institutions as a result type of their own, both
+    counted for the facet. all: the best few institutions above the first page of threads;
+    institutions: a page of them instead of threads; threads: threads only."""
+    shows = shows if shows in SHOWS else "all"
+    only_institutions = shows == "institutions"
+    found = results.search(
+        backend(),
+        query,
+        1 if only_institutions else page,
+        per_page,
+        sort,
+        fetch=not only_institutions,
+    )
+    if only_institutions:
+        total, listed = institution_results.count_and_page(backend(), found.query, page, per_page)
+    else:
+        total, listed = institution_results.count_and_page(
+            backend(), found.query, 1, INSTITUTIONS_BESIDE, fetch=shows == "all" and page == 1
+        )
+    return replace(found, shows=shows, institutions=listed, institution_total=total)
 
 
 def similar(title: str, limit: int = 5) -> list[results.Result]:

@@ -2,7 +2,8 @@
 
 A backend stores one document per visible post and answers a SearchQuery with raw hits,
 one per matching post. Grouping per thread, boosts, facets, sorting and paging happen once,
-in forum.search.results, so both backends mean the same thing by a query.
+in forum.search.results, so both backends mean the same thing by a query. Institutions are
+kept apart (their own index or table): their words never weigh on a thread's relevance.
 """
 
 from __future__ import annotations
@@ -42,6 +43,23 @@ class Document:
         return f"{self.network}/{self.theme}"
 
 
+@dataclass(frozen=True)
+class InstitutionDocument:
+    """An institution's words, folded (forum.models.institutions.search_key: no case, accents,
+    Arabic marks), read in every language: its names are in several, its text in any."""
+
+    institution_id: int
+    names: str  # every name and the acronym: weighted as a thread's title
+    text: str  # its country and type in every language, description, capacities
+    networks: tuple[str, ...]  # slugs
+    themes: tuple[str, ...]  # the themes of its capacities
+
+
+class InstitutionHit(NamedTuple):
+    institution_id: int
+    score: float
+
+
 class Hit(NamedTuple):
     """One matching post. A tuple, not a dataclass: a broad query makes tens of thousands."""
 
@@ -70,6 +88,8 @@ class IndexWriter(Protocol):
     def delete_thread(self, thread_id: int) -> None: ...
     def delete_post(self, post_id: int) -> None: ...
     def add(self, document: Document) -> None: ...
+    def delete_institution(self, institution_id: int) -> None: ...
+    def add_institution(self, document: InstitutionDocument) -> None: ...
 
 
 class SearchBackend(Protocol):
@@ -83,6 +103,8 @@ class SearchBackend(Protocol):
 
     def document_count(self) -> int: ...
 
+    def institution_count(self) -> int: ...
+
     def writer(self, timeout: float) -> AbstractContextManager[IndexWriter]:
         """The one writer at a time across processes; IndexBusy after timeout seconds."""
 
@@ -91,8 +113,10 @@ class SearchBackend(Protocol):
         documents: Iterable[Document],
         replay: Callable[[IndexWriter], None],
         timeout: float,
+        institutions: Iterable[InstitutionDocument] = (),
     ) -> None:
-        """Fill a new index from documents, swap it in under the write lock, then replay()."""
+        """Fill a new index from documents and institutions, swap it in under the write
+        lock, then replay()."""
 
     def hits(self, query: SearchQuery, limit: int) -> list[Hit]:
         """The `limit` most recent matching posts (or all there are; Whoosh: the most
@@ -102,6 +126,11 @@ class SearchBackend(Protocol):
     def snippets(self, query: SearchQuery, titles: Mapping[int, str]) -> dict[int, Snippet]:
         """For each post (id: its thread's title as the database has it), the title and the
         post's best passage with the query's words marked, read as the index reads them."""
+
+    def institution_hits(self, query: SearchQuery, limit: int) -> list[InstitutionHit]:
+        """The best `limit` institutions for the query's words (folded, see
+        forum.search.institutions.folded), filtered by theme and network; best first,
+        ties by id."""
 
     def clear(self) -> None: ...
 

@@ -5,6 +5,7 @@ a SearchOutbox row to the same flush, so no service can forget to. Once the tran
 committed, drain() takes the index's write lock and indexes what the outbox holds, reading
 the database as it is then. If the index cannot be written the rows stay pending and the
 next drain (another request's, the server's background drainer, `forum reindex`) catches up.
+Institutions are written down by the service that changes them (institution_changed()).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from forum.models import (
     Thread,
 )
 from forum.models._time import utcnow
-from forum.search import documents
+from forum.search import documents, institution_documents
 from forum.search.backend import IndexBusy, IndexWriter
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,12 @@ def member_threads_changed(session: Session, user_id: int, theme_id: int) -> Non
     after_commit(drain_committed)
 
 
+def institution_changed(session: Session, institution_id: int) -> None:
+    """An institution was made or edited: its document is written again after the commit."""
+    session.add(SearchOutbox(institution_id=institution_id))
+    after_commit(drain_committed)
+
+
 def _pending(up_to: int | None) -> list:
     conditions = [SearchOutbox.indexed_at.is_(None)]
     if up_to is not None:
@@ -111,7 +118,12 @@ def drain(up_to: int | None = None) -> int:
             db.session.commit()  # no connection held while waiting for the index
             with backend().writer(LOCK_TIMEOUT) as writer:
                 rows = db.session.execute(
-                    select(SearchOutbox.id, SearchOutbox.thread_id, SearchOutbox.post_id)
+                    select(
+                        SearchOutbox.id,
+                        SearchOutbox.thread_id,
+                        SearchOutbox.post_id,
+                        SearchOutbox.institution_id,
+                    )
                     .where(*_pending(up_to))
                     .order_by(SearchOutbox.id)
                     .limit(BATCH)
@@ -128,16 +140,21 @@ def drain(up_to: int | None = None) -> int:
 
 def apply(writer: IndexWriter, rows: Iterable[Any]) -> None:
     """Bring the index in line with the database for these changes (safe to repeat)."""
-    threads = {row.thread_id for row in rows if row.post_id is None}
+    threads = {row.thread_id for row in rows if row.post_id is None and row.thread_id}
     posts = {
         row.post_id for row in rows if row.post_id is not None and row.thread_id not in threads
     }
+    institutions = {row.institution_id for row in rows if row.institution_id is not None}
     for thread_id in threads:
         writer.delete_thread(thread_id)
     for post_id in posts:
         writer.delete_post(post_id)
     for document in (*documents.for_threads(threads), *documents.for_posts(posts)):
         writer.add(document)
+    for institution_id in institutions:
+        writer.delete_institution(institution_id)
+    for institution in institution_documents.for_institutions(institutions):
+        writer.add_institution(institution)
 
 
 def _mark_indexed(ids: list[int]) -> None:
@@ -163,12 +180,19 @@ def rebuild(progress: Callable[[Iterator], Iterator] | None = None) -> int:
     def replay(writer: IndexWriter) -> None:
         """What changed while the new index was being filled."""
         rows = db.session.execute(
-            select(SearchOutbox.thread_id, SearchOutbox.post_id).where(SearchOutbox.id > start)
+            select(SearchOutbox.thread_id, SearchOutbox.post_id, SearchOutbox.institution_id).where(
+                SearchOutbox.id > start
+            )
         ).all()
         apply(writer, rows)
 
     stream = every_document()
-    backend().rebuild(progress(stream) if progress else stream, replay, timeout=60)
+    backend().rebuild(
+        progress(stream) if progress else stream,
+        replay,
+        timeout=60,
+        institutions=institution_documents.every_institution(),
+    )
     db.session.commit()
     return counted
 
@@ -183,7 +207,9 @@ def ensure_current() -> str | None:
             reason = "missing"
         else:
             drain()
-            if backend().document_count() != documents.indexable_count():
+            if backend().document_count() != documents.indexable_count() or (
+                backend().institution_count() != institution_documents.institution_count()
+            ):
                 reason = "stale"
     except Exception as error:  # a damaged index must not keep the forum from starting
         # the text, not the error: a kept record would keep its frames, and their open files

@@ -37,6 +37,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, REAL, REGCONFIG, TSVECTOR, ins
 from sqlalchemy.engine import Connection
 
 from forum.extensions import db
+from forum.search import postgres_institutions as institution_table
 from forum.search.backend import (
     MATCH_END,
     MATCH_START,
@@ -45,6 +46,8 @@ from forum.search.backend import (
     Document,
     Hit,
     IndexBusy,
+    InstitutionDocument,
+    InstitutionHit,
     Snippet,
     chunks,
 )
@@ -112,7 +115,8 @@ class PostgresBackend:
     # Reads go through the request's own session: a search costs no second connection.
 
     def exists(self) -> bool:
-        return db.session.scalar(select(func.to_regclass(TABLE))) is not None
+        found = select(func.to_regclass(TABLE), func.to_regclass(institution_table.TABLE))
+        return None not in db.session.execute(found).one()
 
     def create(self) -> None:
         with self.writer(timeout=30):
@@ -123,9 +127,16 @@ class PostgresBackend:
             return 0
         return db.session.scalar(select(func.count()).select_from(posts)) or 0
 
+    def institution_count(self) -> int:
+        if not self.exists():
+            return 0
+        counted = select(func.count()).select_from(institution_table.institutions)
+        return db.session.scalar(counted) or 0
+
     def clear(self) -> None:
         with self.writer(timeout=30) as writer:
             writer.connection.execute(delete(posts))
+            writer.connection.execute(delete(institution_table.institutions))
 
     def close(self) -> None:
         pass  # reads use the request's session: nothing of its own to let go
@@ -147,6 +158,7 @@ class PostgresBackend:
             time.sleep(0.02)
         try:
             _create_table(connection, TABLE)
+            institution_table.create_table(connection, institution_table.TABLE)
             yield _Writer(connection, posts)
             transaction.commit()
         except BaseException:
@@ -160,15 +172,25 @@ class PostgresBackend:
         documents: Iterable[Document],
         replay: Callable[[Any], None],
         timeout: float,
+        institutions: Iterable[InstitutionDocument] = (),
     ) -> None:
         name = f"search_posts_build_{secrets.token_hex(4)}"
         building = _table(name)
+        institutions_name = f"search_institutions_build_{secrets.token_hex(4)}"
         with db.engine.begin() as connection:
             connection.execute(text(f"CREATE TABLE {name} ({COLUMNS})"))
+            connection.execute(
+                text(f"CREATE TABLE {institutions_name} ({institution_table.COLUMNS})")
+            )
         try:
             for batch in chunks(documents, 2_000):
                 with db.engine.begin() as connection:
                     connection.execute(insert(building), [_row(d) for d in batch])
+            with db.engine.begin() as connection:
+                made = [institution_table.row(d) for d in institutions]
+                if made:
+                    connection.execute(insert(institution_table.table(institutions_name)), made)
+                institution_table.create_indexes(connection, institutions_name)
             with db.engine.begin() as connection:
                 _create_indexes(connection, name)
                 # a new table has no statistics until autovacuum (if it runs) gets to it:
@@ -176,13 +198,21 @@ class PostgresBackend:
                 # rows, and ranks every match (150 ms at 200,000 posts) instead of reading
                 # the newest posts backwards until it has enough (1 ms)
                 connection.execute(text(f"ANALYZE {name}"))
+            # reads of the index go through the request's session: its transaction would
+            # hold the tables the swap drops, and wait for the swap that waits for it
+            db.session.commit()
             with self.writer(timeout) as writer:
                 writer.connection.execute(text(f"DROP TABLE {TABLE}"))
                 writer.connection.execute(text(f"ALTER TABLE {name} RENAME TO {TABLE}"))
+                writer.connection.execute(text(f"DROP TABLE {institution_table.TABLE}"))
+                writer.connection.execute(
+                    text(f"ALTER TABLE {institutions_name} RENAME TO {institution_table.TABLE}")
+                )
                 replay(writer)
         finally:
             with db.engine.begin() as connection:
                 connection.execute(text(f"DROP TABLE IF EXISTS {name}"))
+                connection.execute(text(f"DROP TABLE IF EXISTS {institutions_name}"))
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -190,6 +220,14 @@ class PostgresBackend:
         if not self.exists():
             return []
         return [Hit(*row) for row in db.session.execute(hits_statement(query, limit))]
+
+    def institution_hits(self, query: SearchQuery, limit: int) -> list[InstitutionHit]:
+        if not self.exists():
+            return []
+        statement = institution_table.hits_statement(query, limit, _compile)
+        if statement is None:
+            return []
+        return [InstitutionHit(*found) for found in db.session.execute(statement)]
 
     def snippets(self, query: SearchQuery, titles: Mapping[int, str]) -> dict[int, Snippet]:
         """The titles are the index's copies (one statement for all): results.py shows a
@@ -257,6 +295,12 @@ class _Writer:
         self.connection.execute(
             statement.on_conflict_do_update(index_elements=["post_id"], set_=row)
         )
+
+    def delete_institution(self, institution_id: int) -> None:
+        institution_table.remove(self.connection, institution_table.institutions, institution_id)
+
+    def add_institution(self, document: InstitutionDocument) -> None:
+        institution_table.add(self.connection, institution_table.institutions, document)
 
 
 def _create_table(connection: Connection, name: str) -> None:

@@ -56,6 +56,11 @@ class SearchPage:
     themes: list[tuple[Theme, int]] = field(default_factory=list)
     networks: list[tuple[Network, int]] = field(default_factory=list)
     cut: int = 0  # more posts matched: only this many, the most recent, were counted
+    # institutions matching the same words (see forum.search.search_page): "all" shows a few
+    # beside the threads, "institutions" a page of them instead, "threads" none
+    shows: str = "threads"
+    institutions: Page | None = None
+    institution_total: int = 0
 
 
 def group(hits: Sequence[Hit]) -> list[ThreadMatch]:
@@ -91,8 +96,14 @@ def ordered(matches: list[ThreadMatch], sort: str) -> list[ThreadMatch]:
 
 
 def search(
-    backend: SearchBackend, query: SearchQuery, page: int, per_page: int, sort: str = "relevance"
+    backend: SearchBackend,
+    query: SearchQuery,
+    page: int,
+    per_page: int,
+    sort: str = "relevance",
+    fetch: bool = True,
 ) -> SearchPage:
+    """fetch False: the counts and facets only, no results made (institutions shown)."""
     themes = {theme.slug: theme for theme in browsing.all_themes()}
     networks = {network.slug: network for network in browsing.all_networks()}
     query = _check_names(query, themes, networks)
@@ -103,7 +114,7 @@ def search(
     cut = len(hits) > MOST_POSTS
     matches = ordered(group(hits[:MOST_POSTS]), sort if sort in SORTS else "relevance")
     browsing.check_page(page, len(matches), per_page)
-    window = matches[(page - 1) * per_page : page * per_page]
+    window = matches[(page - 1) * per_page : page * per_page] if fetch else []
     results = _fetch(backend, query, window)
     theme_counts = Counter(m.best.theme for m in matches)
     network_counts = Counter(m.best.network for m in matches)

@@ -119,7 +119,11 @@ def marked_passage(text: str, words: set[str], language: str) -> str | None:
     between MATCH_START and MATCH_END; None when none is there. Words are read as the index
     reads them (the same tokens, normalising, common words and stems), in one pass: Whoosh's
     highlighter builds a token object for every word and is three times slower."""
-    spans = _matches(text, words, language)
+    return passage(text, _matches(text, words, language))
+
+
+def passage(text: str, spans: list[tuple[int, int]]) -> str | None:
+    """The SNIPPET_CHARS of the text that hold the most of these matches, marked."""
     if not spans:
         return None
     # begin a little before the match with the most matches within reach after it

@@ -30,7 +30,8 @@ from forum.search.whoosh_analysis import (  # noqa: F401
     words_of,
 )
 
-SCHEMA_VERSION = 3  # a change to SCHEMA below needs a new number: old indexes are rebuilt
+SCHEMA_VERSION = 4  # a change to SCHEMA below needs a new number: old indexes are rebuilt
+# (4: each generation holds the institutions' index too)
 
 SCHEMA = fields.Schema(
     post_id=fields.ID(unique=True, stored=True),

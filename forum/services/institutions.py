@@ -30,6 +30,7 @@ from forum.models import (
     User,
 )
 from forum.models.institutions import ACRONYM_MAX, NAME_MAX, NOTE_MAX, search_key
+from forum.search import outbox as search_outbox
 from forum.services import ServiceError
 from forum.services.audit import record
 
@@ -95,6 +96,7 @@ def create(actor: User | None, fields: InstitutionFields) -> Institution:
         session.add(institution)
         _apply(session, institution, fields, description_html, networks, themes)
         session.flush()
+        search_outbox.institution_changed(session, institution.id)  # indexed after the commit
         record(
             session,
             actor,
@@ -123,6 +125,7 @@ def update(actor: User | None, institution: Institution, fields: InstitutionFiel
             permissions.require(actor, "place_institution", ids)
         _refuse_duplicate(session, fields, institution.id)
         _apply(session, institution, fields, description_html, networks, themes)
+        search_outbox.institution_changed(session, institution.id)  # indexed after the commit
         record(
             session,
             actor,

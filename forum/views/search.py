@@ -29,8 +29,12 @@ def _search_page() -> tuple[SearchForm, SearchPage | None]:
     form.validate()
     query = form.to_query()
     sort = form.sort.data if form.sort.data in SORTS else "relevance"
-    found = search.search(
-        query, request.args.get("page", 1, type=int), current_app.config["THREADS_PER_PAGE"], sort
+    found = search.search_page(
+        query,
+        request.args.get("page", 1, type=int),
+        current_app.config["THREADS_PER_PAGE"],
+        sort,
+        shows=form.type.data or "all",
     )
     form.show_query(found.query)
     return form, found
