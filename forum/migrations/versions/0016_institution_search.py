@@ -1,7 +1,7 @@
 """Institutions in full-text search: the search outbox holds institutions' changes too
 
-Revision ID: 0018_institution_search
-Revises: 0014_institutions
+Revision ID: 0016_institution_search
+Revises: 0015_institution_pages
 Create Date: 2026-12-05 21:40:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0018_institution_search'
-down_revision = '0014_institutions'
+revision = '0016_institution_search'
+down_revision = '0015_institution_pages'
 branch_labels = None
 depends_on = None
 
