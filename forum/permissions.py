@@ -340,6 +340,16 @@ def _confirm_affiliation(user: Any, affiliation: Affiliation) -> Reason | None:
     return _edit_institution(user, affiliation.institution)
 
 
+def _remove_affiliation(user: Any, affiliation: Affiliation) -> Reason | None:
+    """A confirmed member taken off an institution's list (they left, or were confirmed by
+    mistake): by those who confirm; a manager only by those who choose managers."""
+    if _signed_in(user) and affiliation.user_id == user.id:
+        return _l("To leave an institution, say that you no longer work there.")
+    if affiliation.is_manager:
+        return _appoint_manager(user, affiliation.institution)
+    return _edit_institution(user, affiliation.institution)
+
+
 POLICIES: dict[str, Policy] = {
     # what a suspension in a network (or a ban) stops there: _taking_part
     "start_thread": _taking_part(_start_thread),
@@ -372,6 +382,7 @@ POLICIES: dict[str, Policy] = {
     "appoint_manager": _appoint_manager,
     "claim_affiliation": _claim_affiliation,
     "confirm_affiliation": _confirm_affiliation,  # and decline it
+    "remove_affiliation": _remove_affiliation,
 }
 
 

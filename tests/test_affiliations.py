@@ -140,13 +140,51 @@ def test_a_new_claim_replaces_the_old_one_and_is_pending(
     assert member.get(f"/institutions/{slug}/edit").status_code == 403
 
 
-def test_claiming_the_same_place_again_changes_only_the_position(
+def test_a_new_position_at_the_same_place_is_confirmed_again(
     app: Flask, slug: str, member: Person
 ) -> None:
+    """The confirmed tag vouches for the position shown beside it."""
     affiliate(app, "amina", slug)
-    member.post(f"/institutions/{slug}/affiliation", {"position": "Deputy director"})
-    assert affiliation_of(app, "amina") == (slug, "confirmed", False)
-    assert "amina Deputy director" in text_of(member.get(f"/institutions/{slug}"))
+    member.post(f"/institutions/{slug}/affiliation", {"position": "Director General"})
+    assert affiliation_of(app, "amina") == (slug, "pending", False)
+    assert "Director General" not in text_of(Person(app.test_client()).get(f"/institutions/{slug}"))
+
+
+def test_those_who_confirm_remove_a_member_and_only_moderators_remove_a_manager(
+    app: Flask, slug: str, member: Person, other_member: Person
+) -> None:
+    manager = make_manager(app, "manager.here", slug)
+    other_manager = make_manager(app, "manager.two", slug)
+    affiliate(app, "amina", slug)
+    amina, two = user_id(app, "amina"), user_id(app, "manager.two")
+    # the member leaves by saying so, not by removing themself; another member cannot
+    assert member.post(f"/institutions/{slug}/affiliations/{amina}/remove").status_code == 403
+    assert other_member.post(f"/institutions/{slug}/affiliations/{amina}/remove").status_code == 403
+    assert manager.post(f"/institutions/{slug}/affiliations/{two}/remove").status_code == 403
+    assert affiliation_of(app, "manager.two") == (slug, "confirmed", True)
+    page = manager.get(f"/institutions/{slug}").get_data(as_text=True)
+    assert f"/affiliations/{amina}/remove" in page
+    assert f"/affiliations/{two}/remove" not in page
+    assert manager.post(f"/institutions/{slug}/affiliations/{amina}/remove").status_code == 302
+    assert affiliation_of(app, "amina") is None
+    moderator = make_person(app, "oic.mod", moderates=("oic-oshnet",))
+    assert moderator.post(f"/institutions/{slug}/affiliations/{two}/remove").status_code == 302
+    assert affiliation_of(app, "manager.two") is None
+    assert log(app).count("affiliation.remove") == 2
+    assert "manager.here removed amina from the members of National Institute" in text_of(
+        moderator.get(f"/institutions/{slug}")
+    )
+    assert other_manager.get(f"/institutions/{slug}/edit").status_code == 403
+
+
+def test_a_pending_request_is_declined_not_removed(app: Flask, slug: str, member: Person) -> None:
+    manager = make_manager(app, "manager.here", slug)
+    member.post(f"/institutions/{slug}/affiliation")
+    refused = manager.post(
+        f"/institutions/{slug}/affiliations/{user_id(app, 'amina')}/remove", follow_redirects=True
+    )
+    assert "This request is not confirmed yet: decline it instead." in text_of(refused)
+    assert affiliation_of(app, "amina") == (slug, "pending", False)
 
 
 def test_a_member_withdraws(app: Flask, slug: str, member: Person) -> None:

@@ -353,6 +353,9 @@ SPEC: dict[str, Spec] = {
     "institutions.decline": Spec(
         MODERATORS, lambda w, r: _siti(w, False, False, "affiliations/{}/decline")
     ),
+    "institutions.remove": Spec(
+        MODERATORS, lambda w, r: _siti(w, True, False, "affiliations/{}/remove")
+    ),
     "institutions.appoint": Spec(MODERATORS, lambda w, r: _siti(w, True, False, "managers/{}")),
     "institutions.unappoint": Spec(
         MODERATORS, lambda w, r: _siti(w, True, True, "managers/{}/remove")

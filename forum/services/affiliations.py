@@ -38,13 +38,19 @@ def claim(member: User, institution: Institution, position: str) -> Affiliation:
             session.add(affiliation)
         elif affiliation.institution_id != institution.id:
             affiliation.institution_id = institution.id
-            affiliation.status = AffiliationStatus.pending
             affiliation.is_manager = False
-            affiliation.confirmed_by_id = affiliation.confirmed_at = None
-            affiliation.requested_at = utcnow()
+            _unconfirm(affiliation)
+        elif affiliation.position != position:
+            _unconfirm(affiliation)  # the confirmed tag vouches for the position shown with it
         affiliation.position = position
     standing.forget(member)
     return affiliation
+
+
+def _unconfirm(affiliation: Affiliation) -> None:
+    affiliation.status = AffiliationStatus.pending
+    affiliation.confirmed_by_id = affiliation.confirmed_at = None
+    affiliation.requested_at = utcnow()
 
 
 def withdraw(member: User, institution: Institution) -> bool:
@@ -88,6 +94,16 @@ def decline(actor: User, affiliation: Affiliation) -> None:
         raise ServiceError(_l("This member's affiliation is already confirmed."))
     with write_transaction() as session:
         _log(session, actor, "affiliation.decline", affiliation)
+        session.delete(affiliation)
+
+
+def remove(actor: User, affiliation: Affiliation) -> None:
+    """A confirmed member taken off the institution's list; a pending one is declined."""
+    permissions.require(actor, "remove_affiliation", affiliation)
+    if not affiliation.is_confirmed:
+        raise ServiceError(_l("This request is not confirmed yet: decline it instead."))
+    with write_transaction() as session:
+        _log(session, actor, "affiliation.remove", affiliation)
         session.delete(affiliation)
 
 

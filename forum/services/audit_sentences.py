@@ -318,6 +318,12 @@ SENTENCES: dict[str, Sentence] = {
         member=v.member,
         institution=v.institution,
     ),
+    "affiliation.remove": lambda v: _l(
+        "%(actor)s removed %(member)s from the members of %(institution)s.",
+        actor=v.actor,
+        member=v.member,
+        institution=v.institution,
+    ),
     "institution.manager_add": lambda v: _l(
         "%(actor)s made %(member)s a manager of %(institution)s.",
         actor=v.actor,

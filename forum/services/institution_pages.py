@@ -68,7 +68,8 @@ class Person:
     position: str = ""
     is_manager: bool = False
     requested_at: datetime | None = None
-    may_decide: bool = False  # the reader may confirm or decline this request
+    # the reader may confirm or decline this request; of a confirmed member: remove them
+    may_decide: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def _people(institution: Institution, reader: Any) -> tuple[list[Person], list[P
     may_confirm = permissions.why_not(reader, "edit_institution", institution) is None
     for affiliation, username, display_name in rows:
         shown = display_name or username
+        set_committed_value(affiliation, "institution", institution)  # the policies read it
         if affiliation.status == AffiliationStatus.confirmed:
             members.append(
                 Person(
@@ -180,12 +182,13 @@ def _people(institution: Institution, reader: Any) -> tuple[list[Person], list[P
                     shown,
                     affiliation.position,
                     affiliation.is_manager,
+                    may_decide=may_confirm
+                    and permissions.why_not(reader, "remove_affiliation", affiliation) is None,
                 )
             )
             continue
         if not may_confirm:
             continue
-        set_committed_value(affiliation, "institution", institution)  # the policy reads it
         pending.append(
             Person(
                 affiliation.user_id,

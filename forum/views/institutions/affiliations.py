@@ -58,6 +58,12 @@ def decline(slug: str, user_id: int):  # noqa: ANN201
     return _decide(slug, user_id, "decline")
 
 
+@bp.post("/institutions/<slug>/affiliations/<int:user_id>/remove")
+@login_required
+def remove(slug: str, user_id: int):  # noqa: ANN201
+    return _decide(slug, user_id, "remove")
+
+
 @bp.post("/institutions/<slug>/managers/<int:user_id>")
 @login_required
 def appoint(slug: str, user_id: int):  # noqa: ANN201
@@ -73,6 +79,7 @@ def unappoint(slug: str, user_id: int):  # noqa: ANN201
 _DONE = {
     "confirm": lambda: _("The affiliation is confirmed."),
     "decline": lambda: _("The request is declined."),
+    "remove": lambda: _("The member is no longer listed as working here."),
     "appoint": lambda: _("The member is now a manager of this institution."),
     "unappoint": lambda: _("The member is no longer a manager of this institution."),
 }
@@ -89,6 +96,8 @@ def _decide(slug: str, user_id: int, what: str):  # noqa: ANN202
             affiliations.confirm(actor, affiliation)
         elif what == "decline":
             affiliations.decline(actor, affiliation)
+        elif what == "remove":
+            affiliations.remove(actor, affiliation)
         else:
             affiliations.set_manager(actor, affiliation, manager=what == "appoint")
     except ServiceError as error:
