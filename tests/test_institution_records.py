@@ -65,6 +65,10 @@ def test_the_same_name_in_the_same_country_is_refused_with_the_existing_one(app:
         ({"networks": {"oic-oshnet": "king"}}, "networks", "Unknown role king"),
         ({"website": "javascript:alert(1)"}, "website", "full address"),
         ({"name": "  "}, "name", "name"),
+        ({"name": "ß" * 150}, "name", "under 200 characters"),  # its key is 300 long
+        ({"acronym": "NIO\x00SH"}, "acronym", "not allowed"),
+        ({"capacities": [("fire-safety", "training", "\x1b[31mred")]}, "capacities", "not allowed"),
+        ({"other_names": {"fr": "Institut\x07"}}, "other_names", "not allowed"),
     ],
 )
 def test_bad_fields_are_refused_with_what_and_why(app: Flask, changes, field, words) -> None:  # noqa: ANN001

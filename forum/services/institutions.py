@@ -7,14 +7,13 @@ or update(): one set of rules, one message for each thing refused.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum import languages, markup, permissions, reference
+from forum import permissions
 from forum.database import write_transaction
 from forum.extensions import db
 from forum.languages import lazy_gettext as _l
@@ -29,29 +28,11 @@ from forum.models import (
     Theme,
     User,
 )
-from forum.models.institutions import ACRONYM_MAX, NAME_MAX, NOTE_MAX, search_key
+from forum.models.institutions import search_key
 from forum.search import outbox as search_outbox
 from forum.services import ServiceError
 from forum.services.audit import record
-
-DESCRIPTION_MAX = 10_000
-WEBSITE_MAX = 300
-_WEBSITE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
-
-
-@dataclass
-class InstitutionFields:
-    """An institution as a form or an imported row gives it; slugs and codes, not ids."""
-
-    name: str
-    country: str
-    kind: str
-    acronym: str = ""
-    other_names: dict[str, str] = field(default_factory=dict)  # language -> name
-    website: str = ""
-    description: str = ""  # Markdown
-    networks: dict[str, str] = field(default_factory=dict)  # network slug -> role
-    capacities: list[tuple[str, str, str]] = field(default_factory=list)  # theme, kind, note
+from forum.services.institution_fields import InstitutionFields, checked, cleaned
 
 
 def fields_of(institution: Institution) -> InstitutionFields:
@@ -83,8 +64,8 @@ def fields_of(institution: Institution) -> InstitutionFields:
 
 def create(actor: User | None, fields: InstitutionFields) -> Institution:
     """A new institution. actor None: the command line (an operator), who may do anything."""
-    fields = _cleaned(fields)
-    description_html = _checked(fields)
+    fields = cleaned(fields)
+    description_html = checked(fields)
     with write_transaction() as session:
         networks, themes = _known(session, fields)
         if actor is not None:
@@ -111,10 +92,10 @@ def create(actor: User | None, fields: InstitutionFields) -> Institution:
 
 def update(actor: User | None, institution: Institution, fields: InstitutionFields) -> bool:
     """Save the changes; False when nothing changed (nothing is written or logged)."""
-    fields = _cleaned(fields)
-    description_html = _checked(fields)
+    fields = cleaned(fields)
+    description_html = checked(fields)
     with write_transaction() as session:
-        before = _cleaned(fields_of(institution))  # in _cleaned's order: capacities by slug
+        before = cleaned(fields_of(institution))  # in _cleaned's order: capacities by slug
         if _audited(before) == _audited(fields):
             return False
         networks, themes = _known(session, fields)
@@ -137,103 +118,6 @@ def update(actor: User | None, institution: Institution, fields: InstitutionFiel
             after=_audited(fields),
         )
     return True
-
-
-def _cleaned(fields: InstitutionFields) -> InstitutionFields:
-    def line(text: str) -> str:
-        return " ".join((text or "").split())
-
-    return InstitutionFields(
-        name=line(fields.name),
-        country=line(fields.country).upper(),
-        kind=line(fields.kind),
-        acronym=line(fields.acronym),
-        other_names={
-            code: line(name) for code, name in sorted(fields.other_names.items()) if line(name)
-        },
-        website=line(fields.website),
-        description=(fields.description or "").strip(),
-        networks={line(slug): line(role) for slug, role in sorted(fields.networks.items())},
-        capacities=[
-            (theme, kind, note)
-            for (theme, kind), note in sorted(
-                {(line(t), line(k)): line(n) for t, k, n in fields.capacities}.items()
-            )
-        ],
-    )
-
-
-def _checked(fields: InstitutionFields) -> str:
-    """Refuse what no database lookup is needed to refuse; the description's HTML."""
-    if not fields.name:
-        raise ServiceError(_l("Give the institution's name."), "name")
-    if len(fields.name) > NAME_MAX:
-        raise ServiceError(_l("Keep the name under %(n)d characters.", n=NAME_MAX), "name")
-    if len(fields.acronym) > ACRONYM_MAX:
-        raise ServiceError(_l("Keep the acronym under %(n)d characters.", n=ACRONYM_MAX), "acronym")
-    for code, name in fields.other_names.items():
-        if not languages.is_supported(code):
-            raise ServiceError(
-                _l("Names in other languages are for English, French, Arabic and Spanish."),
-                "other_names",
-            )
-        if len(name) > NAME_MAX:
-            raise ServiceError(
-                _l("Keep the name under %(n)d characters.", n=NAME_MAX), "other_names"
-            )
-    if fields.country not in reference.countries():
-        raise ServiceError(
-            _l(
-                "Unknown country %(code)s: use its ISO 3166 two-letter code, like MY or SN.",
-                code=fields.country or "-",
-            ),
-            "country",
-        )
-    if fields.kind not in InstitutionKind.__members__:
-        raise ServiceError(
-            _l(
-                "Unknown type %(kind)s: use one of %(known)s.",
-                kind=fields.kind or "-",
-                known=", ".join(InstitutionKind.__members__),
-            ),
-            "kind",
-        )
-    if fields.website and (len(fields.website) > WEBSITE_MAX or not _WEBSITE.match(fields.website)):
-        raise ServiceError(
-            _l("Give the website as a full address, like https://www.niosh.com.my."), "website"
-        )
-    for _slug, role in fields.networks.items():
-        if role not in NetworkRole.__members__:
-            raise ServiceError(
-                _l(
-                    "Unknown role %(role)s in a network: use one of %(known)s.",
-                    role=role or "-",
-                    known=", ".join(NetworkRole.__members__),
-                ),
-                "networks",
-            )
-    for _theme, kind, note in fields.capacities:
-        if kind not in CapacityKind.__members__:
-            raise ServiceError(
-                _l(
-                    "Unknown kind of capacity %(kind)s: use one of %(known)s.",
-                    kind=kind or "-",
-                    known=", ".join(CapacityKind.__members__),
-                ),
-                "capacities",
-            )
-        if len(note) > NOTE_MAX:
-            raise ServiceError(
-                _l("Keep each capacity's note under %(n)d characters.", n=NOTE_MAX), "capacities"
-            )
-    if len(fields.description) > DESCRIPTION_MAX:
-        raise ServiceError(
-            _l("Keep the description under %(n)d characters.", n=DESCRIPTION_MAX), "description"
-        )
-    try:
-        return markup.render(fields.description) if fields.description else ""
-    except markup.TooComplex as error:
-        raise ServiceError(error.message, "description") from None
 
 
 def _known(
