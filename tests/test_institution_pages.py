@@ -222,9 +222,15 @@ def test_the_visitors_page_is_kept_and_freshened_by_a_change(app: Flask, anonymo
     fresh = anonymous.get(f"/institutions/{slug}")
     assert fresh.headers["X-Page-Cache"] == "miss"
     assert "https://niosh.example.org" in fresh.get_data(as_text=True)
-    # a member confirmed there is on the next visitor's page
+    # a request waiting for confirmation is on no visitor's page: asking, withdrawing and
+    # asking again keep it (and every other kept page)
     assert anonymous.get(f"/institutions/{slug}").headers["X-Page-Cache"] == "hit"
-    make_person(app, "amina").post(f"/institutions/{slug}/affiliation", {"position": "Chemist"})
+    amina_person = make_person(app, "amina")
+    amina_person.post(f"/institutions/{slug}/affiliation", {"position": "Chemist"})
+    amina_person.post(f"/institutions/{slug}/affiliation/withdraw")
+    amina_person.post(f"/institutions/{slug}/affiliation", {"position": "Chemist"})
+    assert anonymous.get(f"/institutions/{slug}").headers["X-Page-Cache"] == "hit"
+    # a member confirmed there is on the next visitor's page
     admin = make_person(app, "root.admin", admin=True)
     amina = user_row(app, "amina").id
     assert admin.post(f"/institutions/{slug}/affiliations/{amina}/confirm").status_code == 302

@@ -6,7 +6,7 @@ thread (the thread, its posts, votes, revisions, accepted answer) raises that th
 board's page_version and the lists' row; any other row the module cannot place raises the
 site's row, which every page shows, so nothing is ever stale. What no page but its owner's
 shows (PRIVATE_TABLES, PRIVATE_USER_COLUMNS) raises nothing, and neither does a new member:
-they are on no page until they write something.
+they are on no page until they write something, nor a member's pending affiliation.
 """
 
 from __future__ import annotations
@@ -21,7 +21,17 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BindParameter
 
 from forum.extensions import db
-from forum.models import Board, ContentVersion, Network, Post, Theme, Thread, User
+from forum.models import (
+    Affiliation,
+    AffiliationStatus,
+    Board,
+    ContentVersion,
+    Network,
+    Post,
+    Theme,
+    Thread,
+    User,
+)
 
 SITE, LISTS = 1, 2  # ContentVersion rows
 SHOWS = frozenset({"site", "lists", "board", "thread"})
@@ -116,6 +126,8 @@ def _note_flushed_changes(session: Session, _context: object) -> None:
             continue
         if isinstance(instance, User) and not _public_user_change(session, instance):
             continue
+        if isinstance(instance, Affiliation) and not _public_affiliation_change(instance):
+            continue
         columns = (column for column, _scope in SCOPED_ROWS.get(table, ()))
         changes.place(table, {column: [getattr(instance, column)] for column in columns})
         if isinstance(instance, Thread):
@@ -133,6 +145,13 @@ def _public_user_change(session: Session, user: User) -> bool:
         for attribute in state.attrs
         if attribute.key not in PRIVATE_USER_COLUMNS
     )
+
+
+def _public_affiliation_change(affiliation: Affiliation) -> bool:
+    """A request waiting for confirmation is on no visitor's page (claimed, withdrawn or
+    declined, it moves nothing); a confirmed affiliation, before or after, is."""
+    history = db.inspect(affiliation).attrs.status.history
+    return AffiliationStatus.confirmed in {*history.added, *history.unchanged, *history.deleted}
 
 
 def _values_of(instance: Any, key: str) -> list[int]:
