@@ -421,3 +421,8 @@ def test_moderators_and_admins_find_how_to_add_an_institution(
     assert add in moderator.get("/institutions").get_data(as_text=True)
     admin = make_person(app, "root.admin", admin=True)
     assert add in admin.get("/institutions").get_data(as_text=True)
+
+
+def test_a_blank_filter_is_no_filter(anonymous: Person) -> None:
+    response = anonymous.get("/institutions?capacity=+&kind=+&network=+&theme=+&country=+")
+    assert response.status_code == 200

@@ -50,7 +50,9 @@ class InstitutionDirectoryForm(ForumForm):
     def accepted(self, name: str) -> str | None:
         """A filter's value if it is one we know, else None (its error says why)."""
         field = self[name]
-        return field.data if field.data and not field.errors else None
+        # Optional() passes a blank ' ' without an error: only a listed choice is a filter
+        known = {choice.value for choice in field.choices if choice.value}
+        return field.data if field.data in known and not field.errors else None
 
     def show_counts(self, counts: dict[str, dict[str, int]], keys: dict[str, dict]) -> None:
         """Each option labelled with how many institutions it would find, given the other
