@@ -22,6 +22,8 @@ from forum.models import Notification, Post, Report, Sanction, Thread
 from tests.conftest import Person, make_person, reply_ids, thread_id_from
 from tests.xss_vectors import POLYGLOTS
 
+pytestmark = pytest.mark.sweep  # long: run by .ci/run, not the quick suite
+
 HOSTILE = [
     "", " ", "0", "-1", "99999999999999999999", "1e308", "NaN", "true", "null", "[]", "{}",
     "../../etc/passwd", "%00", "%s%s%s", "{{7*7}}", "' OR 1=1 --", "\u202e\u2066x\u2069",
@@ -48,6 +50,8 @@ def _is_field(form: type, name: str) -> bool:
 # the forms modules are imported by the views; make sure they are loaded
 import forum.forms.auth  # noqa: E402, F401
 import forum.forms.experts  # noqa: E402, F401
+import forum.forms.institution_directory  # noqa: E402, F401
+import forum.forms.institutions  # noqa: E402, F401
 import forum.forms.moderation  # noqa: E402, F401
 import forum.forms.notifications  # noqa: E402, F401
 import forum.forms.profiles  # noqa: E402, F401

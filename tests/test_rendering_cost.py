@@ -18,6 +18,8 @@ from forum.services.posting import BODY_MAX
 from tests.conftest import Person, errors_in, thread_id_from
 from tests.test_profiles import _profile as profile_form
 
+pytestmark = pytest.mark.sweep  # long: run by .ci/run, not the quick suite
+
 TOO_MANY_PARTS = "This post has too many parts to show in one piece"
 NESTED_TOO_DEEP = "Lists and quotes can be nested at most 8 levels deep."
 
