@@ -44,6 +44,11 @@ def read_once(key: Hashable, read: Callable[[], T]) -> T:
     return readings[key]
 
 
+def escape_like(text: str) -> str:
+    """Text matched literally by LIKE ... ESCAPE '\\': its % and _ are not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload
 
 from forum import permissions, standing
-from forum.database import write_transaction
+from forum.database import escape_like, write_transaction
 from forum.extensions import db
 from forum.languages import lazy_gettext as _l
 from forum.models import (
@@ -288,7 +288,7 @@ def _directory_query(criteria: DirectoryFilter) -> Select:
             )
         )
     if criteria.text:
-        pattern = "%" + _escape_like(criteria.text.casefold()) + "%"
+        pattern = "%" + escape_like(criteria.text.casefold()) + "%"
         query = query.where(
             or_(
                 func.lower(User.username).like(pattern, escape="\\"),
@@ -297,7 +297,3 @@ def _directory_query(criteria: DirectoryFilter) -> Select:
             )
         )
     return query.order_by(case((is_verified, 0), else_=1), User.username_key)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

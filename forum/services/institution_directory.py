@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, String, and_, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
+from forum.database import escape_like
 from forum.extensions import db
 from forum.models import Network, Theme, Thread, User
 from forum.models.institutions import (
@@ -129,7 +130,7 @@ def _conditions(criteria: InstitutionFilter) -> dict[str, ColumnElement[bool]]:
     words = search_key(criteria.text).split()
     if words:
         found["text"] = and_(
-            *(Institution.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in words)
+            *(Institution.search_text.like(f"%{escape_like(w)}%", escape="\\") for w in words)
         )
     return found
 
@@ -266,11 +267,3 @@ def of_network(network: Network, language: str) -> NetworkInstitutions:
         if role == NetworkRole.focal_point
     ]
     return NetworkInstitutions(focal, len(rows))
-
-
-def by_slug(slug: str) -> Institution | None:
-    return db.session.scalar(select(Institution).where(Institution.slug == slug))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -9,7 +9,7 @@ from forum.forms.experts import DirectoryForm
 from forum.languages import lazy_gettext as _l
 from forum.models.institutions import Institution
 from forum.page_cache import for_visitors
-from forum.services import browsing, experts, institution_directory, qa
+from forum.services import browsing, experts, institution_pages, qa
 from forum.services.browsing import Page
 from forum.services.experts import DirectoryFilter
 
@@ -42,7 +42,7 @@ def _read_directory() -> tuple[DirectoryForm, Page, dict, Institution | None]:
     form.validate()
     institution = None
     if form.institution.data and not form.institution.errors:
-        institution = institution_directory.by_slug(form.institution.data)
+        institution = institution_pages.find(form.institution.data)
         if institution is None:
             form.institution.errors = [_l("There is no such institution: it is not filtered by.")]
     criteria = DirectoryFilter(
