@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import languages, mail, page_cache, realtime, search
+from forum.attachments import storage
 from forum.config import PROJECT_ROOT, build_config
 from forum.database import configure_engine, report_query_counts
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -40,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     search.init_app(app)
     page_cache.init_app(app)
     mail.init_app(app)
+    storage.init_app(app)
 
     from forum import cli, views
 

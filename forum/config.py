@@ -70,6 +70,14 @@ DEFAULTS: dict[str, Any] = {
     # True: an external timer (cron, systemd) runs `forum send-digests`; False: `forum serve`
     # queues the digests that are due itself, every ten minutes
     "DIGEST_TIMER": False,
+    # attachments (forum.attachments): a folder shared by the machine's processes, or
+    # "database" (PostgreSQL) so that several machines serve the same files; None: instance/uploads
+    "UPLOADS": None,
+    "UPLOAD_MAX_MB": 10,  # per file
+    "UPLOADS_PER_POST": 5,
+    "UPLOAD_DAILY_MB": 50,  # per member, in the last 24 hours
+    "NEW_ACCOUNT_UPLOAD_DAILY_MB": 10,  # in the first NEW_ACCOUNT_DAYS
+    "EXTRACT_TIMEOUT": 20,  # seconds to read one document's text, else found by its name only
 }
 
 # FORUM_<NAME> environment variable -> config key
@@ -103,10 +111,21 @@ ENVIRONMENT = {
     "FORUM_DIGEST_TIMER": "DIGEST_TIMER",
     "FORUM_MAIL_SEND_EVERY": "MAIL_SEND_EVERY",
     "FORUM_MAIL_RETRY_AFTER": "MAIL_RETRY_AFTER",
+    "FORUM_UPLOADS": "UPLOADS",
+    "FORUM_UPLOAD_MAX_MB": "UPLOAD_MAX_MB",
+    "FORUM_UPLOADS_PER_POST": "UPLOADS_PER_POST",
+    "FORUM_UPLOAD_DAILY_MB": "UPLOAD_DAILY_MB",
+    "FORUM_NEW_ACCOUNT_UPLOAD_DAILY_MB": "NEW_ACCOUNT_UPLOAD_DAILY_MB",
 }
 
 BOOLEAN_KEYS = {"SECURE_COOKIES", "SERVER_TIMING", "DIGEST_TIMER"}
 COUNT_KEYS = {"PROXY_HOPS"}
+MEGABYTE_KEYS = {
+    "UPLOAD_MAX_MB",
+    "UPLOADS_PER_POST",
+    "UPLOAD_DAILY_MB",
+    "NEW_ACCOUNT_UPLOAD_DAILY_MB",
+}
 SECONDS_KEYS = {"MAIL_UNREAD_DELAY", "MAIL_SEND_EVERY", "MAIL_RETRY_AFTER"}
 
 
@@ -121,6 +140,8 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         config[key] = _parse_count(key, config[key])
     for key in SECONDS_KEYS:
         config[key] = _parse_seconds(key, config[key])
+    for key in MEGABYTE_KEYS:
+        config[key] = _parse_amount(key, config[key])
 
     instance = Path(instance_path)
     if not config["SQLALCHEMY_DATABASE_URI"]:
@@ -130,6 +151,9 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         # a threaded server: room for bursts, while a few processes stay far below
         # PostgreSQL's default of 100 connections
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_size": 10, "max_overflow": 20})
+    if not config["UPLOADS"]:
+        config["UPLOADS"] = str(instance / "uploads")
+    _check_uploads(config)
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = instance_secret_key(instance)
     _check_search_backend(config)
@@ -148,6 +172,13 @@ def _check_search_backend(config: dict[str, Any]) -> None:
         raise ValueError(f"FORUM_SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}")
     if backend == "postgres" and not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         raise ValueError("FORUM_SEARCH_BACKEND=postgres needs a PostgreSQL FORUM_DATABASE_URL")
+
+
+def _check_uploads(config: dict[str, Any]) -> None:
+    if config["UPLOADS"] == "database" and not config["SQLALCHEMY_DATABASE_URI"].startswith(
+        "postgresql"
+    ):
+        raise ValueError("FORUM_UPLOADS=database needs a PostgreSQL FORUM_DATABASE_URL")
 
 
 def normalise_database_url(url: str) -> str:
@@ -192,6 +223,16 @@ def _parse_seconds(key: str, value: object) -> int:
     if not 0 <= seconds <= 7 * 24 * 3600:
         raise ValueError(f"FORUM_{key} must be a number of seconds up to a week, not {value!r}")
     return seconds
+
+
+def _parse_amount(key: str, value: object) -> int:
+    try:
+        amount = int(str(value).strip())
+    except ValueError:
+        amount = -1
+    if not 0 <= amount <= 10_000:
+        raise ValueError(f"FORUM_{key} must be a whole number from 0 to 10000, not {value!r}")
+    return amount
 
 
 def _parse_bool(value: str) -> bool:

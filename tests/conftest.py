@@ -25,6 +25,7 @@ from sqlalchemy import event, select
 from forum import create_app
 from forum.cli import init_database
 from forum.extensions import db
+from tests.databases import uploads_for_tests
 from tests.mail_server import MailServer
 
 PASSWORD = "correct horse battery"
@@ -103,6 +104,7 @@ def app(
     config = {
         "SEARCH_INDEX": str(tmp_path / "search_index"),
         "MAIL_URL": f"file://{tmp_path / 'mail'}",
+        "UPLOADS": uploads_for_tests(tmp_path),
         **app_config,
     }
     app = create_app(make_config(database_url, **config))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,3 +43,11 @@ def _postgres_database(database_url: str, name: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def uploads_for_tests(folder: Path) -> str:
+    """Attachments in a folder of the test's own, or in the database when CI's PostgreSQL leg
+    asks for it (FORUM_TEST_UPLOADS=database): every test then runs on that storage too."""
+    if os.environ.get("FORUM_TEST_UPLOADS") == "database":
+        return "database"
+    return str(folder / "uploads")

@@ -1,5 +1,6 @@
 """One module per aggregate; importing this package registers every table."""
 
+from forum.models.attachments import Attachment, FileBlob, FileKind, StoredFile, TextState
 from forum.models.institutions import (
     Affiliation,
     AffiliationStatus,
@@ -42,6 +43,11 @@ from forum.models.users import (
 )
 
 __all__ = [
+    "Attachment",
+    "FileBlob",
+    "FileKind",
+    "StoredFile",
+    "TextState",
     "Affiliation",
     "AffiliationStatus",
     "Capacity",
