@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum import languages, mail, page_cache, realtime, search
 from forum.attachments import storage
+from forum.attachments.requests import ForumRequest
 from forum.config import PROJECT_ROOT, build_config
 from forum.database import configure_engine, report_query_counts
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -26,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.from_mapping(build_config(app.instance_path, config))
+    app.request_class = ForumRequest  # larger bodies only where a view takes files
 
     db.init_app(app)
     with app.app_context():

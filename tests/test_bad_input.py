@@ -63,9 +63,17 @@ def test_replies_with_empty_or_oversized_bodies_are_refused(app: Flask, member: 
 
 
 def test_a_request_over_one_megabyte_gets_a_413_page(app: Flask, member: Person) -> None:
-    response = member.post(BOARD, {"kind": "question", "title": "Big", "body": "z" * 1_100_000})
+    response = member.post("/auth/login", {"login": "member", "password": "z" * 1_100_000})
     assert response.status_code == 413
     assert "larger than the forum accepts" in response.get_data(as_text=True)
+
+
+def test_a_composer_takes_files_but_refuses_an_overlong_text(app: Flask, member: Person) -> None:
+    """A composer accepts a larger body (its files): an overlong text is refused by its own
+    rule, and handed back."""
+    response = member.post(BOARD, {"kind": "question", "title": "Big", "body": "z" * 1_100_000})
+    assert response.status_code == 422
+    assert "Keep posts under 50000 characters" in errors_in(response)
     assert _counts(app) == (0, 0)
 
 

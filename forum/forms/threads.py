@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from flask import current_app
+from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -44,6 +46,37 @@ def language_field() -> SelectField:
         validators=[Optional()],
         description=_l("Search reads each post in its own language."),
     )
+
+
+class AttachmentsMixin:
+    """A composer's files, checked by the service (forum/services/attachments.py) by content,
+    size and quota; the hint says this installation's limits."""
+
+    files = MultipleFileField(
+        _l("Attach files"),
+        render_kw={
+            "accept": ".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.odt,application/pdf,image/png,"
+            "image/jpeg,image/webp"
+        },
+    )
+
+    def describe_files(self) -> None:
+        config = current_app.config
+        self.files.description = _l(
+            "PDF, images (PNG, JPEG, WebP) or documents (DOCX, XLSX, ODT): up to %(n)d files "
+            "of %(mb)d MB each. Photos are kept without their location and camera details.",
+            n=config["UPLOADS_PER_POST"],
+            mb=config["UPLOAD_MAX_MB"],
+        )
+
+    def files_sent_again(self) -> None:
+        """Files were chosen but the post was not made (a preview, an error): a browser
+        cannot keep them on the page that comes back, so say so."""
+        if any(file and file.filename for file in self.files.data or ()):
+            self.files.errors = [
+                *self.files.errors,
+                _l("Choose your files again before you post: they could not be kept."),
+            ]
 
 
 def title_field(*required: object) -> StringField:
@@ -92,7 +125,7 @@ class PracticeFieldsMixin:
         }
 
 
-class NewThreadForm(PracticeFieldsMixin, ForumForm):
+class NewThreadForm(AttachmentsMixin, PracticeFieldsMixin, ForumForm):
     kind = RadioField(
         _l("Kind of thread"),
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
@@ -107,19 +140,28 @@ class NewThreadForm(PracticeFieldsMixin, ForumForm):
     def __init__(self, **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)
         self.set_practice_choices()
+        self.describe_files()
 
 
-class ReplyForm(ForumForm):
+class ReplyForm(AttachmentsMixin, ForumForm):
     body = body_field(_l("Your reply"))
     language = language_field()
     submit = SubmitField(_l("Post reply"))
 
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.describe_files()
 
-class EditPostForm(ForumForm):
+
+class EditPostForm(AttachmentsMixin, ForumForm):
     title = title_field(Optional())
     body = body_field(_l("Message"))
     language = language_field()
     submit = SubmitField(_l("Save changes"))
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.describe_files()
 
 
 class DeletePostForm(ForumForm):

@@ -16,6 +16,7 @@ from werkzeug.routing.converters import UnicodeConverter
 from forum import languages, permissions
 from forum.forms import LARGEST_ID
 from forum.models import Post, Thread
+from forum.services.attachment_pages import AttachmentCard
 from forum.services.experts import Expertise
 from forum.services.profiles import ShownAffiliation
 
@@ -71,6 +72,7 @@ class PostCard:
     hidden_notice: bool  # hidden, and this reader sees it: say why
     hidden_from_author: bool  # hidden, and this reader wrote it: say why in the placeholder
     body_html: str
+    attachments: list[AttachmentCard]  # only when the reader may read the post
     vote_count: int
     can: permissions.PostActions
     urls: ActionUrls
@@ -139,6 +141,7 @@ class PostCards:
         expertise: Mapping[int, list[Expertise]],
         affiliations: Mapping[int, ShownAffiliation],
         cautioned: Container[int],
+        attachments: Mapping[int, list[AttachmentCard]],
     ) -> None:
         # the user itself, not the proxy: the policies read it many times per post
         self.reader = reader = getattr(reader, "_get_current_object", lambda: reader)()
@@ -149,6 +152,7 @@ class PostCards:
         self.expertise = expertise
         self.affiliations = affiliations
         self.cautioned = cautioned
+        self.attachments = attachments
         self.addresses = Addresses(thread.id)
         self.interface_language = languages.current()
         self.short_datetime = languages.short_datetimes()
@@ -191,6 +195,7 @@ class PostCards:
             hidden_notice=shown_hidden and refusal is None,
             hidden_from_author=shown_hidden and self.reader_id == post.author_id,
             body_html=post.body_html,
+            attachments=self.attachments.get(post.id, []) if refusal is None else [],
             vote_count=post.vote_count,
             can=can,
             urls=addresses.actions(post.id, can, hidden),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
 
 from sqlalchemy import delete, select, update
+from werkzeug.datastructures import FileStorage
 
 from forum import languages, live_threads, markup, permissions, reference
 from forum.database import after_commit, write_transaction
@@ -23,7 +24,7 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
-from forum.services import ServiceError, inbox, notifications
+from forum.services import ServiceError, attachments, inbox, notifications
 from forum.services.moderation import on_the_record, recount_replies
 
 MENTIONS_LINKED = 500  # links for up to 500 @names; notifications.MENTION_LIMIT are told
@@ -39,12 +40,14 @@ def start_thread(
     body: str,
     practice: dict[str, str | None] | None = None,
     language: str = "",
+    files: Sequence[FileStorage] = (),
 ) -> Thread:
     """A new thread with its opening post; good practices may say where and how."""
     title, body = clean_title(title), clean_body(body)
     practice = clean_practice(practice) if kind == ThreadKind.good_practice else {}
     permissions.require(author, "start_thread", board)
     rendered = _rendered(body)
+    uploads = attachments.prepare(author, files)
     with write_transaction() as session:
         now = utcnow()
         thread = Thread(
@@ -65,6 +68,7 @@ def start_thread(
             thread, author, body, rendered.html, now, is_opening=True, language=language
         )
         session.add(post)
+        attachments.attach(session, post, uploads, author.id)
         session.flush()
         inbox.watch_if_new(session, author.id, thread)
         notifications.on_new_thread(session, author, thread, post, rendered.mentioned)
@@ -72,14 +76,22 @@ def start_thread(
     return thread
 
 
-def reply(author: User, thread: Thread, body: str, language: str = "") -> Post:
+def reply(
+    author: User,
+    thread: Thread,
+    body: str,
+    language: str = "",
+    files: Sequence[FileStorage] = (),
+) -> Post:
     body = clean_body(body)
     permissions.require(author, "reply", thread)
     rendered = _rendered(body)
+    uploads = attachments.prepare(author, files)
     with write_transaction() as session:
         now = utcnow()
         post = _new_post(thread, author, body, rendered.html, now, language=language)
         session.add(post)
+        attachments.attach(session, post, uploads, author.id)
         # counters as SQL expressions: concurrent replies never overwrite each other's count
         session.execute(
             update(Thread)
@@ -104,17 +116,24 @@ def _announce_after_commit(thread_id: int, post_id: int) -> None:
 
 
 def edit_post(
-    editor: User, post: Post, body: str, title: str | None = None, language: str = ""
+    editor: User,
+    post: Post,
+    body: str,
+    title: str | None = None,
+    language: str = "",
+    files: Sequence[FileStorage] = (),
 ) -> Post:
-    """language "" recognises it again from the new text."""
+    """language "" recognises it again from the new text; files are added to the post's."""
     body = clean_body(body)
     title = clean_title(title) if post.is_opening and title is not None else None
     permissions.require(editor, "edit_post", post)
     language = languages.content_language(f"{title or ''}\n{body}", language)
+    uploads = attachments.prepare(editor, files, already=attachments.count_on(post))
     if (
         body == post.body_source
         and title in (None, post.thread.title)
         and language == post.language
+        and not uploads
     ):
         return post
     body_html = _rendered(body).html
@@ -132,6 +151,7 @@ def edit_post(
         post.body_html = body_html
         post.language = language
         post.edited_at = utcnow()
+        attachments.attach(session, post, uploads, editor.id)
         if title is not None:
             post.thread.title = title
         if editor.id != post.author_id:  # a moderator's edit goes on the record, and to the author

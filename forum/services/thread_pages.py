@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, distinct, func, select
 
 from forum.extensions import db
 from forum.models import ExpertVerification, Post, Report, ReportReason, ReportStatus, Thread
-from forum.services import browsing, experts, inbox, profiles, qa
+from forum.services import attachment_pages, browsing, experts, inbox, profiles, qa
 from forum.services.browsing import Page
 from forum.services.post_cards import PostCard, PostCards
 
@@ -67,8 +67,8 @@ def _shown(
 def post_cards(reader: Any, thread: Thread, posts: list[Post], accepted: Post | None) -> PostCards:
     """What makes the cards of these posts of `thread` (and of its accepted answer), read in
     one query per kind: the reader's votes, the authors' expertise and confirmed affiliations,
-    the posts' cautions. The one way a post of a thread is shown, a whole page of them or a
-    single new reply."""
+    the posts' cautions and attachments. The one way a post of a thread is shown, a whole
+    page of them or a single new reply."""
     authors = {post.author_id for post in posts}
     shown = list(posts)
     if accepted is not None:
@@ -83,6 +83,7 @@ def post_cards(reader: Any, thread: Thread, posts: list[Post], accepted: Post | 
         expertise=experts.expertise_of(sorted(authors), theme_id),
         affiliations=profiles.confirmed_affiliations(sorted(authors)),
         cautioned=reported_unsafe([post.id for post in shown], theme_id),
+        attachments=attachment_pages.cards_for(post.id for post in shown),
     )
 
 

@@ -15,6 +15,7 @@ from forum.forms.threads import KIND_LABELS, SHOW_LABELS
 from forum.views import (
     admin,
     ask,
+    attachments,
     auth,
     errors,
     experts,
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
         feeds,
         mail,
         institutions,
+        attachments,
     ):
         app.register_blueprint(module.bp)
     errors.init_app(app)
@@ -135,12 +137,16 @@ SECURITY_HEADERS = {
 }
 
 
+# answers that say themselves how a browser keeps them (forum/views/attachments.py)
+PRIVATELY_CACHED = {"static", "attachments.download", "attachments.thumbnail"}
+
+
 def _security_headers(response):  # noqa: ANN001, ANN202
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if current_app.config["SECURE_COOKIES"]:  # served over HTTPS: browsers keep to it
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.endpoint != "static" and current_user.is_authenticated:
+    if request.endpoint not in PRIVATELY_CACHED and current_user.is_authenticated:
         # A member's page is theirs alone: no shared cache or back-button copy keeps it.
         response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from forum import limits, permissions
+from forum.attachments.requests import accepts_uploads
 from forum.extensions import db
 from forum.forms import database_id
 from forum.forms.threads import AskForm
@@ -19,6 +20,7 @@ bp = Blueprint("ask", __name__)
 
 
 @bp.route("/ask", methods=["GET", "POST"])
+@accepts_uploads
 @login_required
 @limits.previews
 def compose():
@@ -36,5 +38,6 @@ def compose():
     posted, refused = start_thread_from(form, lambda: boards[form.board.data])
     if posted is not None:
         return posted
+    form.files_sent_again()
     html = render_template("threads/ask.html", form=form, preview=preview_of(form))
     return first_day.answer(html, form, refused)

@@ -10,6 +10,7 @@ from markupsafe import escape
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from forum.attachments.requests import takes_uploads
 from forum.extensions import db, limiter
 from forum.languages import lazy_gettext as _l
 from forum.permissions import Denied
@@ -48,10 +49,26 @@ def init_app(app: Flask) -> None:
 def _http_error(error: HTTPException):
     if error.code == 429:
         return _too_many(error)
+    if error.code == 413:
+        return _too_large()
     response = _render(error.code or 500)
     if error.code == 405 and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
+
+
+def _too_large():
+    """A body over the limit is refused unread: say the limit that applies here."""
+    if takes_uploads():
+        config = current_app.config
+        message = _l(
+            "What you sent is larger than the forum accepts: at most %(n)d files of %(mb)d MB "
+            "each, with the text. Go back, choose fewer or smaller files and send it again.",
+            n=config["UPLOADS_PER_POST"],
+            mb=config["UPLOAD_MAX_MB"],
+        )
+        return _render(413, message=message)
+    return _render(413)
 
 
 def _seconds_until_reset() -> int | None:

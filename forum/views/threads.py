@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import limits, permissions
+from forum.attachments.requests import accepts_uploads
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
 from forum.limits import Spent
@@ -39,6 +40,7 @@ def show(thread_id: int):
 
 
 @bp.post("/threads/<int:thread_id>/reply")
+@accepts_uploads
 @login_required
 @limits.previews
 def reply(thread_id: int):
@@ -49,7 +51,9 @@ def reply(thread_id: int):
         refused = first_day.spent(allowance, form)
         if refused is None:
             try:
-                post = posting.reply(current_user, thread, form.body.data, form.language.data)
+                post = posting.reply(
+                    current_user, thread, form.body.data, form.language.data, form.files.data
+                )
             except ServiceError as error:
                 form.apply_service_error(error)
             else:
@@ -57,11 +61,13 @@ def reply(thread_id: int):
                 flash(_("Your reply is posted."), "success")
                 _say_if_mentions_capped(post.mentions_written)
                 return redirect(_post_url(post))
+    form.files_sent_again()
     html, _status = _render_thread(thread, form, page=None)
     return first_day.answer(html, form, refused)
 
 
 @bp.route("/n/<network_slug>/<theme_slug>/new", methods=["GET", "POST"])
+@accepts_uploads
 @login_required
 @limits.previews
 def new(network_slug: str, theme_slug: str):
@@ -73,6 +79,7 @@ def new(network_slug: str, theme_slug: str):
     posted, refused = start_thread_from(form, lambda: board)
     if posted is not None:
         return posted
+    form.files_sent_again()
     html = render_template("threads/new.html", board=board, form=form, preview=preview_of(form))
     return first_day.answer(html, form, refused)
 
@@ -97,6 +104,7 @@ def start_thread_from(
             form.body.data,
             practice=form.practice(),
             language=form.language.data,
+            files=form.files.data,
         )
     except ServiceError as error:
         form.apply_service_error(error)
@@ -139,6 +147,7 @@ def post_fragment(thread_id: int, post_id: int):
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@accepts_uploads
 @login_required
 @limits.previews
 def edit(post_id: int):
@@ -148,13 +157,19 @@ def edit(post_id: int):
     if form.validate_on_submit() and not previewing():
         try:
             posting.edit_post(
-                current_user, post, form.body.data, form.title.data, form.language.data
+                current_user,
+                post,
+                form.body.data,
+                form.title.data,
+                form.language.data,
+                files=form.files.data,
             )
         except ServiceError as error:
             form.apply_service_error(error)
         else:
             flash(_("Your changes are saved."), "success")
             return redirect(_post_url(post))
+    form.files_sent_again()
     return render_template(
         "threads/edit.html", post=post, form=form, preview=preview_of(form)
     ), form.http_status
