@@ -16,14 +16,7 @@ from forum.extensions import db
 from forum.models import Attachment, Post, StoredFile
 from tests import upload_samples as samples
 from tests.conftest import Person, errors_in, make_person, readable, thread_id_from
-
-
-def post_files(person: Person, url: str, files: list[tuple[bytes, str]], **fields: str):
-    data = {**fields, "files": [(io.BytesIO(content), name) for content, name in files]}
-    response = person.post(url, data, content_type="multipart/form-data")
-    # the test client spools a large body to a temporary file and leaves it open
-    response.request.environ["wsgi.input"].close()
-    return response
+from tests.upload_samples import post_files
 
 
 def start_with_files(person: Person, files: list[tuple[bytes, str]], **fields: str):

@@ -13,11 +13,13 @@ from flask import Flask
 from sqlalchemy import update
 
 from forum.extensions import db
-from forum.models import Network, SearchOutbox
+from forum.models import Network, SearchOutbox, StoredFile, TextState
 from forum.page_cache import HEADER
 from forum.search import outbox
 from forum.services import accounts, admin, browsing
+from tests import upload_samples
 from tests.conftest import PASSWORD, Person, make_person, reply_ids, thread_id_from
+from tests.upload_samples import post_files
 
 
 @dataclass
@@ -100,6 +102,17 @@ def _opening(w: World) -> int:
             .with_only_columns(Post.id)
             .where(Post.thread_id == w.first, Post.is_opening.is_(True))
         )
+
+
+def _attach(w: World) -> None:
+    """A file added to the reply by its author."""
+    edited = post_files(
+        w.other_member,
+        f"/posts/{w.reply}/edit",
+        [(upload_samples.small_pdf(), "Gas testing checklist.pdf")],
+        body="A four-gas meter, bump-tested daily.",
+    )
+    assert edited.status_code == 302
 
 
 def _hide(w: World) -> None:
@@ -219,6 +232,7 @@ CHANGES: list[tuple[Callable[[World], None], set[str], str | None]] = [
     (_vote, LISTS | FIRST, "first thread"),
     (_accept, LISTS | FIRST, "first thread"),
     (_edit, LISTS | FIRST, "first thread"),
+    (_attach, LISTS | FIRST, "first thread"),
     (_retitle, LISTS | FIRST, "board A"),
     (_hide, LISTS | FIRST, "first thread"),
     (_pin, LISTS | FIRST, "board A"),
@@ -264,6 +278,19 @@ def test_a_change_moves_the_pages_that_show_it_and_keeps_the_others(
     assert missed == made_again
     if shown_on is not None:
         assert after[shown_on].get_data() != before[shown_on].get_data()
+
+
+def test_a_documents_text_read_for_search_keeps_every_page(world: World, anonymous: Person) -> None:
+    """forum.attachments.extract writes each document's text after the upload: no page shows
+    it, so no kept page is thrown away for it."""
+    _attach(world)
+    urls = world.pages().values()
+    for url in urls:
+        anonymous.get(url)
+    with world.app.app_context():
+        db.session.execute(update(StoredFile).values(text="Checklist", text_state=TextState.done))
+        db.session.commit()
+    assert {url: anonymous.get(url).headers[HEADER] for url in urls} == dict.fromkeys(urls, "hit")
 
 
 # the home's recent activity after each change: (list, title, listed after the change)

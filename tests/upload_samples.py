@@ -1,5 +1,6 @@
 """Files for the upload tests, made in memory: real images (one with its GPS position),
-a small PDF, and the hostile ones a forum must refuse or serve inertly."""
+a small PDF, and the hostile ones a forum must refuse or serve inertly; and post_files(),
+which sends them as a browser's form does."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import io
 import zipfile
 
 from PIL import Image
+
+from tests.conftest import Person
 
 GPS_IFD = 0x8825  # EXIF's GPSInfo
 NOUAKCHOTT = {1: "N", 2: (18.0, 5.0, 0.0), 3: "W", 4: (15.0, 58.0, 0.0)}
@@ -99,3 +102,11 @@ def docx_zip_bomb() -> bytes:
         archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
         archive.writestr("word/document.xml", b"\0" * (64 * 1024 * 1024))
     return out.getvalue()
+
+
+def post_files(person: Person, url: str, files: list[tuple[bytes, str]], **fields: str):
+    data = {**fields, "files": [(io.BytesIO(content), name) for content, name in files]}
+    response = person.post(url, data, content_type="multipart/form-data")
+    # the test client spools a large body to a temporary file and leaves it open
+    response.request.environ["wsgi.input"].close()
+    return response

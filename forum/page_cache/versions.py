@@ -40,6 +40,9 @@ SHOWS = frozenset({"site", "lists", "board", "thread"})
 PRIVATE_TABLES = frozenset(
     {"notifications", "watches", "search_outbox", "reports", "content_version", "audit_entries"}
     | {"login_sessions", "mail_outbox"}
+    # a file's bytes and extracted text: pages show its attachment (a row of its thread),
+    # which is written with it and goes with it
+    | {"stored_files", "file_blobs"}
 )
 # A member's own settings and secrets, which no page shows but theirs.
 PRIVATE_USER_COLUMNS = frozenset(
@@ -54,6 +57,7 @@ SCOPED_ROWS = {
     "accepted_answers": (("thread_id", "thread"), ("post_id", "post")),
     "votes": (("post_id", "post"),),
     "post_revisions": (("post_id", "post"),),
+    "attachments": (("post_id", "post"),),
 }
 _OWN = "forum_versions"  # the execution option of this module's own statements
 
