@@ -15,13 +15,16 @@ from flask import Flask
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Post
+from forum.models import Attachment, Post
 from forum.services import browsing, moderation
+from tests import upload_samples
 from tests.conftest import Person, every_role, make_person, set_user, thread_id_from
 from tests.institution_helpers import make_institution
+from tests.upload_samples import post_files
 
 ROLES = ("anonymous", "member", "author", "moderator_elsewhere", "moderator_here", "admin")
 MODERATORS_HERE = frozenset({"moderator_here", "admin"})
+BOARD = "oic-oshnet/confined-spaces"
 NOT_WALKED = {"static", "main.healthz"}  # files and a health check: no post text
 
 
@@ -48,6 +51,16 @@ CASES = {
     # the thread deleted by a moderator: its moderators may still read and restore it
     "post of a deleted thread": Case("Numbatgonethreadword", MODERATORS_HERE),
 }
+
+
+def _notes(case: str | Case) -> list[tuple[bytes, str]]:
+    word = (CASES[case] if isinstance(case, str) else case).word
+    return [(upload_samples.small_pdf(f"Notes {word}"), "notes.pdf")]
+
+
+def _attachment_id(app: Flask, post_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Attachment.id).where(Attachment.post_id == post_id))
 
 
 def _post_id(app: Flask, word: str) -> tuple[int, int]:
@@ -86,9 +99,16 @@ def people(app: Flask, anonymous: Person, member: Person, other_member: Person) 
     """amina ("author") wrote the three posts; kemal is an ordinary member."""
     opener = make_person(app, "siti")
     thread_id = thread_id_from(opener.start_thread("Entering a silo", "Is a harness enough?"))
-    for case in ("hidden post", "deleted post"):
-        assert member.reply(thread_id, CASES[case].text).status_code == 302
-    member.start_thread("Gas testing", CASES["post of a deleted thread"].text)
+    for case in ("hidden post", "deleted post"):  # each with a file that holds its word too
+        replied = post_files(
+            member, f"/threads/{thread_id}/reply", _notes(case), body=CASES[case].text
+        )
+        assert replied.status_code == 302
+    gone = CASES["post of a deleted thread"]
+    started = post_files(
+        member, f"/n/{BOARD}/new", _notes(gone), kind="question", title="Gas", body=gone.text
+    )
+    assert started.status_code == 302
     set_user(app, "amina", country="MY")
     people = every_role(app, anonymous, member, other_member)
     _affiliate(app, "amina", make_institution(app))  # her institution's page lists her work
@@ -120,6 +140,8 @@ def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
         "code": "MY",  # amina's country: its page lists her threads
         "slug": "niosh-my",  # the institution amina works for
         "token": "not-a-valid-token",  # the mailed links: a refusal page, no post text
+        "attachment_id": _attachment_id(app, post_id),  # a PDF that holds the post's word
+        "name": "notes.pdf",
     }
     query = "?" + urlencode({"q": search, "title": search})
     urls = []
@@ -130,8 +152,8 @@ def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
         assert not unknown, f"give the walk a value for {unknown} of {rule.rule}"
         path = rule.rule
         for name in rule.arguments:
-            path = path.replace(f"<{name}>", str(values[name]))
-            path = path.replace(f"<int:{name}>", str(values[name]))
+            for converter in ("", "int:", "path:"):
+                path = path.replace(f"<{converter}{name}>", str(values[name]))
         assert "<" not in path, path
         urls.append(path + query)
     return urls + [f"/threads/{thread_id}?sort=votes"]
