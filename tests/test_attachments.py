@@ -258,3 +258,12 @@ def test_a_file_is_asked_again_with_its_etag(app: Flask, member: Person):
     again = member.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert not again.data
+
+
+def test_text_sent_as_files_is_ignored(app: Flask, member: Person):
+    """A forged form: text under the files field's name is no file, and no error."""
+    response = member.post(
+        "/n/oic-oshnet/construction/new",
+        {"kind": "question", "title": "Forged", "body": "Text only", "files": ["a", "b"]},
+    )
+    assert response.status_code == 302

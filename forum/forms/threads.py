@@ -10,6 +10,7 @@ from forum.forms import ForumForm, choices
 from forum.languages import LANGUAGES, lazy_pgettext
 from forum.languages import lazy_gettext as _l
 from forum.models import ThreadKind
+from forum.services.attachments import chosen
 from forum.services.posting import BODY_MAX, TITLE_MAX
 
 KIND_LABELS = {
@@ -72,7 +73,7 @@ class AttachmentsMixin:
     def files_sent_again(self) -> None:
         """Files were chosen but the post was not made (a preview, an error): a browser
         cannot keep them on the page that comes back, so say so."""
-        if any(file and file.filename for file in self.files.data or ()):
+        if chosen(self.files.data):
             self.files.errors = [
                 *self.files.errors,
                 _l("Choose your files again before you post: they could not be kept."),

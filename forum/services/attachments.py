@@ -45,8 +45,9 @@ class Upload:
 
 
 def chosen(files: Sequence[FileStorage] | None) -> list[FileStorage]:
-    """The files a composer sent (an empty file input sends one part with no name)."""
-    return [file for file in files or () if file and file.filename]
+    """The files a composer sent (an empty file input sends one part with no name; a forged
+    form may send text under the field's name)."""
+    return [file for file in files or () if isinstance(file, FileStorage) and file.filename]
 
 
 def prepare(uploader: User, files: Sequence[FileStorage], already: int = 0) -> list[Upload]:
