@@ -54,6 +54,8 @@ SCOPED_ROWS = {
     "accepted_answers": (("thread_id", "thread"), ("post_id", "post")),
     "votes": (("post_id", "post"),),
     "post_revisions": (("post_id", "post"),),
+    # a post's files: its thread's page and the Resources pages of its board and lists
+    "attachments": (("post_id", "post"),),
 }
 _OWN = "forum_versions"  # the execution option of this module's own statements
 

@@ -25,6 +25,7 @@ from forum.views import (
     moderation,
     notifications,
     profiles,
+    resources,
     search,
     threads,
 )
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
         feeds,
         mail,
         institutions,
+        resources,
     ):
         app.register_blueprint(module.bp)
     errors.init_app(app)
