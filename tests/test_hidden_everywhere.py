@@ -15,8 +15,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Post
+from forum.models import Attachment, Post
 from forum.services import browsing, moderation
+from tests.attachment_rows import attach
 from tests.conftest import Person, every_role, make_person, set_user, thread_id_from
 from tests.institution_helpers import make_institution
 
@@ -95,6 +96,8 @@ def people(app: Flask, anonymous: Person, member: Person, other_member: Person) 
     for case in CASES:  # reported by kemal: the moderators' queue lists them too
         post_id, _ = _post_id(app, CASES[case].word)
         assert other_member.post(f"/posts/{post_id}/report", {"reason": "spam"}).status_code == 302
+    for case in CASES.values():  # a file on each, named with its word: the library's rows
+        attach(app, _post_id(app, case.word)[0], f"{case.word}-form.pdf")
     hidden, _ = _post_id(app, CASES["hidden post"].word)
     deleted, _ = _post_id(app, CASES["deleted post"].word)
     _, gone_thread = _post_id(app, CASES["post of a deleted thread"].word)
@@ -106,6 +109,11 @@ def people(app: Flask, anonymous: Person, member: Person, other_member: Person) 
         lambda mod: moderation.delete_thread(mod, browsing.get_thread(gone_thread), "Wrong"),
     )
     return people
+
+
+def _attachment_id(app: Flask, post_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Attachment.id).where(Attachment.post_id == post_id))
 
 
 def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
@@ -120,6 +128,7 @@ def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
         "code": "MY",  # amina's country: its page lists her threads
         "slug": "niosh-my",  # the institution amina works for
         "token": "not-a-valid-token",  # the mailed links: a refusal page, no post text
+        "attachment_id": _attachment_id(app, post_id),  # the file on the post
     }
     query = "?" + urlencode({"q": search, "title": search})
     urls = []
