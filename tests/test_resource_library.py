@@ -186,3 +186,48 @@ def test_a_page_costs_the_same_queries_whatever_its_rows(
     many = {url: cost(url) for url in (BOARD, NETWORK, THEME)}
     assert many == few
     assert max(many.values()) <= 10
+
+
+KEPT = [{"THREADS_PER_PAGE": 3, "PAGE_CACHE_MB": 8}]
+
+
+@pytest.mark.parametrize("app_config", KEPT)
+def test_a_kept_resources_page_is_never_stale(
+    app: Flask, member: Person, anonymous: Person
+) -> None:
+    """Kept for visitors, made again when an attachment comes, is reviewed or removed, or its
+    post is hidden; another board's kept page stays kept."""
+    from forum.page_cache import HEADER
+
+    elsewhere = "/n/ilo-global/confined-spaces/resources"
+    thread_id = _thread(member, "Permits")
+    post_id = opening_post(app, thread_id)
+    first = attach(app, post_id, "first.pdf")
+    moderator = make_person(app, "oic.mod", moderates=("oic-oshnet",))
+
+    def shown(url: str) -> tuple[str, list[str]]:
+        response = anonymous.get(url)
+        return response.headers[HEADER], _names(response.get_data(as_text=True))
+
+    def all_pages() -> dict[str, tuple[str, list[str]]]:
+        return {url: shown(url) for url in (BOARD, NETWORK, THEME, elsewhere)}
+
+    all_pages()
+    assert {url: state for url, (state, _) in all_pages().items()} == dict.fromkeys(
+        (BOARD, NETWORK, THEME, elsewhere), "hit"
+    )
+    # the same content as the first: no new StoredFile row (which moves every page, the site)
+    second = attach(app, post_id, "second.pdf", content=b"first.pdf")
+    pages = all_pages()
+    for url in (BOARD, NETWORK, THEME):
+        assert pages[url] == ("miss", ["second.pdf", "first.pdf"]), url
+    assert pages[elsewhere][0] == "hit"  # an attachment moves its own board's pages only
+
+    assert moderator.post(f"/mod/attachments/{first}/review").status_code == 302
+    assert shown(BOARD) == ("miss", ["first.pdf", "second.pdf"])
+    response = moderator.post(f"/mod/attachments/{second}/remove", {"reason": "Copyright"})
+    assert response.status_code == 302
+    assert shown(NETWORK) == ("miss", ["first.pdf"])
+    _as_moderator(app, lambda mod: moderation.hide_post(mod, browsing.get_post(post_id), "x"))
+    assert shown(THEME) == ("miss", [])
+    assert shown(BOARD) == ("miss", [])
