@@ -6,8 +6,8 @@ thread (the thread, its posts, votes, revisions, accepted answer, attachments) r
 thread's and its board's page_version and the lists' row; any other row the module cannot
 place raises the site's row, which every page shows, so nothing is ever stale. What no page
 but its owner's shows (PRIVATE_TABLES, PRIVATE_USER_COLUMNS) raises nothing, and neither
-does a new member:
-they are on no page until they write something, nor a member's pending affiliation.
+does a new member: they are on no page until they write something, nor a member's pending
+affiliation.
 """
 
 from __future__ import annotations
