@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 
 from forum.database import schema_lock
 from forum.extensions import db
-from forum.services import ServiceError
+from forum.services import ServiceError, upload_cleanup
 
 
 def init_database() -> bool:
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
         send_digests,
         receive_mail,
         import_institutions,
+        upload_cleanup.command,
     ):
         app.cli.add_command(command)
 

@@ -267,3 +267,23 @@ def test_text_sent_as_files_is_ignored(app: Flask, member: Person):
         {"kind": "question", "title": "Forged", "body": "Text only", "files": ["a", "b"]},
     )
     assert response.status_code == 302
+
+
+def test_a_file_removed_everywhere_is_whole_again_when_attached_again(
+    app: Flask, member: Person
+):
+    first = thread_id_from(start_with_files(member, [(samples.photo_with_gps(), "tie.jpg")]))
+    url = attachment_links(member.get(f"/threads/{first}").get_data(as_text=True))[0]
+    moderator = make_person(app, "oic.mod", moderates=("oic-oshnet",))
+    attachment_id = url.split("/")[2]
+    removed = moderator.post(f"/mod/attachments/{attachment_id}/remove", {"reason": "Duplicate"})
+    assert removed.status_code == 302
+    assert member.get(url).status_code == 404
+    with app.app_context():
+        assert storage.current().keys() == set()  # its bytes and thumbnail went
+
+    again = start_with_files(member, [(samples.photo_with_gps(), "tie.jpg")], title="Again")
+    page = member.get(f"/threads/{thread_id_from(again)}").get_data(as_text=True)
+    thumbnail = re.search(r'<img src="(/attachments/\d+/thumbnail)"', page).group(1)
+    assert member.get(thumbnail).status_code == 200
+    assert member.get(attachment_links(page)[0]).mimetype == "image/jpeg"

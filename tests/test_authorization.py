@@ -32,6 +32,7 @@ from forum.models import (
 )
 from forum.models._time import utcnow
 from forum.services import browsing, experts, moderation, qa, sanctions
+from tests.attachment_rows import attach
 from tests.conftest import PASSWORD, Person, every_role, make_person, thread_id_from
 from tests.institution_helpers import make_institution
 
@@ -150,6 +151,16 @@ def _deleted(world: World, role: str) -> tuple[str, dict]:
         "oic.mod",
     )
     return f"/mod/threads/{world.thread_id}/restore", {}
+
+
+def _attached(action: str, data: dict) -> Callable[[World, str], tuple[str, dict]]:
+    """An attachment on the opening post, for the moderators' resource actions."""
+
+    def prepare(world: World, role: str) -> tuple[str, dict]:
+        attachment_id = attach(world.app, world.extra["opening"], "permit-form.pdf")
+        return f"/mod/attachments/{attachment_id}/{action}", data
+
+    return prepare
 
 
 def _board_update(world: World, role: str) -> tuple[str, dict]:
@@ -279,6 +290,8 @@ SPEC: dict[str, Spec] = {
         SIGNED_IN, lambda w, r: (f"/posts/{w.reply_id}/report", {"reason": "spam"})
     ),
     "moderation.decide": Spec(MODERATORS, _reported("hide")),
+    "resources.remove": Spec(MODERATORS, _attached("remove", {"reason": "Personal data"})),
+    "resources.review": Spec(MODERATORS, _attached("review", {})),
     "admin.boards": Spec(
         MODERATORS, lambda w, r: ("/mod/oic-oshnet/boards", {"theme": _ids(w)["new_theme"]})
     ),

@@ -55,7 +55,7 @@ CASES = {
 
 def _notes(case: str | Case) -> list[tuple[bytes, str]]:
     word = (CASES[case] if isinstance(case, str) else case).word
-    return [(upload_samples.small_pdf(f"Notes {word}"), "notes.pdf")]
+    return [(upload_samples.small_pdf(f"Notes {word}"), f"{word}-form.pdf")]
 
 
 def _attachment_id(app: Flask, post_id: int) -> int:
@@ -99,7 +99,8 @@ def people(app: Flask, anonymous: Person, member: Person, other_member: Person) 
     """amina ("author") wrote the three posts; kemal is an ordinary member."""
     opener = make_person(app, "siti")
     thread_id = thread_id_from(opener.start_thread("Entering a silo", "Is a harness enough?"))
-    for case in ("hidden post", "deleted post"):  # each with a file that holds its word too
+    # each with a file named with its word and holding it: the download and the library's rows
+    for case in ("hidden post", "deleted post"):
         replied = post_files(
             member, f"/threads/{thread_id}/reply", _notes(case), body=CASES[case].text
         )
@@ -128,6 +129,11 @@ def people(app: Flask, anonymous: Person, member: Person, other_member: Person) 
     return people
 
 
+def _attachment_id(app: Flask, post_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Attachment.id).where(Attachment.post_id == post_id))
+
+
 def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
     """Every GET address of the app, its arguments pointing at the post, its thread, their
     network, board and author; the query asks search and similar threads for the post."""
@@ -140,8 +146,8 @@ def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
         "code": "MY",  # amina's country: its page lists her threads
         "slug": "niosh-my",  # the institution amina works for
         "token": "not-a-valid-token",  # the mailed links: a refusal page, no post text
-        "attachment_id": _attachment_id(app, post_id),  # a PDF that holds the post's word
-        "name": "notes.pdf",
+        "attachment_id": _attachment_id(app, post_id),  # a PDF named with the post's word
+        "name": "form.pdf",  # and holding it
     }
     query = "?" + urlencode({"q": search, "title": search})
     urls = []

@@ -2,11 +2,12 @@
 
 Every commit notes what it changed (`_note_flushed_changes`, `_note_statement_changes`) and,
 last in its transaction, raises the numbers that follow it (`_raise_versions`): a row of a
-thread (the thread, its posts, votes, revisions, accepted answer) raises that thread's and its
-board's page_version and the lists' row; any other row the module cannot place raises the
-site's row, which every page shows, so nothing is ever stale. What no page but its owner's
-shows (PRIVATE_TABLES, PRIVATE_USER_COLUMNS) raises nothing, and neither does a new member:
-they are on no page until they write something, nor a member's pending affiliation.
+thread (the thread, its posts, votes, revisions, accepted answer, attachments) raises that
+thread's and its board's page_version and the lists' row; any other row the module cannot
+place raises the site's row, which every page shows, so nothing is ever stale. What no page
+but its owner's shows (PRIVATE_TABLES, PRIVATE_USER_COLUMNS) raises nothing, and neither
+does a new member: they are on no page until they write something, nor a member's pending
+affiliation.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ SCOPED_ROWS = {
     "accepted_answers": (("thread_id", "thread"), ("post_id", "post")),
     "votes": (("post_id", "post"),),
     "post_revisions": (("post_id", "post"),),
+    # a post's files: its thread's page and the Resources pages of its board and lists
     "attachments": (("post_id", "post"),),
 }
 _OWN = "forum_versions"  # the execution option of this module's own statements

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
@@ -162,22 +162,32 @@ def attach(session: Session, post: Post, uploads: Sequence[Upload], uploader_id:
             )
         )
     for position, upload in enumerate(uploads, start=first):
-        # two posts may bring the same new file at once: the second finds it there
+        # two posts may bring the same new file at once: the second finds it there. A file
+        # whose every attachment a moderator removed lost its bytes and text
+        # (attachment_moderation): brought again, it is whole again and read again.
+        statement = dialect.insert(StoredFile).values(
+            sha256=upload.sha256,
+            media_type=upload.media_type,
+            kind=upload.kind,
+            size=upload.size,
+            width=upload.width,
+            height=upload.height,
+            has_thumbnail=upload.has_thumbnail,
+            text="",
+            text_state=TextState.none if upload.kind == FileKind.image else TextState.pending,
+            created_at=utcnow(),
+        )
         session.execute(
-            dialect.insert(StoredFile)
-            .values(
-                sha256=upload.sha256,
-                media_type=upload.media_type,
-                kind=upload.kind,
-                size=upload.size,
-                width=upload.width,
-                height=upload.height,
-                has_thumbnail=upload.has_thumbnail,
-                text="",
-                text_state=TextState.none if upload.kind == FileKind.image else TextState.pending,
-                created_at=utcnow(),
+            statement.on_conflict_do_update(
+                index_elements=["sha256"],
+                set_={
+                    "has_thumbnail": statement.excluded.has_thumbnail,
+                    "text_state": case(
+                        (StoredFile.text_state == TextState.none, statement.excluded.text_state),
+                        else_=StoredFile.text_state,
+                    ),
+                },
             )
-            .on_conflict_do_nothing(index_elements=["sha256"])
         )
         session.add(
             Attachment(

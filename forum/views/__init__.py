@@ -26,6 +26,7 @@ from forum.views import (
     moderation,
     notifications,
     profiles,
+    resources,
     search,
     threads,
 )
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
         mail,
         institutions,
         attachments,
+        resources,
     ):
         app.register_blueprint(module.bp)
     errors.init_app(app)
