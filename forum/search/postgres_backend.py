@@ -32,6 +32,7 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, REAL, REGCONFIG, TSVECTOR, insert
 from sqlalchemy.engine import Connection
@@ -288,7 +289,8 @@ def _attachment_passages(post_ids: list[int], words, options: str) -> dict[int, 
             func.ts_headline(posts.c.config, attached_text, words, options),
             func.to_tsvector(posts.c.config, name_words).op("@@", return_type=Boolean)(words),
         )
-        .select_from(posts, parts)  # a function in FROM sees the row before it (LATERAL)
+        # a function in FROM sees the rows before it (as if LATERAL)
+        .select_from(posts.join(parts, true()))
         .where(posts.c.post_id.in_(post_ids), posts.c.attachments != "")
         .order_by(posts.c.post_id, parts.c.position)
     )
