@@ -15,14 +15,14 @@ from forum import search
 from forum.attachments import extract
 from forum.database import write_transaction
 from forum.extensions import db
-from forum.models import Attachment
+from forum.models import Attachment, Post
 from forum.models._time import utcnow
 from forum.models.attachments import FileKind
 from forum.search import outbox
 from forum.services import moderation, posting
 from tests import document_samples as samples
 from tests.search_helpers import Forum
-from tests.test_attachment_text import attach, opening
+from tests.test_attachment_text import attach, opening, store_file
 
 
 @pytest.fixture(params=["whoosh", "postgres"])
@@ -167,3 +167,19 @@ def test_the_search_page_says_which_attachment_matched(forum: Forum, app: Flask)
     page = app.test_client().get("/search?q=manganese").get_data(as_text=True)
     assert "in the attachment <bdi>fume&lt;sheet&gt;.pdf</bdi>" in page
     assert "<mark>manganese</mark>" in page
+
+
+def test_an_attachment_added_to_an_existing_post_is_indexed_with_it(forum: Forum) -> None:
+    thread = forum.thread("Silica dust", "Wet cutting.")
+    post = opening(thread)
+    stored_sha = store_file(samples.pdf_with_text("Respirable crystalline"), FileKind.pdf)
+    with write_transaction() as session:  # attached through the relationship, as a service may
+        session.add(
+            Attachment(
+                post=session.get(Post, post.id),
+                file_sha256=stored_sha,
+                name="rcs-limits.pdf",
+                uploader_id=post.author_id,
+            )
+        )
+    assert forum.titles("limits") == ["Silica dust"]  # by its name, before its text is read

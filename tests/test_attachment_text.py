@@ -5,6 +5,7 @@ longer and is found by its name."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -27,9 +28,8 @@ MEDIA_TYPES = {
 }
 
 
-def attach(post: Post, name: str, data: bytes, kind: FileKind, *, position: int = 0) -> str:
-    """What the upload does: the bytes in storage, a pending StoredFile and an Attachment in
-    the post's transaction (the upload service is the lead's; this stands in for it)."""
+def store_file(data: bytes, kind: FileKind) -> str:
+    """The bytes in storage and a pending StoredFile, as the upload keeps them."""
     sha256 = hashlib.sha256(data).hexdigest()
     storage.current().put(sha256, data)
     with write_transaction() as session:
@@ -43,6 +43,13 @@ def attach(post: Post, name: str, data: bytes, kind: FileKind, *, position: int 
                     text_state=TextState.pending,
                 )
             )
+    return sha256
+
+
+def attach(post: Post, name: str, data: bytes, kind: FileKind, *, position: int = 0) -> str:
+    """What the upload does (the upload service is the lead's; this stands in for it)."""
+    sha256 = store_file(data, kind)
+    with write_transaction() as session:
         session.add(
             Attachment(
                 post_id=post.id,
@@ -187,3 +194,40 @@ def test_images_and_settled_files_are_left_alone(forum: Forum, post: Post) -> No
     assert extract.extract_pending() == 1
     assert extract.extract_pending() == 0
     assert stored(sha256).text == "Once"
+
+
+def test_after_an_upload_the_text_is_read_at_once_without_a_server(
+    forum: Forum, post: Post
+) -> None:
+    sha256 = attach(post, "sheet.pdf", samples.pdf_with_text("Right away"), FileKind.pdf)
+    extract.extract_soon()
+    assert stored(sha256).text == "Right away"
+
+
+def test_in_a_server_the_extractor_thread_reads_what_an_upload_left(
+    app: Flask, forum: Forum, post: Post, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(extract, "EXTRACT_EVERY", 60.0)  # so only the wake-up can explain it
+    extractor = extract.start_background_extractor(app)
+    try:
+        sha256 = attach(post, "sheet.pdf", samples.pdf_with_text("In the background"), FileKind.pdf)
+        extract.extract_soon()  # wakes the thread, reads nothing itself
+        deadline = time.monotonic() + 20
+        while stored(sha256).text_state == TextState.pending and time.monotonic() < deadline:
+            db.session.commit()
+            time.sleep(0.05)
+    finally:
+        extractor.stopping.set()
+        extract._wake.set()
+        extractor.join(10)
+    assert stored(sha256).text == "In the background"
+    assert forum.titles("background") == ["Noise at the press shop"]
+
+
+def test_reindex_reads_files_left_pending(app: Flask, forum: Forum, post: Post) -> None:
+    sha256 = attach(post, "sheet.pdf", samples.pdf_with_text("Left pending"), FileKind.pdf)
+    result = app.test_cli_runner().invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Read the text of 1 attached files." in result.output
+    assert stored(sha256).text == "Left pending"
+    assert forum.titles("pending") == ["Noise at the press shop"]

@@ -39,7 +39,8 @@ READABLE = (FileKind.pdf, FileKind.document, FileKind.spreadsheet)
 _SPACES = re.compile(r"[^\S\n]+")
 _BREAKS = re.compile(r"\s*\n\s*")
 _one_pass = threading.Lock()  # one extraction at a time per process
-_wake: threading.Event | None = None  # set by start_background_extractor
+_wake = threading.Event()  # wakes the server's extractor thread
+_extractor: threading.Thread | None = None
 
 
 def extract_pending(limit: int = 20) -> int:
@@ -65,7 +66,8 @@ def extract_pending(limit: int = 20) -> int:
 def extract_soon() -> None:
     """After an upload's commit: wake the server's extractor thread; without one (commands,
     tests) extract here and now."""
-    if _wake is not None:
+    running = _extractor is not None and _extractor.is_alive()
+    if running and not _extractor.stopping.is_set():  # type: ignore[union-attr]
         _wake.set()
     else:
         extract_pending()
@@ -142,9 +144,9 @@ def _settle(sha256: str, text: str | None) -> None:
 def start_background_extractor(app: Flask) -> threading.Thread:
     """A server process's extractor: files left pending (a crash, a restart) are read within
     EXTRACT_EVERY seconds, a new upload's at once."""
-    global _wake
-    _wake = threading.Event()
-    return run_every(app, lambda: EXTRACT_EVERY, "text-extractor", _extract_all, wake=_wake)
+    global _extractor
+    _extractor = run_every(app, lambda: EXTRACT_EVERY, "text-extractor", _extract_all, wake=_wake)
+    return _extractor
 
 
 def _extract_all() -> None:

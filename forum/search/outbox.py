@@ -80,7 +80,8 @@ def _attachment_change(session: Session, attachment: Attachment) -> list[SearchO
     post = attachment.__dict__.get("post")  # set, not loaded: the relationship raises
     if post is not None and post in session.new:
         return []
-    post_ids = {attachment.post_id, *db.inspect(attachment).attrs["post_id"].history.deleted}
+    now = post.id if post is not None else attachment.post_id
+    post_ids = {now, *db.inspect(attachment).attrs["post_id"].history.deleted}
     post_ids.discard(None)
     if not post_ids:
         return []
