@@ -183,3 +183,17 @@ def test_an_attachment_added_to_an_existing_post_is_indexed_with_it(forum: Forum
             )
         )
     assert forum.titles("limits") == ["Silica dust"]  # by its name, before its text is read
+
+
+def test_an_index_of_the_schema_before_attachments_is_rebuilt_at_start(forum: Forum) -> None:
+    backend = search.backend()
+    if backend.name != "whoosh":
+        pytest.skip("Whoosh's generations (PostgreSQL: test_search_conformance's upgrade test)")
+    thread = forum.thread("Upgraded forum", "Attached.")
+    attach(opening(thread), "lux.pdf", samples.pdf_with_text("Illuminance survey"), FileKind.pdf)
+    extract.extract_pending()
+    (backend.folder / "s4-1-abcdef").mkdir()
+    (backend.folder / "CURRENT").write_text("s4-1-abcdef")  # what the last release left
+    assert forum.titles("illuminance") == []  # never read, no error
+    assert outbox.ensure_current() == "missing"
+    assert forum.titles("illuminance") == ["Upgraded forum"]
