@@ -71,9 +71,13 @@ def seed_demo() -> None:
 @with_appcontext
 def reindex() -> None:
     """Rebuild the search index from the database into a new index, then swap it in."""
+    from forum.attachments import extract
     from forum.search import documents, outbox
 
     init_database()
+    # files left unread (a server stopped before it got to them): their text goes in too
+    while read := extract.extract_pending():
+        click.echo(f"Read the text of {read} attached files.")
     total = documents.indexable_count()
     with click.progressbar(length=total, label="Indexing posts", show_pos=True) as bar:
 

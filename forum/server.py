@@ -9,6 +9,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
+from forum.attachments import extract
 from forum.database import start_after_commit_worker
 from forum.mail import outbox as mail_outbox
 from forum.search import outbox
@@ -63,6 +64,7 @@ def _worker_ready(app: Flask) -> None:
     # hundreds of young collections each, and now and then a full pass. 20,000: p95 -15 ms.
     gc.set_threshold(20_000, 20, 20)
     outbox.start_background_drainer(app)
+    extract.start_background_extractor(app)
     mail_outbox.start_background_sender(app)
     digests.start_digest_loop(app)
     start_after_commit_worker(app)

@@ -8,6 +8,7 @@ kept apart (their own index or table): their words never weigh on a thread's rel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -20,6 +21,19 @@ from forum.search.query import SearchQuery
 MATCH_START, MATCH_END = "\x02", "\x03"
 SNIPPET_CHARS = 240
 TITLE_WEIGHT = 3.0  # a word in the title counts this much more than one in the body
+ATTACHMENT_WEIGHT = 0.5  # and a word in an attached document's name or text, this much
+
+
+class AttachedText(NamedTuple):
+    """An attachment of the post, as search reads it: its name, and its text when read."""
+
+    name: str
+    text: str
+
+    @property
+    def name_words(self) -> str:
+        """The name as words: "noise_fact-sheet.pdf" is found by "noise", "fact", "sheet"."""
+        return re.sub(r"[\W_]+", " ", self.name).strip()
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,7 @@ class Document:
     accepted: bool
     expert: bool
     created_at: datetime
+    attachments: tuple[AttachedText, ...] = ()  # not removed ones, in their order on the post
 
     @property
     def board(self) -> str:
@@ -78,6 +93,7 @@ class Snippet(NamedTuple):
 
     title: str  # the thread's whole title
     body: str  # the passage of the post that holds the most matches
+    attachment: str = ""  # when the words are only in an attachment: its name (body: its passage)
 
 
 class IndexBusy(Exception):

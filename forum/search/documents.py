@@ -10,15 +10,17 @@ from forum import languages, markup
 from forum.extensions import db
 from forum.models import (
     AcceptedAnswer,
+    Attachment,
     Board,
     ExpertVerification,
     Network,
     Post,
+    StoredFile,
     Theme,
     Thread,
     User,
 )
-from forum.search.backend import Document
+from forum.search.backend import AttachedText, Document
 
 BATCH = 2_000
 
@@ -94,18 +96,47 @@ def _documents(query: Select) -> list[Document]:
     if not rows:
         return []
     experts = _verified({row.author_id for row in rows})
+    attached = _attachments([row.id for row in rows])
     documents = []
     for row in rows:
         body = markup.html_to_text(row.body_html)
         # posts from before languages were recorded: recognised from their text
         language = row.language or languages.detect(f"{row.title}\n{body}")
         documents.append(
-            _document(row, body, language, expert=(row.author_id, row.theme_id) in experts)
+            _document(
+                row,
+                body,
+                language,
+                expert=(row.author_id, row.theme_id) in experts,
+                attachments=tuple(attached.get(row.id, ())),
+            )
         )
     return documents
 
 
-def _document(row, body: str, language: str, expert: bool) -> Document:  # noqa: ANN001
+def _attachments(post_ids: list[int]) -> dict[int, list[AttachedText]]:
+    """Each post's attachments (not removed ones), in their order: names always, text once
+    it is read (a file whose reading failed is found by its name)."""
+    query = (
+        select(Attachment.post_id, Attachment.name, StoredFile.text)
+        .join(StoredFile, StoredFile.sha256 == Attachment.file_sha256)
+        .where(Attachment.post_id.in_(post_ids), Attachment.removed_at.is_(None))
+        .order_by(Attachment.post_id, Attachment.position, Attachment.id)
+    )
+    found: dict[int, list[AttachedText]] = {}
+    for post_id, name, text in db.session.execute(query):
+        found.setdefault(post_id, []).append(AttachedText(_plain_name(name), text or ""))
+    return found
+
+
+def _plain_name(name: str) -> str:
+    """No control characters: the backends mark and separate with some of them."""
+    return "".join(char if char >= " " else " " for char in name)
+
+
+def _document(  # noqa: ANN001
+    row, body: str, language: str, expert: bool, attachments: tuple[AttachedText, ...]
+) -> Document:
     return Document(
         post_id=row.id,
         thread_id=row.thread_id,
@@ -120,6 +151,7 @@ def _document(row, body: str, language: str, expert: bool) -> Document:  # noqa:
         accepted=row.accepted,
         expert=expert,
         created_at=row.created_at,
+        attachments=attachments,
     )
 
 

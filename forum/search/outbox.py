@@ -24,6 +24,7 @@ from forum.database import after_commit, run_every, write_transaction
 from forum.extensions import db
 from forum.models import (
     AcceptedAnswer,
+    Attachment,
     Board,
     Post,
     SearchOutbox,
@@ -43,6 +44,7 @@ DRAIN_EVERY = 2.0  # seconds, the server's background drainer
 # what a post or thread document holds: a change to any of these is re-indexed
 POST_FIELDS = ("body_html", "hidden_at", "deleted_at", "thread_id")
 THREAD_FIELDS = ("title", "board_id", "kind", "is_answered", "deleted_at")
+ATTACHMENT_FIELDS = ("removed_at", "name", "post_id")
 
 
 def _changed(obj: Any, names: Iterable[str]) -> bool:
@@ -63,9 +65,29 @@ def collect_changes(session: Session, _context: object, _instances: object) -> N
             rows.append(SearchOutbox(thread_id=obj.id))
         elif isinstance(obj, AcceptedAnswer):  # which reply is accepted: the whole thread
             rows.append(SearchOutbox(thread_id=obj.thread_id))
+        elif isinstance(obj, Attachment) and (
+            obj in session.new or _changed(obj, ATTACHMENT_FIELDS)
+        ):
+            rows += _attachment_change(session, obj)
     if rows:
         session.add_all(rows)
         after_commit(drain_committed)
+
+
+def _attachment_change(session: Session, attachment: Attachment) -> list[SearchOutbox]:
+    """A file attached to a post, renamed, or taken off it: the post's document changes (on
+    a new post, its own row covers it)."""
+    post = attachment.__dict__.get("post")  # set, not loaded: the relationship raises
+    if post is not None and post in session.new:
+        return []
+    now = post.id if post is not None else attachment.post_id
+    post_ids = {now, *db.inspect(attachment).attrs["post_id"].history.deleted}
+    post_ids.discard(None)
+    if not post_ids:
+        return []
+    with session.no_autoflush:
+        posts = session.execute(select(Post.id, Post.thread_id).where(Post.id.in_(post_ids)))
+        return [SearchOutbox(thread_id=thread_id, post_id=post_id) for post_id, thread_id in posts]
 
 
 def member_threads_changed(session: Session, user_id: int, theme_id: int) -> None:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, REAL, REGCONFIG, TSVECTOR, insert
 from sqlalchemy.engine import Connection
@@ -39,6 +40,7 @@ from sqlalchemy.engine import Connection
 from forum.extensions import db
 from forum.search import postgres_institutions as institution_table
 from forum.search.backend import (
+    ATTACHMENT_WEIGHT,
     MATCH_END,
     MATCH_START,
     SNIPPET_CHARS,
@@ -53,14 +55,23 @@ from forum.search.backend import (
 )
 from forum.search.query import SearchQuery, Term
 
-SCHEMA_VERSION = 3  # a change to the table below needs a new number: old tables are rebuilt
+SCHEMA_VERSION = 4  # a change to the table below needs a new number: old tables are rebuilt
 TABLE = f"search_posts_v{SCHEMA_VERSION}"
 LOCK_KEY = 0x05E4_F0_12  # this forum's advisory lock for index writes
 # each post's words are read by its language's text search configuration (Snowball all four;
 # Arabic's also strips diacritics and tatweel and writes every alef one way)
 CONFIGS = {"en": "english", "fr": "french", "es": "spanish", "ar": "arabic"}
-# ts_rank weights for D, C, B, A: the title (A) counts TITLE_WEIGHT times the body (D)
-RANK_WEIGHTS = "{%.1f,%.1f,%.1f,%.1f}" % (0.1, 0.1, 0.1, 0.1 * TITLE_WEIGHT)  # noqa: UP031
+# ts_rank weights for D, C, B, A: the title (A) counts TITLE_WEIGHT times the body (B), the
+# attachments (D) ATTACHMENT_WEIGHT times
+RANK_WEIGHTS = "{%.2f,%.2f,%.2f,%.2f}" % (  # noqa: UP031
+    0.1 * ATTACHMENT_WEIGHT,
+    0.1,
+    0.1,
+    0.1 * TITLE_WEIGHT,
+)
+# the attachments column: name NAME_END name as words NAME_END text, for each attachment,
+# between ATTACHMENT_ENDs
+NAME_END, ATTACHMENT_END = "\x1d", "\x1c"
 
 COLUMNS = """
     post_id integer PRIMARY KEY,
@@ -76,10 +87,12 @@ COLUMNS = """
     accepted boolean NOT NULL,
     expert boolean NOT NULL,
     created_at timestamp NOT NULL,
+    attachments text NOT NULL,
     config regconfig NOT NULL,
     document tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector(config, title), 'A') ||
-        setweight(to_tsvector(config, body), 'D')
+        setweight(to_tsvector(config, body), 'B') ||
+        setweight(to_tsvector(config, attachments), 'D')
     ) STORED
 """
 
@@ -101,6 +114,7 @@ def _table(name: str) -> Table:
         Column("accepted", Boolean),
         Column("expert", Boolean),
         Column("created_at", DateTime),
+        Column("attachments", Text),
         Column("config", REGCONFIG),
         Column("document", TSVECTOR),
     )
@@ -245,9 +259,46 @@ class PostgresBackend:
         else:
             title, passage = posts.c.title, func.substr(posts.c.body, 1, SNIPPET_CHARS)
         statement = select(posts.c.post_id, title, passage).where(posts.c.post_id.in_(list(titles)))
-        return {
+        found = {
             post_id: Snippet(title, body) for post_id, title, body in db.session.execute(statement)
         }
+        if words is not None:
+            unmarked = [i for i, snippet in found.items() if MATCH_START not in snippet.body]
+            for post_id, (name, passage) in _attachment_passages(unmarked, words, options).items():
+                found[post_id] = found[post_id]._replace(body=passage, attachment=name)
+        return found
+
+
+def _attachment_passages(post_ids: list[int], words, options: str) -> dict[int, tuple]:  # noqa: ANN001
+    """For posts whose own text does not hold the query's words: the first attachment that
+    does (by its name or text), and its passage."""
+    if not post_ids:
+        return {}
+    parts = (
+        func.unnest(func.string_to_array(posts.c.attachments, ATTACHMENT_END))
+        .table_valued("value", with_ordinality="position")
+        .render_derived()
+    )
+    name = func.split_part(parts.c.value, NAME_END, 1)
+    name_words = func.split_part(parts.c.value, NAME_END, 2)
+    attached_text = func.split_part(parts.c.value, NAME_END, 3)
+    statement = (
+        select(
+            posts.c.post_id,
+            name,
+            func.ts_headline(posts.c.config, attached_text, words, options),
+            func.to_tsvector(posts.c.config, name_words).op("@@", return_type=Boolean)(words),
+        )
+        # a function in FROM sees the rows before it (as if LATERAL)
+        .select_from(posts.join(parts, true()))
+        .where(posts.c.post_id.in_(post_ids), posts.c.attachments != "")
+        .order_by(posts.c.post_id, parts.c.position)
+    )
+    found: dict[int, tuple] = {}
+    for post_id, attached_name, passage, name_matches in db.session.execute(statement):
+        if post_id not in found and (MATCH_START in passage or name_matches):
+            found[post_id] = (attached_name, passage)
+    return found
 
 
 def hits_statement(query: SearchQuery, limit: int) -> Select:
@@ -335,8 +386,16 @@ def _row(document: Document) -> dict[str, Any]:
         "accepted": document.accepted,
         "expert": document.expert,
         "created_at": document.created_at,
+        "attachments": ATTACHMENT_END.join(
+            NAME_END.join((_plain(attached.name), attached.name_words, _plain(attached.text)))
+            for attached in document.attachments
+        ),
         "config": CONFIGS.get(document.language, CONFIGS["en"]),
     }
+
+
+def _plain(text: str) -> str:
+    return text.replace(NAME_END, " ").replace(ATTACHMENT_END, " ")
 
 
 def _matches(tsquery):  # noqa: ANN001, ANN202

@@ -47,6 +47,7 @@ class Result:
     accepted: bool = False  # the post is the question's accepted answer
     expert: bool = False  # by an expert verified in the thread's theme
     score: float = 0.0  # relevance with the boosts, only ever compared within one search
+    attachment: str = ""  # the snippet is from this attachment of the post (its name)
 
 
 @dataclass
@@ -180,6 +181,7 @@ def _fetch(backend: SearchBackend, query: SearchQuery, window: list[ThreadMatch]
                 accepted=m.best.accepted,
                 expert=m.best.expert,
                 score=m.score,
+                attachment=snippet.attachment if snippet else "",
             )
         )
     return results

@@ -13,14 +13,22 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from forum.languages import DEFAULT
 from forum.search import arabic
-from forum.search.backend import MATCH_END, MATCH_START, SNIPPET_CHARS, TITLE_WEIGHT
+from forum.search.backend import (
+    ATTACHMENT_WEIGHT,
+    MATCH_END,
+    MATCH_START,
+    SNIPPET_CHARS,
+    TITLE_WEIGHT,
+)
 
-# the text field holds LANGUAGE_MARK code, then TITLE_MARK title TITLE_MARK body
-TITLE_MARK, LANGUAGE_MARK = "\x1f", "\x1e"
+# the text field holds LANGUAGE_MARK code, then TITLE_MARK title TITLE_MARK body, then
+# (when the post has attachments) ATTACHMENT_MARK and their names and text
+TITLE_MARK, LANGUAGE_MARK, ATTACHMENT_MARK = "\x1f", "\x1e", "\x1d"
 
 
 class _TitleWeight(Filter):
-    """Words between the two TITLE_MARKs weigh TITLE_WEIGHT times as much.
+    """Words between the two TITLE_MARKs weigh TITLE_WEIGHT times as much, words after the
+    ATTACHMENT_MARK ATTACHMENT_WEIGHT times (below the post's own words).
 
     Whoosh sums token boosts into each posting's weight, which BM25 reads as the term's
     frequency: one field ranks a title match above a body match, so a query needs one
@@ -28,12 +36,15 @@ class _TitleWeight(Filter):
     """
 
     def __call__(self, tokens: Iterator) -> Iterator:
-        in_title = False
+        in_title = in_attachments = False
         for token in tokens:
             if token.text == TITLE_MARK:
                 in_title = not in_title
                 continue
-            token.boost = TITLE_WEIGHT if in_title else 1.0
+            if token.text == ATTACHMENT_MARK:
+                in_attachments = True
+                continue
+            token.boost = TITLE_WEIGHT if in_title else ATTACHMENT_WEIGHT if in_attachments else 1.0
             yield token
 
 
@@ -90,7 +101,9 @@ _WORD = r"[\w\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]+"
 
 def _analyzer(default: str):  # noqa: ANN202
     return (
-        RegexTokenizer(rf"{_WORD}(\.?{_WORD})*|{TITLE_MARK}|{LANGUAGE_MARK}[a-z]{{2}}")
+        RegexTokenizer(
+            rf"{_WORD}(\.?{_WORD})*|{TITLE_MARK}|{ATTACHMENT_MARK}|{LANGUAGE_MARK}[a-z]{{2}}"
+        )
         | _TitleWeight()
         | LowercaseFilter()
         | _ArabicNormaliser()
@@ -102,7 +115,7 @@ ANALYZER = _analyzer(DEFAULT)  # documents and queries name their language with 
 
 
 def plain(text: str) -> str:
-    return text.replace(TITLE_MARK, " ").replace(LANGUAGE_MARK, " ")
+    return text.replace(TITLE_MARK, " ").replace(LANGUAGE_MARK, " ").replace(ATTACHMENT_MARK, " ")
 
 
 def words_of(text: str, language: str) -> list[str]:

@@ -26,6 +26,7 @@ from forum.languages import LANGUAGES
 from forum.search import whoosh_institutions
 from forum.search.backend import (
     SNIPPET_CHARS,
+    AttachedText,
     Document,
     Hit,
     IndexBusy,
@@ -258,11 +259,25 @@ class WhooshBackend:
                     continue
                 text, language = stored["body"], stored["language"]
                 passage = words and marked_passage(text, words, language)
+                attachment = ""
+                if words and not passage:
+                    attachment, passage = _attachment_passage(stored, words, language)
                 found[post_id] = Snippet(
                     marked(title, words, language) if words else title,
                     passage or text[:SNIPPET_CHARS],
+                    attachment,
                 )
         return found
+
+
+def _attachment_passage(stored: Mapping, words: set[str], language: str) -> tuple[str, str]:
+    """The first attachment holding the query's words: its name and the passage of its text
+    that holds them (its opening when only the name matches); ("", "") if none does."""
+    for name, text in stored.get("attachments", ()):
+        passage = marked_passage(text, words, language)
+        if passage or marked_passage(AttachedText(name, "").name_words, words, language):
+            return name, passage or text[:SNIPPET_CHARS]
+    return "", ""
 
 
 class _Held:

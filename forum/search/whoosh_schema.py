@@ -21,6 +21,7 @@ from forum.search.query import SearchQuery, Term
 # before the analysis had its own module name its filters (the three _ names) as being here.
 from forum.search.whoosh_analysis import (  # noqa: F401
     ANALYZER,
+    ATTACHMENT_MARK,
     LANGUAGE_MARK,
     TITLE_MARK,
     _ArabicNormaliser,
@@ -30,14 +31,15 @@ from forum.search.whoosh_analysis import (  # noqa: F401
     words_of,
 )
 
-SCHEMA_VERSION = 4  # a change to SCHEMA below needs a new number: old indexes are rebuilt
-# (4: each generation holds the institutions' index too)
+SCHEMA_VERSION = 5  # a change to SCHEMA below needs a new number: old indexes are rebuilt
+# (4: each generation holds the institutions' index too; 5: attachments' names and text)
 
 SCHEMA = fields.Schema(
     post_id=fields.ID(unique=True, stored=True),
     thread_id=fields.ID(),
     text=fields.TEXT(analyzer=ANALYZER),
     body=fields.STORED(),  # for snippets
+    attachments=fields.STORED(),  # ((name, text), ...): snippets from an attachment
     language=fields.STORED(),
     author=fields.ID(),
     network=fields.ID(),
@@ -60,8 +62,9 @@ def fields_of(document: Document) -> dict:
         "post_id": str(document.post_id),
         "thread_id": str(document.thread_id),
         "text": f"{LANGUAGE_MARK}{language} {TITLE_MARK}{title}{TITLE_MARK} "
-        + plain(document.body),
+        + plain(document.body) + _attached_text(document),
         "body": document.body,
+        "attachments": tuple(tuple(attached) for attached in document.attachments),
         "language": language,
         "author": document.author,
         "network": document.network,
@@ -74,6 +77,14 @@ def fields_of(document: Document) -> dict:
         "facts": (document.post_id, document.thread_id, document.theme, document.network,
                   created, flags),
     }  # fmt: skip
+
+
+def _attached_text(document: Document) -> str:
+    """After the body, weighted below it (see _TitleWeight)."""
+    if not document.attachments:
+        return ""
+    words = " ".join(f"{a.name_words}\n{plain(a.text)}" for a in document.attachments)
+    return f" {ATTACHMENT_MARK} {words}"
 
 
 def hit_of(facts: tuple, score: float) -> Hit:
