@@ -77,7 +77,7 @@ def test_a_large_photo_gets_a_thumbnail_and_a_small_one_does_not(app: Flask, mem
         (samples.SVG_WITH_SCRIPT, "logo.svg", "is not a file we accept"),
         (b"MZ\x90\x00" + b"\0" * 200, "setup.docx", "is not a file we accept"),
         (samples.pdf_with_javascript(), "permit.pdf", "contains scripts"),
-        (samples.pdf_with_javascript(hidden=True), "permit.pdf", "contains scripts"),
+        (samples.pdf_with_hidden_javascript(), "permit.pdf", "contains scripts"),
         (samples.docx_zip_bomb(), "checklist.docx", "expands to far more"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "broken.png", "could not be read as an image"),
         (b"", "empty.pdf", "is empty"),
@@ -269,9 +269,7 @@ def test_text_sent_as_files_is_ignored(app: Flask, member: Person):
     assert response.status_code == 302
 
 
-def test_a_file_removed_everywhere_is_whole_again_when_attached_again(
-    app: Flask, member: Person
-):
+def test_a_file_removed_everywhere_is_whole_again_when_attached_again(app: Flask, member: Person):
     first = thread_id_from(start_with_files(member, [(samples.photo_with_gps(), "tie.jpg")]))
     url = attachment_links(member.get(f"/threads/{first}").get_data(as_text=True))[0]
     moderator = make_person(app, "oic.mod", moderates=("oic-oshnet",))

@@ -1,15 +1,35 @@
-"""Files for the upload tests, made in memory: real images (one with its GPS position),
-a small PDF, and the hostile ones a forum must refuse or serve inertly; and post_files(),
-which sends them as a browser's form does."""
+"""Files for the upload tests, made in memory: real images (one with its GPS position), the
+hostile ones a forum must refuse or serve inertly; and post_files(),
+which sends them as a browser's form does. Documents come from tests/document_samples.py."""
 
 from __future__ import annotations
 
 import io
-import zipfile
 
 from PIL import Image
 
+from tests import document_samples
 from tests.conftest import Person
+from tests.document_samples import pdf_with_javascript, pdf_with_text
+
+
+def docx(text: str = "Lockout procedure") -> bytes:
+    return document_samples.docx_with_text(text)
+
+
+def small_pdf(text: str = "Confined space entry permit") -> bytes:
+    return pdf_with_text(text)
+
+
+def pdf_with_hidden_javascript() -> bytes:
+    """Its action's name written /J#61vaScript, as a filter that reads names literally misses."""
+    return pdf_with_javascript().replace(b"/S /JavaScript", b"/S /J#61vaScript")
+
+
+def docx_zip_bomb() -> bytes:
+    """A small DOCX that expands to 64 MB (enough to be refused; quicker to build than 256)."""
+    return document_samples.docx_zip_bomb(64)
+
 
 GPS_IFD = 0x8825  # EXIF's GPSInfo
 NOUAKCHOTT = {1: "N", 2: (18.0, 5.0, 0.0), 3: "W", 4: (15.0, 58.0, 0.0)}
@@ -33,41 +53,6 @@ def image_bytes(format_name: str, size: tuple[int, int] = (64, 48)) -> bytes:
     return out.getvalue()
 
 
-def small_pdf(text: str = "Confined space entry permit") -> bytes:
-    """A one-page PDF whose page says text (written by hand: the offsets are counted)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return bytes(out)
-
-
-def pdf_with_javascript(hidden: bool = False) -> bytes:
-    """A PDF that runs a script when opened; hidden: its name written as /J#61vaScript."""
-    name = b"/J#61vaScript" if hidden else b"/JavaScript"
-    return small_pdf().replace(
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S " + name + b" /JS (app.alert(1)) >> >>",
-    )
-
-
 HTML_PAGE = (
     b"<!doctype html><html><body><script>document.title='pwned';alert(1)</script></body></html>"
 )
@@ -80,28 +65,6 @@ SVG_WITH_SCRIPT = (
 def polyglot_jpeg_html() -> bytes:
     """A real JPEG with an HTML page after its end: some sniffers call it a page."""
     return image_bytes("JPEG") + HTML_PAGE
-
-
-def docx(text: str = "Lockout procedure") -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr(
-            "word/document.xml",
-            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-            f'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
-            "</w:body></w:document>",
-        )
-    return out.getvalue()
-
-
-def docx_zip_bomb() -> bytes:
-    """A DOCX of some hundred kilobytes whose document expands to 64 MB of nothing."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", b"\0" * (64 * 1024 * 1024))
-    return out.getvalue()
 
 
 def post_files(person: Person, url: str, files: list[tuple[bytes, str]], **fields: str):

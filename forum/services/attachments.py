@@ -19,7 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
-from forum.attachments import images, inspect, storage
+from forum.attachments import extract, images, inspect, storage
+from forum.database import after_commit
 from forum.extensions import db
 from forum.languages import lazy_gettext as _l
 from forum.models import Attachment, FileKind, Post, StoredFile, TextState, User
@@ -161,6 +162,9 @@ def attach(session: Session, post: Post, uploads: Sequence[Upload], uploader_id:
                 Attachment.post_id == post.id
             )
         )
+    if any(upload.kind != FileKind.image for upload in uploads):
+        # documents' text is read off the request, then their posts are indexed again
+        after_commit(extract.extract_soon)
     for position, upload in enumerate(uploads, start=first):
         # two posts may bring the same new file at once: the second finds it there. A file
         # whose every attachment a moderator removed lost its bytes and text
