@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from pyuca import Collator
 
 from forum.languages import lazy_gettext as _l
-from forum.models import ControlLevel
+from forum.models import ControlLevel, FileKind
 from forum.models.institutions import CapacityKind, InstitutionKind, NetworkRole
 
 # CLDR territories that are not ISO 3166-1 countries (Kosovo, XK, is kept)
@@ -66,6 +66,13 @@ CONTROL_LABELS = {
     ControlLevel.engineering: _l("Engineering controls"),
     ControlLevel.administrative: _l("Administrative controls"),
     ControlLevel.ppe: _l("Personal protective equipment"),
+}
+
+FILE_KIND_LABELS = {
+    FileKind.pdf: _l("PDF"),
+    FileKind.image: _l("Image"),
+    FileKind.document: _l("Text document"),
+    FileKind.spreadsheet: _l("Spreadsheet"),
 }
 
 INSTITUTION_KIND_LABELS = {

@@ -198,7 +198,7 @@ def test_an_edit_adds_files_after_those_the_post_has(app: Flask, member: Person)
     assert response.status_code == 302, errors_in(response)
     page = readable(member.get(f"/threads/{thread}").get_data(as_text=True))
     assert page.index("first.pdf") < page.index("second.docx")
-    assert "Document ·" in page
+    assert "Text document ·" in page
 
 
 def test_a_preview_asks_for_the_files_again(app: Flask, member: Person):

@@ -6,19 +6,12 @@ from __future__ import annotations
 from wtforms import SelectField, SubmitField
 from wtforms.validators import Optional
 
-from forum import languages
+from forum import languages, reference
 from forum.forms import ForumForm, choices
 from forum.forms.moderation import ReasonForm
 from forum.languages import lazy_gettext as _l
 from forum.models import FileKind
 from forum.services.resource_library import LibraryFilter
-
-FILE_KIND_LABELS = {
-    FileKind.pdf: _l("PDF"),
-    FileKind.image: _l("Image"),
-    FileKind.document: _l("Text document"),
-    FileKind.spreadsheet: _l("Spreadsheet"),
-}
 
 
 class LibraryFilterForm(ForumForm):
@@ -28,7 +21,8 @@ class LibraryFilterForm(ForumForm):
     kind = SelectField(
         _l("Type"),
         choices=choices(
-            ((kind.value, label) for kind, label in FILE_KIND_LABELS.items()), blank=_l("Any type")
+            ((kind.value, label) for kind, label in reference.FILE_KIND_LABELS.items()),
+            blank=_l("Any type"),
         ),
         validators=[Optional()],
     )

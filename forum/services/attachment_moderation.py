@@ -11,31 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from forum import permissions
 from forum.attachments import storage
 from forum.database import after_commit, write_transaction
 from forum.extensions import db
 from forum.languages import lazy_gettext as _l
-from forum.models import Attachment, Post, StoredFile, TextState, Thread, User
+from forum.models import Attachment, StoredFile, TextState, User
 from forum.models._time import utcnow
 from forum.services import audit_sentences
 from forum.services.audit import record
 from forum.services.audit_sentences import bdi
 from forum.services.moderation import clean_reason, on_the_record
-
-
-def get_attachment(attachment_id: int) -> Attachment | None:
-    """An attachment with what the permissions and the pages read of it."""
-    return db.session.scalar(
-        select(Attachment)
-        .where(Attachment.id == attachment_id)
-        .options(
-            joinedload(Attachment.file),
-            joinedload(Attachment.post).joinedload(Post.thread).joinedload(Thread.board),
-        )
-    )
 
 
 def visible_to(user: Any, attachment: Attachment) -> bool:

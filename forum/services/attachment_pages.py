@@ -12,16 +12,10 @@ from flask_babel import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from forum import reference
 from forum.extensions import db
 from forum.languages import lazy_gettext as _l
 from forum.models import Attachment, FileKind, Post, StoredFile, Thread
-
-KIND_LABELS = {
-    FileKind.pdf: _l("PDF"),
-    FileKind.image: _l("Image"),
-    FileKind.document: _l("Document"),
-    FileKind.spreadsheet: _l("Spreadsheet"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +60,7 @@ def cards_for(post_ids: Iterable[int]) -> Mapping[int, list[AttachmentCard]]:
                 id=attachment_id,
                 name=name,
                 kind=stored.kind,
-                kind_label=str(KIND_LABELS[stored.kind]),
+                kind_label=str(reference.FILE_KIND_LABELS[stored.kind]),
                 size=size_text(stored.size),
                 url=url,
                 thumbnail_url=url_for("attachments.thumbnail", attachment_id=attachment_id)

@@ -12,12 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
-from flask import current_app, request, url_for
+from flask import url_for
 from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
-from werkzeug.routing import BuildError
 
 from forum import permissions
 from forum.models import Attachment, Board, FileKind, Network, Post, StoredFile, Theme, Thread
@@ -141,11 +139,4 @@ def _row(reader: Any, attachment: Attachment) -> ResourceRow:
 
 
 def download_url(attachment_id: int, name: str) -> str:
-    """Where a document is fetched: the attachments blueprint's download route once it is
-    there, else the address it will have (/attachments/<id>/<name>)."""
-    if "attachments.download" in current_app.view_functions:
-        try:
-            return url_for("attachments.download", attachment_id=attachment_id)
-        except BuildError:  # the route wants more than the id (its name, say)
-            return url_for("attachments.download", attachment_id=attachment_id, name=name)
-    return f"{request.script_root}/attachments/{attachment_id}/{quote(name, safe='')}"
+    return url_for("attachments.download", attachment_id=attachment_id, name=name)

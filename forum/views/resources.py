@@ -6,12 +6,18 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import permissions
+from forum import permissions, reference
 from forum.forms import ActionForm
-from forum.forms.resources import FILE_KIND_LABELS, LibraryFilterForm, RemoveAttachmentForm
+from forum.forms.resources import LibraryFilterForm, RemoveAttachmentForm
 from forum.models import Attachment, Board, Network, Theme
 from forum.page_cache import for_visitors
-from forum.services import ServiceError, attachment_moderation, browsing, resource_library
+from forum.services import (
+    ServiceError,
+    attachment_moderation,
+    attachment_pages,
+    browsing,
+    resource_library,
+)
 
 bp = Blueprint("resources", __name__)
 
@@ -107,7 +113,7 @@ def _render(
         "resources/library.html",
         form=form,
         library=library,
-        kind_labels=FILE_KIND_LABELS,
+        kind_labels=reference.FILE_KIND_LABELS,
         board=board,
         network=network,
         theme=theme,
@@ -124,7 +130,7 @@ def _filters() -> LibraryFilterForm:
 
 def _attachment(attachment_id: int) -> Attachment:
     """The attachment, or a 404 for whoever may not know it is there."""
-    attachment = attachment_moderation.get_attachment(attachment_id)
+    attachment = attachment_pages.find(attachment_id)
     if attachment is None or not attachment_moderation.visible_to(current_user, attachment):
         abort(404)
     return attachment
