@@ -13,12 +13,17 @@ from typing import Any, NamedTuple
 from flask_login import current_user
 
 from forum.models import Post, Thread, User
-from forum.permissions import community, institutions, posts
+from forum.permissions import community, events, institutions, posts
 from forum.permissions.basics import Denied, Policy, Reason, moderates, signed_in
 
 __all__ = ["Denied", "PostActions", "may", "moderates", "post_actions", "refusal", "require"]
 
-POLICIES: dict[str, Policy] = {**posts.POLICIES, **community.POLICIES, **institutions.POLICIES}
+POLICIES: dict[str, Policy] = {
+    **posts.POLICIES,
+    **community.POLICIES,
+    **institutions.POLICIES,
+    **events.POLICIES,
+}
 
 
 def why_not(user: User | Any, action: str, target: Any = None) -> Reason | None:
