@@ -120,6 +120,7 @@ def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
         "code": "MY",  # amina's country: its page lists her threads
         "slug": "niosh-my",  # the institution amina works for
         "token": "not-a-valid-token",  # the mailed links: a refusal page, no post text
+        "event_id": 1,  # no post text on an event's pages (its discussion is a thread)
     }
     query = "?" + urlencode({"q": search, "title": search})
     urls = []

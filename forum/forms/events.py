@@ -110,6 +110,14 @@ class EventForm(ForumForm):
         super().apply_service_error(error)
 
 
+class TimeZoneForm(ForumForm):
+    time_zone = StringField(
+        _l("My time zone"),
+        description=_l("Event times are shown in it, like Europe/Paris. Empty: each event's own."),
+    )
+    submit = SubmitField(_l("Save my time zone"))
+
+
 class FollowUpForm(ForumForm):
     """After the event: material links (rows of plain controls) and a short report."""
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.database import write_transaction
 from forum.extensions import db
+from forum.languages import lazy_gettext as _l
 from forum.models import (
     CalendarFeed,
     Event,
@@ -28,7 +29,8 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
-from forum.services.events_fields import from_utc
+from forum.services import ServiceError
+from forum.services.events_fields import from_utc, known_zone
 
 FEED_SPAN = timedelta(days=400)  # feeds hold events that ended up to this long ago, and all to come
 FEED_MAX = 500
@@ -142,6 +144,22 @@ def renew_feed(member: User) -> str:
         else:
             feed.token, feed.created_at = token, utcnow()
     return token
+
+
+def set_time_zone(member: User, zone: str) -> bool:
+    """The zone a member reads event times in; "" shows each event in its own zone."""
+    zone = zone.strip()
+    if zone and not known_zone(zone):
+        raise ServiceError(
+            _l("Unknown time zone %(zone)s: use a name like Europe/Paris or Asia/Jakarta.",
+               zone=zone),
+            "time_zone",
+        )  # fmt: skip
+    if zone == member.time_zone:
+        return False
+    with write_transaction() as session:
+        session.get(User, member.id).time_zone = zone
+    return True
 
 
 def revoke_feed(member: User) -> bool:

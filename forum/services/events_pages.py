@@ -155,6 +155,21 @@ def next_events(*, network_id: int | None = None, theme_id: int | None = None) -
     return list(db.session.scalars(query).unique())
 
 
+@dataclass(frozen=True)
+class EventCard:
+    event: Event
+    when: When
+
+
+def next_event_cards(
+    *, network_id: int | None = None, theme_id: int | None = None
+) -> list[EventCard]:
+    """For the network and theme pages. Shown in each event's own zone: those pages are kept
+    for visitors (forum.page_cache), and a member's zone would make them differ per reader."""
+    found = next_events(network_id=network_id, theme_id=theme_id)
+    return [EventCard(event, when(event, event.time_zone)) for event in found]
+
+
 def get(event_id: int) -> Event | None:
     return db.session.scalar(_with_names(select(Event)).where(Event.id == event_id))
 

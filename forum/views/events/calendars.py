@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.forms import ActionForm
-from forum.services import browsing, events_calendar
+from forum.forms.events import TimeZoneForm
+from forum.services import ServiceError, browsing, events_calendar
 from forum.views.events import bp
 from forum.views.events.pages import _visible
 
@@ -44,9 +45,28 @@ def member_ics(token: str):  # noqa: ANN201
 @bp.get("/events/calendar")
 @login_required
 def my_calendar():  # noqa: ANN201
+    form = TimeZoneForm(time_zone=current_user.time_zone)
+    return _calendar_page(form)
+
+
+@bp.post("/events/time-zone")
+@login_required
+def time_zone():  # noqa: ANN201
+    form = TimeZoneForm()
+    if form.validate_on_submit():
+        try:
+            events_calendar.set_time_zone(current_user._get_current_object(), form.time_zone.data)
+        except ServiceError as error:
+            form.apply_service_error(error)
+            return _calendar_page(form), 422
+        flash(_("Your time zone is saved."), "success")
+    return redirect(url_for("events.my_calendar"))
+
+
+def _calendar_page(form: TimeZoneForm) -> str:
     token = events_calendar.feed_token(current_user._get_current_object())
     address = url_for("events.member_ics", token=token, _external=True) if token else None
-    return render_template("events/calendar.html", address=address, action_form=ActionForm())
+    return render_template("events/calendar.html", address=address, zone_form=form)
 
 
 @bp.post("/events/calendar/renew")
