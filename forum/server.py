@@ -12,7 +12,7 @@ from gunicorn.workers.gthread import ThreadWorker
 from forum.database import start_after_commit_worker
 from forum.mail import outbox as mail_outbox
 from forum.search import outbox
-from forum.services import digests
+from forum.services import digests, events_reminders
 from forum.views import SECURITY_HEADERS
 
 _ERROR_HEADERS = "".join(f"{name}: {value}\r\n" for name, value in SECURITY_HEADERS.items())
@@ -65,6 +65,7 @@ def _worker_ready(app: Flask) -> None:
     outbox.start_background_drainer(app)
     mail_outbox.start_background_sender(app)
     digests.start_digest_loop(app)
+    events_reminders.start_reminder_loop(app)
     start_after_commit_worker(app)
 
 

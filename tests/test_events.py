@@ -14,13 +14,15 @@ from forum.models import (
     Board,
     Event,
     EventStatus,
+    MailOutbox,
     Notification,
     NotificationKind,
     Registration,
     Thread,
+    User,
 )
 from forum.models._time import utcnow
-from tests.conftest import Person, make_person, set_user
+from tests.conftest import Person, make_person, readable, set_user
 
 SOON = utcnow() + timedelta(days=30)
 
@@ -71,8 +73,6 @@ def _statuses(app: Flask, event_id: int) -> dict[str, str]:
                 Registration.event_id == event_id
             )
         ).all()
-        from forum.models import User
-
         names = dict(db.session.execute(select(User.id, User.username)).all())
         db.session.remove()
         return {names[user_id]: status.value for user_id, status in rows}
@@ -122,9 +122,13 @@ def test_the_waiting_list_moves_up_in_order_and_the_member_is_told(
         told = db.session.scalars(
             select(Notification).where(Notification.kind == NotificationKind.event)
         ).all()
-        assert [(n.recipient.username if False else n.recipient_id, n.data["what"]) for n in told]
-        assert {n.data["what"] for n in told} == {"place"}
-        assert len(told) == 1
+        assert [n.data["what"] for n in told] == ["place"]
+        chen = db.session.scalar(select(User.id).where(User.username == "chen"))
+        assert told[0].recipient_id == chen
+        # and by e-mail: queued with the notification, sent if still unread after the delay
+        mailed = db.session.scalars(select(MailOutbox.user_id)).all()
+        assert mailed == [chen]
+        db.session.remove()
     # registering again after cancelling joins the end of the queue
     people["awa"].post(f"/events/{event_id}/register")
     assert _statuses(app, event_id)["awa"] == "waiting"
@@ -260,3 +264,53 @@ def test_organisers_see_and_export_the_list(
     assert ",registered," in lines[1]
     assert lines[2].startswith("kemal,")
     assert ",waiting," in lines[2]
+
+
+def test_the_day_before_those_registered_are_reminded_once(
+    app: Flask, moderator: Person, member: Person, other_member: Person
+) -> None:
+    tomorrow = utcnow() + timedelta(hours=20)
+    soon = create_event(
+        moderator,
+        time_zone="UTC",
+        starts=tomorrow.strftime("%Y-%m-%dT%H:%M"),
+        ends=(tomorrow + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    later = create_event(moderator, title="Later")
+    member.post(f"/events/{soon}/register")
+    other_member.post(f"/events/{later}/register")
+    runner = app.test_cli_runner()
+    assert "Events reminded: 1." in runner.invoke(args=["send-event-reminders"]).output
+    assert "Events reminded: 0." in runner.invoke(args=["send-event-reminders"]).output
+    with app.app_context():
+        reminded = db.session.execute(
+            select(Notification.recipient_id, Notification.data).where(
+                Notification.kind == NotificationKind.event
+            )
+        ).all()
+        db.session.remove()
+    assert [data["what"] for _id, data in reminded] == ["reminder"]
+    assert "starts tomorrow" in member.get("/notifications").get_data(as_text=True)
+
+
+def test_members_watching_the_board_hear_of_a_new_event(
+    app: Flask, moderator: Person, member: Person, other_member: Person
+) -> None:
+    from tests.conftest import board_id
+
+    board = board_id(app, "oic-oshnet", "fire-safety")
+    assert member.post(f"/boards/{board}/watch/watch").status_code == 302
+    create_event(moderator, theme="confined-spaces", title="Elsewhere")
+    create_event(moderator, theme="fire-safety", title="Fire drills")
+    with app.app_context():
+        told = db.session.execute(
+            select(User.username, Notification.data)
+            .join(User, User.id == Notification.recipient_id)
+            .where(Notification.kind == NotificationKind.event)
+        ).all()
+        db.session.remove()
+    assert [(name, data["what"], data["event"]) for name, data in told] == [
+        ("amina", "new", "Fire drills")
+    ]
+    inbox = readable(member.get("/notifications").get_data(as_text=True))
+    assert "New event: “Fire drills”" in inbox
