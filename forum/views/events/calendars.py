@@ -55,7 +55,9 @@ def time_zone():  # noqa: ANN201
     form = TimeZoneForm()
     if form.validate_on_submit():
         try:
-            events_calendar.set_time_zone(current_user._get_current_object(), form.time_zone.data)
+            events_calendar.set_time_zone(
+                current_user._get_current_object(), form.time_zone.data or ""
+            )
         except ServiceError as error:
             form.apply_service_error(error)
             return _calendar_page(form), 422
