@@ -75,6 +75,20 @@ def test_a_study_visit_fills_its_waiting_list_moves_up_and_is_in_the_feed(
     table = moderator.locator("table").inner_text()
     assert "cheikh" in table and "mariem" in table and "aminata" not in table  # noqa: PT018
 
+    # every events page fits a phone's width (390 px) without sideways scrolling
+    for page, path in (
+        (third, "/events"),
+        (third, event_url.removeprefix(server)),
+        (third, "/events/calendar"),
+        (moderator, "/n/oic-oshnet/events/new"),
+        (moderator, event_url.removeprefix(server) + "/registrations"),
+        (moderator, event_url.removeprefix(server) + "/follow-up"),
+    ):
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.goto(server + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+
     # the network's feed parses, with the zone and the right UTC times
     feed = requests.get(server + "/n/oic-oshnet/events.ics", timeout=10)
     calendar = icalendar.Calendar.from_ical(feed.content)
