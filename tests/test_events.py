@@ -314,3 +314,18 @@ def test_members_watching_the_board_hear_of_a_new_event(
     ]
     inbox = readable(member.get("/notifications").get_data(as_text=True))
     assert "New event: “Fire drills”" in inbox
+
+
+def test_an_event_is_found_by_search_through_its_discussion(
+    app: Flask, moderator: Person, anonymous: Person
+) -> None:
+    event_id = create_event(moderator, description="Bring your own audiometer.")
+    found = anonymous.get("/search?q=audiometer").get_data(as_text=True)
+    assert "Study visit to the national office" in found
+    # an edit rewrites the discussion's summary, and the index follows
+    moderator.post(f"/events/{event_id}/edit", event_form(description="Bring your own dosimeter."))
+    assert "Study visit" not in anonymous.get("/search?q=audiometer").get_data(as_text=True)
+    assert "Study visit" in anonymous.get("/search?q=dosimeter").get_data(as_text=True)
+    thread = anonymous.get(f"/threads/{_event(app, event_id).thread_id}").get_data(as_text=True)
+    assert f'href="/events/{event_id}"' in thread
+    assert "Africa/Nouakchott" in thread

@@ -8,24 +8,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forum import languages, markup, permissions
+from forum import markup, permissions
 from forum.database import write_transaction
 from forum.languages import lazy_gettext as _l
 from forum.models import (
-    Board,
     Event,
     EventKind,
     EventStatus,
     Institution,
     Network,
-    Post,
     Theme,
-    Thread,
-    ThreadKind,
     User,
 )
 from forum.models._time import utcnow
 from forum.services import ServiceError
+from forum.services import events_discussion as discussion
 from forum.services import events_notices as notices
 from forum.services.audit import record
 from forum.services.events_fields import CheckedEvent, EventFields, checked, cleaned, from_utc
@@ -111,6 +108,7 @@ def update(actor: User, event: Event, fields: EventFields) -> bool:
             from forum.services.events_registration import fill_free_places
 
             fill_free_places(session, locked)
+        discussion.rewrite(session, locked)
         if before != after and locked.status == EventStatus.scheduled:
             notices.on_changed(session, actor, locked)
         record(
@@ -256,54 +254,7 @@ def _publish(
     session: Session, actor: User, event: Event, network: Network, theme: Theme | None
 ) -> None:
     """A scheduled event gets its discussion thread, and its network's watchers hear of it."""
-    board = _discussion_board(session, network.id, theme)
+    board = discussion.board_for(session, network.id, theme)
     if board is not None and event.thread_id is None:
-        event.thread_id = _open_thread(session, actor, event, board)
+        event.thread_id = discussion.open_thread(session, actor, event, board)
     notices.on_new_event(session, actor, event, board)
-
-
-def _discussion_board(session: Session, network_id: int, theme: Theme | None) -> Board | None:
-    """The network's board for the event's theme; else its first open board."""
-    boards = session.scalars(
-        select(Board)
-        .where(Board.network_id == network_id, Board.is_archived.is_(False))
-        .order_by(Board.position, Board.id)
-    ).all()
-    if theme is not None:
-        for board in boards:
-            if board.theme_id == theme.id:
-                return board
-    return boards[0] if boards else None
-
-
-def _open_thread(session: Session, actor: User, event: Event, board: Board) -> int:
-    now = utcnow()
-    thread = Thread(
-        board_id=board.id,
-        author_id=actor.id,
-        kind=ThreadKind.discussion,
-        title=event.title,
-        created_at=now,
-        last_activity_at=now,
-        last_poster_id=actor.id,
-    )
-    session.add(thread)
-    session.flush()
-    body = str(
-        _l(
-            "Questions before the event, notes after it: this is the discussion of %(title)s.",
-            title=event.title,  # Markdown source: rendered and sanitised below
-        )
-    )
-    session.add(
-        Post(
-            thread_id=thread.id,
-            author_id=actor.id,
-            is_opening=True,
-            body_source=body,
-            body_html=markup.render(body),
-            language=languages.content_language(f"{event.title}\n{body}", ""),
-            created_at=now,
-        )
-    )
-    return thread.id
