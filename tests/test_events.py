@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from forum.extensions import db
 from forum.models import (
     Board,
+    ContentVersion,
     Event,
     EventStatus,
     MailOutbox,
@@ -329,3 +330,35 @@ def test_an_event_is_found_by_search_through_its_discussion(
     thread = anonymous.get(f"/threads/{_event(app, event_id).thread_id}").get_data(as_text=True)
     assert f'href="/events/{event_id}"' in thread
     assert "Africa/Nouakchott" in thread
+
+
+def test_a_kept_network_page_stops_listing_an_event_once_the_periodic_pass_sees_it_over(
+    app: Flask, moderator: Person, anonymous: Person
+) -> None:
+    event_id = create_event(moderator, title="Soon over")
+
+    def next_events() -> str:
+        page = anonymous.get("/n/oic-oshnet").get_data(as_text=True)
+        return page.split('id="next-events-heading"')[1].split("</section>")[0]
+
+    assert "Soon over" in next_events()
+    with app.app_context():  # time passes: the event is over (no write any page would see)
+        db.session.execute(
+            update(Event)
+            .where(Event.id == event_id)
+            .values(starts_at=utcnow() - timedelta(days=2), ends_at=utcnow() - timedelta(days=1))
+            .execution_options(forum_versions=True)
+        )
+        db.session.commit()
+    assert "Soon over" in next_events()  # the kept page
+    runner = app.test_cli_runner()
+    runner.invoke(args=["send-event-reminders"])
+    assert "Soon over" not in next_events()
+    with app.app_context():
+        versions = db.session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1))
+    runner.invoke(args=["send-event-reminders"])  # nothing more is over: no page is made again
+    with app.app_context():
+        assert (
+            db.session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1))
+            == versions
+        )

@@ -84,6 +84,9 @@ class Event(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]  # the day-before reminder went out
+    # set by the periodic pass once the event is over: the change raises the versions of the
+    # visitors' kept pages (forum.page_cache) that listed it among the next events
+    over_at: Mapped[datetime | None]
 
     network: Mapped[Network] = relationship(lazy="raise")
     theme: Mapped[Theme | None] = relationship(lazy="raise")

@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from forum.database import run_every, write_transaction
+from forum.extensions import db
 from forum.models import Event, EventStatus
 from forum.models._time import utcnow
 from forum.services import events_notices as notices
@@ -20,7 +21,9 @@ LOOP_EVERY = 600.0  # seconds between the server's own passes (unless DIGEST_TIM
 
 
 def send_due_reminders() -> int:
-    """Remind those registered for events starting within a day; the number of events."""
+    """Remind those registered for events starting within a day; the number of events. And
+    mark the events that are over, so no kept page lists them as next any longer."""
+    mark_events_over()
     sent = 0
     for event_id in events_pages.reminders_due(REMIND_BEFORE):
         with write_transaction() as session:
@@ -36,6 +39,18 @@ def send_due_reminders() -> int:
             notices.on_reminder(session, event)
             sent += 1
     return sent
+
+
+def mark_events_over() -> None:
+    """Read first, written only when some ended: any write to events moves the kept pages'
+    versions (an UPDATE matching no row too), and this runs every few minutes."""
+    now = utcnow()
+    over = select(Event.id).where(Event.over_at.is_(None), Event.ends_at < now)
+    if db.session.scalar(over.limit(1)) is None:
+        return
+    with write_transaction() as session:
+        for event in session.scalars(select(Event).where(Event.id.in_(over))):
+            event.over_at = now
 
 
 def start_reminder_loop(app: Flask) -> threading.Thread | None:

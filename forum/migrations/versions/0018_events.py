@@ -61,6 +61,7 @@ def upgrade():
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("cancelled_at", sa.DateTime(), nullable=True),
         sa.Column("reminded_at", sa.DateTime(), nullable=True),
+        sa.Column("over_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["network_id"], ["networks.id"], name=op.f("fk_events_network_id_networks")
         ),
