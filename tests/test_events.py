@@ -362,3 +362,43 @@ def test_a_kept_network_page_stops_listing_an_event_once_the_periodic_pass_sees_
             db.session.scalar(select(ContentVersion.number).where(ContentVersion.id == 1))
             == versions
         )
+
+
+def test_members_registering_at_once_never_share_the_last_place(
+    app: Flask, moderator: Person
+) -> None:
+    import threading
+
+    from forum.services import accounts, events_registration
+    from forum.services.events_pages import get
+
+    event_id = create_event(moderator, capacity="1")
+    names = [f"racer{n}" for n in range(6)]
+    with app.app_context():
+        for name in names:
+            accounts.register(name, f"{name}@example.org", "correct horse battery")
+        db.session.remove()
+    start = threading.Barrier(len(names))
+    failures: list[BaseException] = []
+
+    def register(name: str) -> None:
+        try:
+            with app.app_context():
+                member = db.session.scalar(select(User).where(User.username == name))
+                event = get(event_id)
+                start.wait()
+                events_registration.register(member, event)
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001  (reported below)
+            failures.append(error)
+
+    racers = [threading.Thread(target=register, args=(name,)) for name in names]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    assert not failures, failures
+    statuses = sorted(_statuses(app, event_id).values())
+    assert statuses == ["registered"] + ["waiting"] * 5
+    event = _event(app, event_id)
+    assert (event.registered_count, event.waiting_count) == (1, 5)

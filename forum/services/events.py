@@ -202,7 +202,12 @@ def _checked_materials(materials: list[tuple[str, str]]) -> list[dict[str, Any]]
 def _locked(session: Session, event_id: int) -> Event:
     """The event's row, locked until the commit (PostgreSQL; SQLite's writers queue anyway):
     counts and the waiting list change one request at a time."""
-    event = session.scalar(select(Event).where(Event.id == event_id).with_for_update())
+    event = session.scalar(
+        select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if event is None:
         raise ServiceError(_l("This event no longer exists."))
     return event

@@ -76,6 +76,7 @@ def fill_free_places(session: Session, event: Event) -> None:
         Registration.event_id == event.id, Registration.status == WAITING
     )
     waiting = waiting.order_by(Registration.queued_at, Registration.id)
+    waiting = waiting.execution_options(populate_existing=True)
     if free is not None:
         waiting = waiting.limit(free)
     now = utcnow()
@@ -100,7 +101,14 @@ def status_of(member: User | None, event_id: int) -> RegistrationStatus | None:
 
 
 def _locked(session: Session, event_id: int) -> Event:
-    event = session.scalar(select(Event).where(Event.id == event_id).with_for_update())
+    # populate_existing: the request read the event before (expire_on_commit is off); its
+    # counts as they are now, under the lock, not as they were then
+    event = session.scalar(
+        select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if event is None:
         raise ServiceError(_l("This event no longer exists."))
     return event
@@ -108,9 +116,9 @@ def _locked(session: Session, event_id: int) -> Event:
 
 def _registration(session: Session, event_id: int, user_id: int) -> Registration | None:
     return session.scalar(
-        select(Registration).where(
-            Registration.event_id == event_id, Registration.user_id == user_id
-        )
+        select(Registration)
+        .where(Registration.event_id == event_id, Registration.user_id == user_id)
+        .execution_options(populate_existing=True)
     )
 
 

@@ -27,9 +27,8 @@ def send_due_reminders() -> int:
     sent = 0
     for event_id in events_pages.reminders_due(REMIND_BEFORE):
         with write_transaction() as session:
-            event = session.scalar(
-                select(Event).where(Event.id == event_id).with_for_update()
-            )  # fmt: skip
+            locked = select(Event).where(Event.id == event_id).with_for_update()
+            event = session.scalar(locked.execution_options(populate_existing=True))
             # checked again under the lock: another process may have sent it meanwhile
             if event is None or event.reminded_at is not None:
                 continue
