@@ -402,3 +402,20 @@ def test_members_registering_at_once_never_share_the_last_place(
     assert statuses == ["registered"] + ["waiting"] * 5
     event = _event(app, event_id)
     assert (event.registered_count, event.waiting_count) == (1, 5)
+
+
+def test_cancelling_or_approving_twice_is_a_conflict_not_a_second_notice(
+    app: Flask, moderator: Person, member: Person
+) -> None:
+    event_id = create_event(moderator)
+    member.post(f"/events/{event_id}/register")
+    assert moderator.post(f"/events/{event_id}/cancel").status_code == 302
+    again = moderator.post(f"/events/{event_id}/cancel")
+    assert again.status_code == 409
+    assert "already cancelled" in again.get_data(as_text=True)
+    assert moderator.post(f"/events/{event_id}/approve").status_code == 409
+    with app.app_context():
+        told = db.session.scalars(
+            select(Notification.id).where(Notification.kind == NotificationKind.event)
+        ).all()
+        assert len(told) == 1

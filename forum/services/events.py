@@ -119,10 +119,10 @@ def update(actor: User, event: Event, fields: EventFields) -> bool:
 
 def approve(actor: User, event: Event) -> None:
     permissions.require(actor, "manage_event", event)
-    if event.status != EventStatus.proposed:
-        raise ServiceError(_l("This event is not waiting for approval."))
     with write_transaction() as session:
         locked = _locked(session, event.id)
+        if locked.status != EventStatus.proposed:  # under the lock: approved once
+            raise ServiceError(_l("This event is not waiting for approval."))
         locked.status = EventStatus.scheduled
         locked.approved_by_id = actor.id
         network = session.get(Network, locked.network_id)
@@ -141,10 +141,10 @@ def approve(actor: User, event: Event) -> None:
 def cancel(actor: User, event: Event) -> None:
     """A cancelled event stays on its page, marked so; everyone registered or waiting hears."""
     permissions.require(actor, "manage_event", event)
-    if event.status == EventStatus.cancelled:
-        raise ServiceError(_l("This event is already cancelled."))
     with write_transaction() as session:
         locked = _locked(session, event.id)
+        if locked.status == EventStatus.cancelled:  # under the lock: told once
+            raise ServiceError(_l("This event is already cancelled."))
         was_scheduled = locked.status == EventStatus.scheduled
         locked.status = EventStatus.cancelled
         locked.cancelled_at = utcnow()
