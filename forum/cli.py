@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         grant_moderator,
         verify_expert,
         send_digests,
+        send_event_reminders,
         receive_mail,
         import_institutions,
         upload_cleanup.command,
@@ -176,6 +177,17 @@ def send_digests() -> None:
 
     queued = digests.send_due_digests()
     click.echo(f"Digests queued: {queued}.")
+
+
+@click.command("send-event-reminders")
+@with_appcontext
+def send_event_reminders() -> None:
+    """Remind members registered for events that start within a day (each event once; safe to
+    run every few minutes)."""
+    from forum.services import events_reminders
+
+    sent = events_reminders.send_due_reminders()
+    click.echo(f"Events reminded: {sent}.")
 
 
 @click.command("import-institutions")

@@ -13,7 +13,7 @@ from forum.attachments import extract
 from forum.database import start_after_commit_worker
 from forum.mail import outbox as mail_outbox
 from forum.search import outbox
-from forum.services import digests
+from forum.services import digests, events_reminders
 from forum.views import SECURITY_HEADERS
 
 _ERROR_HEADERS = "".join(f"{name}: {value}\r\n" for name, value in SECURITY_HEADERS.items())
@@ -67,6 +67,7 @@ def _worker_ready(app: Flask) -> None:
     extract.start_background_extractor(app)
     mail_outbox.start_background_sender(app)
     digests.start_digest_loop(app)
+    events_reminders.start_reminder_loop(app)
     start_after_commit_worker(app)
 
 

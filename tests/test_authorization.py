@@ -8,8 +8,8 @@ in SPEC fails the first test, so no route is forgotten.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
@@ -31,7 +31,17 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
-from forum.services import browsing, experts, moderation, qa, sanctions
+from forum.services import (
+    browsing,
+    events,
+    events_calendar,
+    events_registration,
+    experts,
+    moderation,
+    qa,
+    sanctions,
+)
+from forum.services.events_fields import EventFields
 from tests.attachment_rows import attach
 from tests.conftest import PASSWORD, Person, every_role, make_person, thread_id_from
 from tests.institution_helpers import make_institution
@@ -183,11 +193,53 @@ def _own_notification(world: World, role: str) -> tuple[str, dict]:
     return f"/notifications/{notification}/open", {}
 
 
+IN_A_WEEK = (date.today() + timedelta(days=7)).isoformat()
+
+
+def _event(world: World, *, proposed_by: str = "oic.mod", register: str = "") -> int:
+    """An event in OIC-OSHNET a week away, published by its moderator (or a member's
+    proposal); `register`: a member registered for it."""
+    with world.app.app_context():
+        author = db.session.scalar(select(User).where(User.username == proposed_by))
+        made = events.create(author, browsing.get_network("oic-oshnet"), _event_fields())
+        if register:
+            member = db.session.scalar(select(User).where(User.username == register))
+            events_registration.register(member, made)
+        event_id = made.id
+        db.session.remove()
+    return event_id
+
+
+def _event_fields(**changes: object) -> EventFields:
+    starts = datetime.combine(date.today() + timedelta(days=7), time(9))
+    fields = EventFields(
+        kind="workshop", title="Confined spaces workshop", time_zone="Asia/Kuala_Lumpur",
+        starts=starts, ends=starts + timedelta(hours=8), city="Bangi", capacity=20,
+    )  # fmt: skip
+    return replace(fields, **changes)
+
+
+EVENT_FORM = {
+    "kind": "workshop",
+    "title": "Fire safety workshop",
+    "time_zone": "Asia/Kuala_Lumpur",
+    "starts": f"{IN_A_WEEK}T09:00",
+    "ends": f"{IN_A_WEEK}T17:00",
+    "city": "Bangi",
+}
+
+
+def _own_feed(world: World, role: str) -> tuple[str, dict]:
+    person = world.people[role].username
+    if person:
+        world.do(events_calendar.renew_feed, person)
+    return "/events/calendar/revoke", {}
+
+
 def _post(post_id: int) -> Post:
     return browsing.get_post(post_id)
 
 
-IN_A_WEEK = (date.today() + timedelta(days=7)).isoformat()
 INSTITUTION = {"name": "Inspection du travail", "country": "SN", "kind": "inspectorate"}
 
 
@@ -372,6 +424,33 @@ SPEC: dict[str, Spec] = {
     "institutions.appoint": Spec(MODERATORS, lambda w, r: _siti(w, True, False, "managers/{}")),
     "institutions.unappoint": Spec(
         MODERATORS, lambda w, r: _siti(w, True, True, "managers/{}/remove")
+    ),
+    # events: members propose, the network's moderators publish, edit, approve and cancel
+    "events.new": Spec(SIGNED_IN, lambda w, r: ("/n/oic-oshnet/events/new", EVENT_FORM)),
+    "events.edit": Spec(MODERATORS, lambda w, r: (f"/events/{_event(w)}/edit", EVENT_FORM)),
+    # a proposal is seen by its proposer and the moderators only: to others it is missing
+    "events.approve": Spec(
+        MODERATORS,
+        lambda w, r: (f"/events/{_event(w, proposed_by='siti')}/approve", {}),
+        refused_with=404,
+    ),
+    "events.cancel": Spec(MODERATORS, lambda w, r: (f"/events/{_event(w)}/cancel", {})),
+    "events.follow_up": Spec(
+        MODERATORS,
+        lambda w, r: (f"/events/{_event(w)}/follow-up", {"report": "We saw the drills."}),
+    ),
+    "events.register": Spec(SIGNED_IN, lambda w, r: (f"/events/{_event(w)}/register", {})),
+    "events.unregister": Spec(
+        SIGNED_IN,
+        lambda w, r: (
+            f"/events/{_event(w, register=w.people[r].username or '')}/unregister",
+            {},
+        ),
+    ),
+    "events.renew_feed": Spec(SIGNED_IN, lambda w, r: ("/events/calendar/renew", {})),
+    "events.revoke_feed": Spec(SIGNED_IN, _own_feed),
+    "events.time_zone": Spec(
+        SIGNED_IN, lambda w, r: ("/events/time-zone", {"time_zone": "Africa/Nouakchott"})
     ),
     "admin.revoke_moderator": Spec(
         frozenset({"admin"}),

@@ -148,6 +148,7 @@ def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
         "token": "not-a-valid-token",  # the mailed links: a refusal page, no post text
         "attachment_id": _attachment_id(app, post_id),  # a PDF named with the post's word
         "name": "form.pdf",  # and holding it
+        "event_id": 1,  # no post text on an event's pages (its discussion is a thread)
     }
     query = "?" + urlencode({"q": search, "title": search})
     urls = []

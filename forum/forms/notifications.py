@@ -20,6 +20,7 @@ KIND_LABELS = {
     NotificationKind.expertise_verified.value: _l("My expertise is verified"),
     NotificationKind.expertise_revoked.value: _l("A verification of mine is revoked"),
     NotificationKind.moderation.value: _l("Moderators act on my content"),
+    NotificationKind.event.value: _l("Events: new ones where I watch, and changes to mine"),
 }
 # what an unsubscribe link turns off, as its page names it
 MAIL_KIND_LABELS = {**KIND_LABELS, "digest": _l("The digest of activity")}

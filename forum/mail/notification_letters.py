@@ -108,6 +108,8 @@ def item(notification: Notification, post: Post | None) -> dict[str, Any]:
         url = url_for("threads.permalink", post_id=notification.post_id, _external=True)
     elif notification.thread_id:
         url = url_for("threads.show", thread_id=notification.thread_id, _external=True)
+    elif notification.kind == NotificationKind.event and notification.data.get("event_id"):
+        url = url_for("events.page", event_id=notification.data["event_id"], _external=True)
     return {
         "sentence": inbox.sentence(notification),
         "when": format_datetime(notification.created_at, "medium"),

@@ -29,6 +29,7 @@ MAILABLE = (
     Kind.mention.value,
     Kind.answer_accepted.value,
     Kind.moderation.value,
+    Kind.event.value,
     Kind.expertise_verified.value,
     Kind.expertise_revoked.value,
     Kind.question_in_expertise.value,
@@ -41,6 +42,7 @@ DEFAULTS = {
     Kind.mention.value: NOW,
     Kind.answer_accepted.value: NOW,
     Kind.moderation.value: NOW,
+    Kind.event.value: NOW,
     Kind.expertise_verified.value: NOW,
     Kind.expertise_revoked.value: NOW,
     Kind.question_in_expertise.value: DIGEST,  # NOW for a verified expert of the theme

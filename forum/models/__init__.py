@@ -1,6 +1,14 @@
 """One module per aggregate; importing this package registers every table."""
 
 from forum.models.attachments import Attachment, FileBlob, FileKind, StoredFile, TextState
+from forum.models.events import (
+    CalendarFeed,
+    Event,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
 from forum.models.institutions import (
     Affiliation,
     AffiliationStatus,
@@ -43,6 +51,12 @@ from forum.models.users import (
 )
 
 __all__ = [
+    "CalendarFeed",
+    "Event",
+    "EventKind",
+    "EventStatus",
+    "Registration",
+    "RegistrationStatus",
     "Attachment",
     "FileBlob",
     "FileKind",

@@ -27,6 +27,7 @@ class NotificationKind(enum.StrEnum):
     expertise_verified = "expertise_verified"
     expertise_revoked = "expertise_revoked"
     moderation = "moderation"
+    event = "event"  # data["what"]: new, place, changed, cancelled, reminder (events_notices)
 
 
 class Notification(db.Model):

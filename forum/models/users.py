@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     bio_html: Mapped[str] = mapped_column(Text, default="")  # sanitised at write time
     # the interface language chosen in the profile; "" follows the browser
     locale: Mapped[str] = mapped_column(String(8), default="")
+    # the IANA zone event times are shown in; "" shows each event in its own zone
+    time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # notification kinds switched off (everything else is on)
     muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
 

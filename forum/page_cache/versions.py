@@ -44,12 +44,14 @@ PRIVATE_TABLES = frozenset(
     # a file's bytes and extracted text: pages show its attachment (a row of its thread),
     # which is written with it and goes with it
     | {"stored_files", "file_blobs"}
+    # an event's registrations change its row's counts with them; a feed's token is private
+    | {"event_registrations", "event_calendar_feeds"}
 )
 # A member's own settings and secrets, which no page shows but theirs.
 PRIVATE_USER_COLUMNS = frozenset(
     {"email", "password_hash", "session_version", "locale", "muted_kinds", "is_admin"}
     | {"email_confirmed_at", "pending_email", "mail_choices", "digest_every", "digest_sent_at"}
-    | {"last_seen_at"}
+    | {"last_seen_at", "time_zone"}
 )
 # Rows of one thread: the columns that name their thread, or their post.
 SCOPED_ROWS = {

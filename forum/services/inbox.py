@@ -51,6 +51,15 @@ SENTENCES = {
 }
 
 
+EVENT_SENTENCES = {
+    "new": _l("New event: “%(event)s”"),
+    "place": _l("A place freed up: you are now registered for “%(event)s”"),
+    "changed": _l("“%(event)s” has changed: check its time and place"),
+    "cancelled": _l("“%(event)s” is cancelled"),
+    "reminder": _l("Reminder: “%(event)s” starts tomorrow"),
+}
+
+
 def describe(notification: Notification) -> tuple[str, str]:
     """The sentence a member reads, and where following it leads."""
     return sentence(notification), destination(notification)
@@ -76,6 +85,10 @@ def sentence(notification: Notification) -> str:
             if kind == Kind.expertise_verified
             else _("Your verification in %(theme)s (%(network)s) was revoked.", **data)
         )
+    elif kind == Kind.event:
+        text = str(EVENT_SENTENCES.get(data.get("what", ""), EVENT_SENTENCES["changed"])) % {
+            "event": isolate(data.get("event", ""))
+        }
     elif kind == Kind.moderation:
         template = MODERATION_ACTIONS.get(
             data.get("action", ""), _l("A moderator acted on your content.")
@@ -91,6 +104,8 @@ def destination(notification: Notification) -> str:
         return url_for("threads.permalink", post_id=notification.post_id)
     if notification.thread_id:
         return url_for("threads.show", thread_id=notification.thread_id)
+    if notification.kind == Kind.event and notification.data.get("event_id"):
+        return url_for("events.page", event_id=notification.data["event_id"])
     return url_for("profiles.show", username=notification.recipient_username)
 
 

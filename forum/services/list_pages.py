@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from forum.models import Board, Network, Theme
-from forum.services import browsing, inbox, institution_directory
+from forum.services import browsing, events_pages, inbox, institution_directory
 from forum.services.browsing import BoardStats, Page, ThreadFilter
 
 
@@ -19,6 +19,7 @@ class NetworkPage:
     stats: dict[int, BoardStats]
     threads: Page
     institutions: institution_directory.NetworkInstitutions
+    events: list[events_pages.EventCard]  # the next few
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class ThemePage:
     stats: dict[int, BoardStats]
     threads: Page  # in the chosen network's board, or all of them
     network_slug: str | None
+    events: list[events_pages.EventCard]  # the next few
 
 
 def network_page(
@@ -44,7 +46,8 @@ def network_page(
     ids = [board.id for board in boards]
     threads = browsing.threads_across_boards(ids, page, per_page, shown)
     institutions = institution_directory.of_network(network, language)
-    return NetworkPage(network, boards, browsing.board_stats(ids), threads, institutions)
+    events = events_pages.next_event_cards(network_id=network.id)
+    return NetworkPage(network, boards, browsing.board_stats(ids), threads, institutions, events)
 
 
 def board_page(
@@ -61,4 +64,5 @@ def theme_page(
     listed = [board.id for board in boards if network_slug in (None, "", board.network.slug)]
     threads = browsing.threads_across_boards(listed, page, per_page, shown)
     stats = browsing.board_stats([board.id for board in boards])
-    return ThemePage(theme, boards, stats, threads, network_slug)
+    events = events_pages.next_event_cards(theme_id=theme.id)
+    return ThemePage(theme, boards, stats, threads, network_slug, events)

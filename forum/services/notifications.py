@@ -155,6 +155,16 @@ def on_moderation(
     )
 
 
+def send_event_notice(
+    session: Session,
+    reasons: dict[int, Kind],
+    actor: User | None,
+    data: dict[str, Any],
+) -> None:
+    """An event's notice (forum.services.events_notices), with the event's id and title."""
+    _send(session, reasons, actor, None, None, data=data, group_key=None)
+
+
 def _add(reasons: dict[int, Kind], user_ids: Iterable[int], kind: Kind) -> None:
     for user_id in user_ids:
         if user_id not in reasons or PRECEDENCE[kind] < PRECEDENCE[reasons[user_id]]:

@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from forum import languages, permissions, reference, standing
 from forum.forms import LARGEST_ID
+from forum.forms.events import EVENT_KIND_LABELS
 from forum.forms.threads import KIND_LABELS, SHOW_LABELS
 from forum.views import (
     admin,
@@ -18,6 +19,7 @@ from forum.views import (
     attachments,
     auth,
     errors,
+    events,
     experts,
     feeds,
     institutions,
@@ -59,6 +61,7 @@ def init_app(app: Flask) -> None:
         institutions,
         attachments,
         resources,
+        events,
     ):
         app.register_blueprint(module.bp)
     errors.init_app(app)
@@ -72,6 +75,7 @@ def init_app(app: Flask) -> None:
         may=permissions.may,
         refusal=permissions.refusal,
         kind_labels=KIND_LABELS,
+        event_kind_labels=EVENT_KIND_LABELS,
         show_labels=SHOW_LABELS,
         control_labels=reference.CONTROL_LABELS,
         institution_kind_labels=reference.INSTITUTION_KIND_LABELS,
