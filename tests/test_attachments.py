@@ -81,9 +81,10 @@ def test_a_large_photo_gets_a_thumbnail_and_a_small_one_does_not(app: Flask, mem
         (samples.docx_zip_bomb(), "checklist.docx", "expands to far more"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "broken.png", "could not be read as an image"),
         (b"", "empty.pdf", "is empty"),
+        (samples.damaged_odt(), "minutes.odt", "is damaged"),
     ],
     ids=["html-as-pdf", "svg-script", "exe-as-docx", "pdf-js", "pdf-js-escaped", "zip-bomb",
-         "broken-png", "empty"],
+         "broken-png", "empty", "damaged-odt"],
 )  # fmt: skip
 def test_hostile_or_unknown_files_are_refused_and_the_post_handed_back(
     app: Flask, member: Person, content: bytes, name: str, says: str
@@ -285,3 +286,14 @@ def test_a_file_removed_everywhere_is_whole_again_when_attached_again(app: Flask
     thumbnail = re.search(r'<img src="(/attachments/\d+/thumbnail)"', page).group(1)
     assert member.get(thumbnail).status_code == 200
     assert member.get(attachment_links(page)[0]).mimetype == "image/jpeg"
+
+
+def test_a_visitor_gets_no_room_for_files(app: Flask, anonymous: Person):
+    """Larger bodies are for members' composers: a visitor's is refused at 1 MB, unread."""
+    response = anonymous.client.post(
+        "/n/oic-oshnet/construction/new",
+        data={"files": [(io.BytesIO(b"0" * (2 * 1024 * 1024)), "big.pdf")]},
+        content_type="multipart/form-data",
+    )
+    response.request.environ["wsgi.input"].close()
+    assert response.status_code == 413

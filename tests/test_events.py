@@ -3,7 +3,7 @@ with a clear message (never a 500), and who may do what."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -177,6 +177,9 @@ def test_a_members_proposal_waits_for_a_moderator(
         ({"theme": "no-such-theme"}, "theme", "from the list"),
         ({"organiser_institution": "nowhere"}, "organiser_institution", "from the list"),
         ({"capacity": "lots"}, "capacity", "Not a valid"),
+        ({"starts": "9999-12-30T09:00", "ends": "9999-12-30T18:00"}, "starts", "Choose a date"),
+        ({"time_zone": "Europe/Paris", "starts": "2027-03-28T02:30", "ends": "2027-03-28T05:00"},
+         "starts", "02:30 does not exist in Europe/Paris"),
     ],
 )  # fmt: skip
 def test_bad_input_is_refused_with_a_clear_message(
@@ -189,6 +192,41 @@ def test_bad_input_is_refused_with_a_clear_message(
     assert f'id="{field}-error"' in page
     with app.app_context():
         assert db.session.scalar(select(Event.id)) is None
+
+
+def test_a_time_in_the_hour_summer_time_repeats_is_its_first_one(
+    app: Flask, moderator: Person
+) -> None:
+    """Clocks go back in Paris on 31 Oct 2027: 02:30 happens twice; the event takes the
+    first (summer time, UTC+2), as RFC 5545 reads such a local time."""
+    event_id = create_event(
+        moderator, time_zone="Europe/Paris", starts="2027-10-31T02:30", ends="2027-10-31T05:00"
+    )
+    event = _event(app, event_id)
+    assert event.starts_at == datetime(2027, 10, 31, 0, 30)
+    assert event.ends_at == datetime(2027, 10, 31, 4, 0)  # winter time by then: UTC+1
+
+
+def test_calendars_see_a_change_and_a_cancellation_as_newer(app: Flask, moderator: Person) -> None:
+    import icalendar
+
+    event_id = create_event(moderator)
+
+    def sequence() -> int:
+        ics = moderator.get(f"/events/{event_id}.ics").get_data()
+        return int(icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]["SEQUENCE"])
+
+    assert sequence() == 0
+    edited = moderator.post(f"/events/{event_id}/edit", event_form(title="Renamed visit"))
+    assert edited.status_code == 302
+    assert sequence() == 1
+    assert moderator.post(f"/events/{event_id}/cancel").status_code == 302
+    assert sequence() == 2
+
+
+def test_the_list_ignores_a_month_out_of_any_calendar(app: Flask, anonymous: Person) -> None:
+    for month in ("0000-01", "9999-12", "2026-13"):
+        assert anonymous.get(f"/events?month={month}").status_code == 200
 
 
 def test_registration_is_refused_after_the_deadline_and_for_suspended_members(
@@ -265,6 +303,22 @@ def test_organisers_see_and_export_the_list(
     assert ",registered," in lines[1]
     assert lines[2].startswith("kemal,")
     assert ",waiting," in lines[2]
+
+
+def test_a_member_who_proposed_an_event_exports_its_list_without_addresses(
+    app: Flask, moderator: Person, member: Person, other_member: Person
+) -> None:
+    """Members' e-mail addresses are private: in the CSV of the network's moderators only."""
+    proposed = member.post("/n/oic-oshnet/events/new", event_form(title="Proposed gathering"))
+    event_id = int(proposed.headers["Location"].rsplit("/", 1)[1])
+    assert moderator.post(f"/events/{event_id}/approve").status_code == 302
+    other_member.post(f"/events/{event_id}/register")
+    proposer_csv = member.get(f"/events/{event_id}/registrations.csv").get_data(as_text=True)
+    assert "email" not in proposer_csv.splitlines()[0]
+    assert "@example.org" not in proposer_csv
+    assert "kemal@example.org" in moderator.get(f"/events/{event_id}/registrations.csv").get_data(
+        as_text=True
+    )
 
 
 def test_the_day_before_those_registered_are_reminded_once(

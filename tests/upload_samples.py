@@ -73,3 +73,9 @@ def post_files(person: Person, url: str, files: list[tuple[bytes, str]], **field
     # the test client spools a large body to a temporary file and leaves it open
     response.request.environ["wsgi.input"].close()
     return response
+
+
+def damaged_odt() -> bytes:
+    """An ODT whose mimetype member no longer matches its checksum."""
+    good = document_samples.odt_with_text("Minutes of the safety committee")
+    return good.replace(b"opendocument.text", b"opendocument.tExt", 1)

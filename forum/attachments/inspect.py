@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import filetype
@@ -95,10 +96,19 @@ def _office_document(data: bytes, name: str) -> Accepted:
     if (
         "mimetype" in names
         and "content.xml" in names
-        and archive.read("mimetype")[:100].strip() == ODT.media_type.encode()
+        and _head(archive, "mimetype", name) == (ODT.media_type.encode())
     ):
         return ODT
     raise Refused(_l(NOT_ACCEPTED, name=name))
+
+
+def _head(archive: zipfile.ZipFile, member: str, name: str) -> bytes:
+    """The first bytes of a member: a damaged, encrypted or oddly compressed one is refused."""
+    try:
+        with archive.open(member) as opened:
+            return opened.read(100).strip()
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, zlib.error):
+        raise Refused(_l("%(name)s is damaged: it could not be opened.", name=name)) from None
 
 
 def _check_expansion(members: list[zipfile.ZipInfo], name: str) -> None:

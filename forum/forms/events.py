@@ -20,6 +20,7 @@ from wtforms.validators import Optional
 from forum import reference
 from forum.forms import ForumForm, choices
 from forum.languages import lazy_gettext as _l
+from forum.languages import lazy_pgettext
 from forum.models import EventKind
 from forum.services.events_fields import EventFields
 
@@ -122,6 +123,7 @@ class FollowUpForm(ForumForm):
     """After the event: material links (rows of plain controls) and a short report."""
 
     report = TextAreaField(
-        _l("Report"), description=_l("Markdown works. What was seen and learnt.")
+        lazy_pgettext("what happened at an event, written after it", "Report"),
+        description=_l("Markdown works. What was seen and learnt."),
     )
     submit = SubmitField(_l("Save materials and report"))

@@ -82,6 +82,9 @@ class Event(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the iCalendar SEQUENCE: raised with each change a calendar shows (and the cancellation),
+    # so calendar clients replace their copy
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     cancelled_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]  # the day-before reminder went out
     # set by the periodic pass once the event is over: the change raises the versions of the

@@ -114,6 +114,11 @@ def _documents(query: Select) -> list[Document]:
     return documents
 
 
+# of all a post's attachments together: what a search finds and marks, far below the
+# 1 MB a PostgreSQL tsvector holds (a spreadsheet of codes is mostly distinct words)
+ATTACHED_TEXT_PER_POST = 100_000
+
+
 def _attachments(post_ids: list[int]) -> dict[int, list[AttachedText]]:
     """Each post's attachments (not removed ones), in their order: names always, text once
     it is read (a file whose reading failed is found by its name)."""
@@ -124,8 +129,11 @@ def _attachments(post_ids: list[int]) -> dict[int, list[AttachedText]]:
         .order_by(Attachment.post_id, Attachment.position, Attachment.id)
     )
     found: dict[int, list[AttachedText]] = {}
+    left: dict[int, int] = {}
     for post_id, name, text in db.session.execute(query):
-        found.setdefault(post_id, []).append(AttachedText(_plain_name(name), text or ""))
+        kept = (text or "")[: left.setdefault(post_id, ATTACHED_TEXT_PER_POST)]
+        left[post_id] -= len(kept)
+        found.setdefault(post_id, []).append(AttachedText(_plain_name(name), kept))
     return found
 
 

@@ -103,6 +103,7 @@ def update(actor: User, event: Event, fields: EventFields) -> bool:
         if not session.dirty:
             return False
         locked.updated_at = utcnow()
+        locked.sequence += 1
         after = (locked.starts_at, locked.ends_at, locked.city, locked.venue, locked.online_url)
         if locked.capacity is not None or locked.waiting_count:
             from forum.services.events_registration import fill_free_places
@@ -147,7 +148,8 @@ def cancel(actor: User, event: Event) -> None:
             raise ServiceError(_l("This event is already cancelled."))
         was_scheduled = locked.status == EventStatus.scheduled
         locked.status = EventStatus.cancelled
-        locked.cancelled_at = utcnow()
+        locked.cancelled_at = locked.updated_at = utcnow()
+        locked.sequence += 1
         if was_scheduled:
             notices.on_cancelled(session, actor, locked)
         record(

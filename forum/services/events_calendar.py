@@ -13,7 +13,7 @@ from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -29,6 +29,7 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
+from forum.public_urls import public_url
 from forum.services import ServiceError
 from forum.services.events_fields import from_utc, known_zone
 
@@ -55,7 +56,8 @@ def calendar(events: Sequence[Event], name: str) -> bytes:
 def _zone_spans(events: Sequence[Event]) -> list[tuple[str, date, date]]:
     spans: dict[str, tuple[date, date]] = {}
     for event in events:
-        first, last = date(event.starts_at.year, 1, 1), date(event.ends_at.year + 1, 1, 1)
+        first = date(event.starts_at.year, 1, 1)
+        last = date(min(event.ends_at.year + 1, date.max.year), 1, 1)
         if event.time_zone in spans:
             known = spans[event.time_zone]
             first, last = min(first, known[0]), max(last, known[1])
@@ -79,10 +81,10 @@ def _vevent(event: Event) -> icalendar.Event:
     place = ", ".join(part for part in (event.venue, event.city) if part)
     if place or event.online_url:
         vevent.add("location", place or event.online_url)
-    vevent.add("url", url_for("events.page", event_id=event.id, _external=True))
+    vevent.add("url", public_url("events.page", event_id=event.id))
     cancelled = event.status == EventStatus.cancelled
     vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    vevent.add("sequence", int((event.updated_at - event.created_at).total_seconds()) // 60)
+    vevent.add("sequence", event.sequence)
     return vevent
 
 

@@ -100,7 +100,8 @@ def summary(event: Event) -> str:
         lines.append(f"- {_l('Where')}: {place}")
     if event.online_url:
         lines.append(f"- {_l('Online link')}: <{event.online_url}>")
-    lines.append(f"- [{_l('The event’s page: registration and calendar')}]({address})")
+    page = _l("The event’s page: registration and calendar")  # outside the f-string: extracted
+    lines.append(f"- [{page}]({address})")
     if event.description_source:
         lines += ["", event.description_source]
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from forum import markup, reference
 from forum.languages import lazy_gettext as _l
 from forum.models import EventKind
+from forum.models._time import utcnow
 from forum.services import ServiceError
 
 TITLE_MAX = 200
@@ -73,6 +74,29 @@ def to_utc(wall_clock: datetime, zone: str) -> datetime:
     return aware.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
+YEARS_AHEAD = 10
+
+
+def _moment(wall_clock: datetime, zone: str, field: str) -> datetime:
+    """A time as written in the event's zone, in UTC: refused when it is too far off to be
+    meant, or when that zone's clocks skip it (the hour a summer time begins)."""
+    last_year = utcnow().year + YEARS_AHEAD
+    if not 2000 <= wall_clock.year <= last_year:
+        raise ServiceError(_l("Choose a date from 2000 to %(year)d.", year=last_year), field)
+    moment = to_utc(wall_clock, zone)
+    if from_utc(moment, zone).replace(tzinfo=None) != wall_clock:
+        raise ServiceError(
+            _l(
+                "%(time)s does not exist in %(zone)s: the clocks go forward then. Choose "
+                "another time.",
+                time=wall_clock.strftime("%H:%M"),
+                zone=zone,
+            ),
+            field,
+        )
+    return moment
+
+
 def from_utc(moment: datetime, zone: str) -> datetime:
     """The aware time in that zone of a stored naive-UTC moment."""
     return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(zone))
@@ -119,13 +143,15 @@ def checked(fields: EventFields) -> CheckedEvent:
         raise ServiceError(_l("Give the date and time the event starts."), "starts")
     if fields.ends is None:
         raise ServiceError(_l("Give the date and time the event ends."), "ends")
-    starts_at = to_utc(fields.starts, fields.time_zone)
-    ends_at = to_utc(fields.ends, fields.time_zone)
+    starts_at = _moment(fields.starts, fields.time_zone, "starts")
+    ends_at = _moment(fields.ends, fields.time_zone, "ends")
     if ends_at <= starts_at:
         raise ServiceError(_l("The event must end after it starts."), "ends")
     deadline_at = None
     if fields.registration_deadline is not None:
-        deadline_at = to_utc(fields.registration_deadline, fields.time_zone)
+        deadline_at = _moment(
+            fields.registration_deadline, fields.time_zone, "registration_deadline"
+        )
         if deadline_at > starts_at:
             raise ServiceError(
                 _l("The registration deadline must be before the event starts."),

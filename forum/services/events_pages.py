@@ -35,7 +35,7 @@ from forum.services.events_fields import from_utc, known_zone
 from forum.services.institution_import import FORMULA_STARTS
 
 NEXT_EVENTS = 3
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^(2\d{3})-(0[1-9]|1[0-2])$")  # years 2000-2999: any other is no month
 
 
 @dataclass(frozen=True)
@@ -217,25 +217,24 @@ def registrations(event: Event) -> list[Attendee]:
     return sorted(people, key=lambda a: order[RegistrationStatus(a.status)])
 
 
-def registrations_csv(event: Event) -> str:
+def registrations_csv(event: Event, with_email: bool) -> str:
+    """with_email: for the network's moderators only; members' addresses are private, and an
+    organiser who is a member reaches registrants through the event's discussion."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["username", "name", "email", "institution", "country", "status", "since"])
+    columns = ["username", "name", "email", "institution", "country", "status", "since"]
+    writer.writerow([column for column in columns if with_email or column != "email"])
     for person in registrations(event):
-        writer.writerow(
-            [
-                _safe_cell(value)
-                for value in (
-                    person.username,
-                    person.shown_name,
-                    person.email,
-                    person.institution,
-                    person.country,
-                    person.status,
-                    person.queued_at.strftime("%Y-%m-%d %H:%M UTC"),
-                )
-            ]
-        )
+        values = [
+            person.username,
+            person.shown_name,
+            *([person.email] if with_email else []),
+            person.institution,
+            person.country,
+            person.status,
+            person.queued_at.strftime("%Y-%m-%d %H:%M UTC"),
+        ]
+        writer.writerow([_safe_cell(value) for value in values])
     return out.getvalue()
 
 

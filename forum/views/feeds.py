@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
 from forum.models._time import utcnow
 from forum.page_cache import for_visitors
+from forum.public_urls import public_url
 from forum.services import browsing, feeds
 
 bp = Blueprint("feeds", __name__)
@@ -60,15 +61,6 @@ def thread(thread_id: int):
         public_url("threads.show", thread_id=thread_id),
         feeds.latest_posts(thread_id=thread_id),
     )
-
-
-def public_url(endpoint: str, **values: object) -> str:
-    """An absolute link on FORUM_BASE_URL when it is set (a forged Host header cannot change
-    it), else on the address the request came to."""
-    base = current_app.config["BASE_URL"]
-    if not base:
-        return url_for(endpoint, **values, _external=True)
-    return base.rstrip("/") + url_for(endpoint, **values).removeprefix(request.script_root)
 
 
 def _feed(title: str, page_url: str, posts):  # noqa: ANN001, ANN202

@@ -59,6 +59,7 @@ def upgrade():
         sa.Column("approved_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("sequence", sa.Integer(), server_default="0", nullable=False),
         sa.Column("cancelled_at", sa.DateTime(), nullable=True),
         sa.Column("reminded_at", sa.DateTime(), nullable=True),
         sa.Column("over_at", sa.DateTime(), nullable=True),

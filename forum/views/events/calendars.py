@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from forum.forms import ActionForm
 from forum.forms.events import TimeZoneForm
+from forum.public_urls import public_url
 from forum.services import ServiceError, browsing, events_calendar
 from forum.views.events import bp
 from forum.views.events.pages import _visible
@@ -67,7 +68,7 @@ def time_zone():  # noqa: ANN201
 
 def _calendar_page(form: TimeZoneForm) -> str:
     token = events_calendar.feed_token(current_user._get_current_object())
-    address = url_for("events.member_ics", token=token, _external=True) if token else None
+    address = public_url("events.member_ics", token=token) if token else None
     return render_template("events/calendar.html", address=address, zone_form=form)
 
 

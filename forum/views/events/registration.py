@@ -61,8 +61,9 @@ def registrations(event_id: int):  # noqa: ANN201
 def registrations_csv(event_id: int):  # noqa: ANN201
     event = _visible(event_id)
     permissions.require(current_user._get_current_object(), "organise_event", event)
+    with_email = permissions.may("manage_event", event)
     response = current_app.response_class(
-        events_pages.registrations_csv(event), content_type="text/csv; charset=utf-8"
+        events_pages.registrations_csv(event, with_email), content_type="text/csv; charset=utf-8"
     )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="event-{event.id}-registrations.csv"'
