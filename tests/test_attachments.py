@@ -297,3 +297,24 @@ def test_a_visitor_gets_no_room_for_files(app: Flask, anonymous: Person):
     )
     response.request.environ["wsgi.input"].close()
     assert response.status_code == 413
+
+
+def test_bytes_deleted_while_a_post_is_written_are_kept_again(
+    app: Flask, member: Person, monkeypatch: pytest.MonkeyPatch
+):
+    """A moderator's removal (or a cleanup) may delete a file's bytes between the upload's
+    check and its post's commit: the post keeps them again under the file's row lock."""
+    from forum.services import attachments
+
+    prepare = attachments.prepare
+
+    def prepared_then_forgotten(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        uploads = prepare(*args, **kwargs)
+        for upload in uploads:
+            storage.current().delete(upload.sha256)
+        return uploads
+
+    monkeypatch.setattr(attachments, "prepare", prepared_then_forgotten)
+    thread = thread_id_from(start_with_files(member, [(samples.small_pdf(), "a.pdf")]))
+    url = attachment_links(member.get(f"/threads/{thread}").get_data(as_text=True))[0]
+    assert member.get(url).data == samples.small_pdf()

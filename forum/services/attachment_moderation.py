@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from forum import permissions
 from forum.attachments import storage
 from forum.database import after_commit, write_transaction
-from forum.extensions import db
 from forum.languages import lazy_gettext as _l
 from forum.models import Attachment, StoredFile, TextState, User
 from forum.models._time import utcnow
@@ -47,7 +46,7 @@ def remove_attachment(moderator: User, attachment: Attachment, reason: str) -> N
             after={"attachment": attachment.id, "name": attachment.name},
         )
         session.flush()
-        if not _still_used(session, attachment.file_sha256):
+        if not still_used(session, attachment.file_sha256):
             _forget_text(attachment.file)
             after_commit(ForgetBytes(attachment.file_sha256))
 
@@ -78,7 +77,11 @@ def _set_reviewed(moderator: User, attachment: Attachment, *, reviewed: bool) ->
         )
 
 
-def _still_used(session: Session, sha256: str) -> bool:
+def lock_file(session: Session, sha256: str) -> None:
+    session.execute(select(StoredFile.sha256).where(StoredFile.sha256 == sha256).with_for_update())
+
+
+def still_used(session: Session, sha256: str) -> bool:
     return (
         session.scalar(
             select(Attachment.id)
@@ -110,11 +113,15 @@ class ForgetBytes:
         return hash(self.sha256)
 
     def __call__(self) -> None:
-        if _still_used(db.session(), self.sha256):
-            return
-        files = storage.current()
-        files.delete(self.sha256)
-        files.delete(self.sha256 + ".thumb")
+        with write_transaction() as session:
+            # under the file's row lock: a post attaching it again waits, then keeps the bytes
+            # again (services/attachments.attach); or it went first, and the file stays
+            lock_file(session, self.sha256)
+            if still_used(session, self.sha256):
+                return
+            files = storage.current()
+            files.delete(self.sha256)
+            files.delete(self.sha256 + ".thumb")
 
 
 # How these entries read in the audit log (forum.services.audit_sentences): the attachment's

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -33,16 +33,25 @@ FIELD = "files"
 
 @dataclass(frozen=True)
 class Upload:
-    """A file ready to attach: typed by its content, an image re-encoded, its bytes kept."""
+    """A file ready to attach: typed by its content, an image re-encoded, its bytes kept (and
+    held, to be kept again under the file's row lock: see attach)."""
 
     sha256: str
     name: str
     media_type: str
     kind: FileKind
-    size: int
+    data: bytes = field(repr=False)
+    thumbnail: bytes | None = field(default=None, repr=False)
     width: int | None = None
     height: int | None = None
-    has_thumbnail: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def has_thumbnail(self) -> bool:
+        return self.thumbnail is not None
 
 
 def chosen(files: Sequence[FileStorage] | None) -> list[FileStorage]:
@@ -104,14 +113,19 @@ def _kept(given: str, data: bytes) -> Upload:
     if found.kind == FileKind.image:
         image = images.reencode(data, found.media_type, shown)
         data, width, height, thumbnail = image.data, image.width, image.height, image.thumbnail
-    sha256 = hashlib.sha256(data).hexdigest()
+    upload = Upload(
+        hashlib.sha256(data).hexdigest(), name, found.media_type, found.kind, data, thumbnail,
+        width, height,
+    )  # fmt: skip
+    _keep_bytes(upload)
+    return upload
+
+
+def _keep_bytes(upload: Upload) -> None:
     kept = storage.current()
-    kept.put(sha256, data)
-    if thumbnail is not None:
-        kept.put(f"{sha256}.thumb", thumbnail)
-    return Upload(
-        sha256, name, found.media_type, found.kind, len(data), width, height, thumbnail is not None
-    )
+    kept.put(upload.sha256, upload.data)
+    if upload.thumbnail is not None:
+        kept.put(f"{upload.sha256}.thumb", upload.thumbnail)
 
 
 def _check_quota(uploader: User, adding: int) -> None:
@@ -193,6 +207,10 @@ def attach(session: Session, post: Post, uploads: Sequence[Upload], uploader_id:
                 },
             )
         )
+        # the row is this transaction's now (PostgreSQL's row lock; SQLite's one writer): a
+        # removal or a cleanup that deleted the bytes since prepare() waited for it, or went
+        # before; either way they are kept again before this post names them
+        _keep_bytes(upload)
         session.add(
             Attachment(
                 post=post,

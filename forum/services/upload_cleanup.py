@@ -27,6 +27,7 @@ from forum.database import write_transaction
 from forum.extensions import db
 from forum.models import Attachment, StoredFile
 from forum.models._time import utcnow
+from forum.services.attachment_moderation import lock_file, still_used
 
 THUMBNAIL = ".thumb"
 
@@ -64,16 +65,25 @@ def clean_uploads(older_than: timedelta, *, dry_run: bool = False) -> Cleanup:
         )
         return found
     with write_transaction() as session:
-        # asked again as they go: a post that took a file up meanwhile keeps it
+        # asked again as they go, and the bytes deleted before the commit: a post taking a
+        # file up meanwhile waits on its row, then keeps its bytes again (attachments.attach)
         found.unused_files = sorted(
             session.scalars(delete(StoredFile).where(*old_and_unused).returning(StoredFile.sha256))
         )
-    # after the commit: the bytes of rows that are gone, and of nothing's rows
-    for sha in found.unused_files + found.removed_content:
-        files.delete(sha)
-        files.delete(sha + THUMBNAIL)
+        still_removed = []
+        for sha in found.removed_content:
+            lock_file(session, sha)
+            if not still_used(session, sha):
+                still_removed.append(sha)
+        found.removed_content = still_removed
+        for sha in found.unused_files + found.removed_content:
+            files.delete(sha)
+            files.delete(sha + THUMBNAIL)
     for key in found.stray_bytes:
-        files.delete(key)
+        # kept again since it was listed (an upload of the same content touches it): left
+        modified = _modified(files, key)
+        if modified is not None and modified < cutoff:
+            files.delete(key)
     return found
 
 
