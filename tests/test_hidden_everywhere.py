@@ -178,7 +178,7 @@ def test_a_post_s_text_is_shown_only_to_those_the_rule_allows(
         for url in urls:
             response = people[role].get(url, follow_redirects=True)
             assert response.status_code != 500, (role, url)
-            if word in response.get_data(as_text=True):
+            if word in response.get_data().decode("utf-8", "replace"):  # files are bytes
                 seen_by.add(role)
                 if role not in allowed:
                     leaks.append((role, url, response.status_code))
