@@ -109,13 +109,13 @@ def test_inline_strings_of_a_workbook_are_read_too(forum: Forum, post: Post) -> 
     assert stored(sha256).text == "Shared words\nInline words"
 
 
-def test_a_pdf_with_javascript_gives_its_text_and_nothing_runs(forum: Forum, post: Post) -> None:
+def test_a_pdf_with_javascript_gives_its_page_text_only(forum: Forum, post: Post) -> None:
+    """What a reader sees on the page is indexed; the script's source is not text of it."""
     sha256 = attach(
         post, "scripted.pdf", samples.pdf_with_javascript("Lockout tagout"), FileKind.pdf
     )
     extract.extract_pending()
     assert stored(sha256).text == "Lockout tagout"
-    assert "alert" not in stored(sha256).text
 
 
 @pytest.mark.parametrize(
@@ -157,10 +157,14 @@ def test_a_bomb_that_hides_its_size_is_stopped_by_the_reading_budget() -> None:
 
 
 def test_a_file_too_slow_to_read_fails_at_the_timeout(app: Flask, forum: Forum, post: Post) -> None:
-    sha256 = attach(post, "long.pdf", samples.pdf_with_many_pages(3_000), FileKind.pdf)
-    app.config["EXTRACT_TIMEOUT"] = 0.2
+    """20,000 pages take some 8 s to read here; a one-page sheet a tenth of a second: at a
+    2-second limit the first fails and the second, read in the same pass, does not."""
+    slow = attach(post, "long.pdf", samples.pdf_with_many_pages(20_000), FileKind.pdf)
+    quick = attach(post, "sheet.pdf", samples.pdf_with_text("One page"), FileKind.pdf, position=1)
+    app.config["EXTRACT_TIMEOUT"] = 2
     extract.extract_pending()
-    assert stored(sha256).text_state == TextState.failed
+    assert stored(slow).text_state == TextState.failed
+    assert stored(quick).text_state == TextState.done
 
 
 def test_the_child_is_held_to_its_memory_limit(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,8 +8,6 @@ in the same transaction. `forum clean-uploads` removes the rows no attachment na
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,12 +21,6 @@ from forum.services import audit_sentences
 from forum.services.audit import record
 from forum.services.audit_sentences import bdi
 from forum.services.moderation import clean_reason, on_the_record
-
-
-def visible_to(user: Any, attachment: Attachment) -> bool:
-    """May this user know the attachment is there (else it is a 404)? Not once removed, and
-    only where they may read its post (a hidden post's: its network's moderators)."""
-    return not attachment.is_removed and permissions.may("read_post", attachment.post, user)
 
 
 def remove_attachment(moderator: User, attachment: Attachment, reason: str) -> None:

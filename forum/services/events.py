@@ -183,14 +183,14 @@ def save_follow_up(
 
 
 def _checked_materials(materials: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    from forum.services.events_fields import _URL, URL_MAX
+    from forum.services.events_fields import URL_MAX, WEB_ADDRESS
 
     links = []
     for title, url in materials:
         title, url = " ".join(title.split()), url.strip()
         if not title and not url:
             continue
-        if not url or len(url) > URL_MAX or not _URL.match(url):
+        if not url or len(url) > URL_MAX or not WEB_ADDRESS.match(url):
             raise ServiceError(
                 _l("Give each material's link as a full address, like https://example.org/a.pdf."),
                 "materials",

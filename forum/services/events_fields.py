@@ -26,7 +26,7 @@ URL_MAX = 500
 ORGANISER_MAX = 200
 CAPACITY_MAX = 100_000
 LANGUAGES_MAX = 10
-_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
+WEB_ADDRESS = re.compile(r"^https?://[^\s/<>\"]+\.[^\s<>\"]+$", re.IGNORECASE)
 
 
 @cache
@@ -200,7 +200,7 @@ def _check_place(fields: EventFields) -> None:
     if fields.country and fields.country not in reference.countries():
         raise ServiceError(_l("Choose the country from the list."), "country")
     if fields.online_url and (
-        len(fields.online_url) > URL_MAX or not _URL.match(fields.online_url)
+        len(fields.online_url) > URL_MAX or not WEB_ADDRESS.match(fields.online_url)
     ):
         raise ServiceError(
             _l("Give the online link as a full address, like https://meet.example.org/osh."),

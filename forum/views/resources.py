@@ -131,7 +131,7 @@ def _filters() -> LibraryFilterForm:
 def _attachment(attachment_id: int) -> Attachment:
     """The attachment, or a 404 for whoever may not know it is there."""
     attachment = attachment_pages.find(attachment_id)
-    if attachment is None or not attachment_moderation.visible_to(current_user, attachment):
+    if attachment is None or not permissions.may("read_attachment", attachment):
         abort(404)
     return attachment
 
