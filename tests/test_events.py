@@ -23,7 +23,7 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
-from tests.conftest import Person, make_person, readable, set_user
+from tests.conftest import Person, make_person, readable, reply_ids, set_user
 
 SOON = utcnow() + timedelta(days=30)
 
@@ -473,3 +473,23 @@ def test_cancelling_or_approving_twice_is_a_conflict_not_a_second_notice(
             select(Notification.id).where(Notification.kind == NotificationKind.event)
         ).all()
         assert len(told) == 1
+
+
+def test_documents_shared_in_the_discussion_are_the_events_materials(
+    app: Flask, moderator: Person, member: Person
+) -> None:
+    from tests.upload_samples import post_files, small_pdf
+
+    event_id = create_event(moderator)
+    thread_id = _event(app, event_id).thread_id
+    shared = post_files(
+        member, f"/threads/{thread_id}/reply", [(small_pdf(), "Slides day 1.pdf")], body="Slides"
+    )
+    assert shared.status_code == 302
+    page = Person(app.test_client()).get(f"/events/{event_id}").get_data(as_text=True)
+    assert "Documents shared in the discussion" in page
+    assert "Slides day 1.pdf" in page
+    reply = max(reply_ids(app, thread_id))
+    hidden = moderator.post(f"/mod/posts/{reply}/hide", {"reason": "Wrong file"})
+    assert hidden.status_code == 302
+    assert "Slides day 1.pdf" not in member.get(f"/events/{event_id}").get_data(as_text=True)

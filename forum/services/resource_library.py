@@ -18,6 +18,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from forum import permissions
+from forum.extensions import db
 from forum.models import Attachment, Board, FileKind, Network, Post, StoredFile, Theme, Thread
 from forum.services.browsing import Page, paginate
 
@@ -72,6 +73,21 @@ def theme_library(
     reader: Any, theme: Theme, shown: LibraryFilter, page: int, per_page: int
 ) -> LibraryPage:
     return _library(reader, Board.theme_id == theme.id, shown, page, per_page)
+
+
+THREAD_DOCUMENTS_SHOWN = 50
+
+
+def thread_documents(reader: Any, thread_id: int) -> list[ResourceRow]:
+    """The files of one thread everyone may read, oldest first: an event's materials are
+    the documents shared in its discussion."""
+    query = (
+        listed()
+        .where(Thread.id == thread_id)
+        .order_by(Attachment.created_at, Attachment.id)
+        .limit(THREAD_DOCUMENTS_SHOWN)
+    )
+    return [_row(reader, attachment) for attachment in db.session.scalars(query)]
 
 
 def listed() -> Select:

@@ -79,6 +79,7 @@ def init_app(app: Flask) -> None:
         show_labels=SHOW_LABELS,
         control_labels=reference.CONTROL_LABELS,
         institution_kind_labels=reference.INSTITUTION_KIND_LABELS,
+        file_kind_labels=reference.FILE_KIND_LABELS,
         network_role_labels=reference.NETWORK_ROLE_LABELS,
         capacity_kind_labels=reference.CAPACITY_KIND_LABELS,
         isic_sections=reference.ISIC_SECTIONS,

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import permissions, reference
+from forum import permissions
 from forum.forms import ActionForm
 from forum.forms.resources import LibraryFilterForm, RemoveAttachmentForm
 from forum.models import Attachment, Board, Network, Theme
@@ -113,7 +113,6 @@ def _render(
         "resources/library.html",
         form=form,
         library=library,
-        kind_labels=reference.FILE_KIND_LABELS,
         board=board,
         network=network,
         theme=theme,

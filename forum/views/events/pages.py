@@ -11,7 +11,14 @@ from forum import permissions
 from forum.forms import ActionForm
 from forum.forms.events import MATERIAL_ROWS, EventForm, FollowUpForm
 from forum.models import Event, EventStatus, Network
-from forum.services import ServiceError, browsing, events, events_pages, events_registration
+from forum.services import (
+    ServiceError,
+    browsing,
+    events,
+    events_pages,
+    events_registration,
+    resource_library,
+)
 from forum.services.events_pages import EventFilter
 from forum.views.events import bp
 
@@ -50,6 +57,9 @@ def page(event_id: int):  # noqa: ANN201
         own_when=events_pages.when(event, event.time_zone),
         mine=events_registration.status_of(reader, event.id),
         is_past=events_pages.is_past(event),
+        documents=resource_library.thread_documents(reader, event.thread_id)
+        if event.thread_id
+        else [],
     )
 
 
