@@ -493,3 +493,27 @@ def test_documents_shared_in_the_discussion_are_the_events_materials(
     hidden = moderator.post(f"/mod/posts/{reply}/hide", {"reason": "Wrong file"})
     assert hidden.status_code == 302
     assert "Slides day 1.pdf" not in member.get(f"/events/{event_id}").get_data(as_text=True)
+
+
+def test_a_registration_moves_the_pages_that_list_events_and_keeps_the_others(
+    app: Flask, moderator: Person, member: Person
+) -> None:
+    """Its event's counts show on the network and theme pages (the lists' version); a board's
+    or a thread's kept page stays kept."""
+    from forum.page_cache import HEADER
+
+    event_id = create_event(moderator)
+    visitor = Person(app.test_client())
+    pages = ["/n/oic-oshnet", "/themes/confined-spaces", "/n/oic-oshnet/fire-safety"]
+    pages.append(f"/threads/{_event(app, event_id).thread_id}")
+    for url in pages:
+        visitor.get(url)
+    assert member.post(f"/events/{event_id}/register").status_code == 302
+    kept = {url: visitor.get(url).headers[HEADER] for url in pages}
+    assert kept == {
+        "/n/oic-oshnet": "miss",
+        "/themes/confined-spaces": "miss",
+        "/n/oic-oshnet/fire-safety": "hit",
+        pages[3]: "hit",
+    }
+    assert "1 of 2 places left" in visitor.get("/n/oic-oshnet").get_data(as_text=True)

@@ -53,6 +53,9 @@ PRIVATE_USER_COLUMNS = frozenset(
     | {"email_confirmed_at", "pending_email", "mail_choices", "digest_every", "digest_sent_at"}
     | {"last_seen_at", "time_zone"}
 )
+# Rows shown only on pages of the lists' version (the network and theme pages' next events):
+# a registration changes its event's counts, and moves those pages, not the whole site's.
+LIST_TABLES = frozenset({"events"})
 # Rows of one thread: the columns that name their thread, or their post.
 SCOPED_ROWS = {
     "threads": (("id", "thread"),),
@@ -108,8 +111,11 @@ class _Changes:
     board: set[int] = field(default_factory=set)
 
     def place(self, table: str, values: dict[str, Iterable[Any]]) -> None:
-        """A change to a row of `table` whose columns hold `values`: its thread's, else the
-        site's."""
+        """A change to a row of `table` whose columns hold `values`: its thread's, the lists'
+        for LIST_TABLES, else the site's."""
+        if table in LIST_TABLES:
+            self.lists = True
+            return
         for column, scope in SCOPED_ROWS.get(table, ()):
             ids = [value for value in values.get(column, ()) if value is not None]
             if ids:
