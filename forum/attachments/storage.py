@@ -34,6 +34,11 @@ class Storage(Protocol):
     def keys(self) -> set[str]: ...
 
 
+def thumbnail_key(sha256: str) -> str:
+    """Where a picture's small version is kept, beside the picture."""
+    return f"{sha256}.thumb"
+
+
 def checked(key: str) -> str:
     if not _KEY.match(key):
         raise ValueError(f"not a storage key: {key!r}")

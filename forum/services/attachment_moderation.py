@@ -113,7 +113,7 @@ class ForgetBytes:
                 return
             files = storage.current()
             files.delete(self.sha256)
-            files.delete(self.sha256 + ".thumb")
+            files.delete(storage.thumbnail_key(self.sha256))
 
 
 # How these entries read in the audit log (forum.services.audit_sentences): the attachment's

@@ -125,7 +125,7 @@ def _keep_bytes(upload: Upload) -> None:
     kept = storage.current()
     kept.put(upload.sha256, upload.data)
     if upload.thumbnail is not None:
-        kept.put(f"{upload.sha256}.thumb", upload.thumbnail)
+        kept.put(storage.thumbnail_key(upload.sha256), upload.thumbnail)
 
 
 def _check_quota(uploader: User, adding: int) -> None:

@@ -29,8 +29,6 @@ from forum.models import Attachment, StoredFile
 from forum.models._time import utcnow
 from forum.services.attachment_moderation import lock_file, still_used
 
-THUMBNAIL = ".thumb"
-
 
 @dataclass
 class Cleanup:
@@ -57,7 +55,9 @@ def clean_uploads(older_than: timedelta, *, dry_run: bool = False) -> Cleanup:
     unused = ~exists().where(Attachment.file_sha256 == StoredFile.sha256)
     old_and_unused = (StoredFile.created_at < cutoff, unused)
     found.removed_content = [
-        sha for sha in _all_removed_before(cutoff) if sha in keys or sha + THUMBNAIL in keys
+        sha
+        for sha in _all_removed_before(cutoff)
+        if sha in keys or storage.thumbnail_key(sha) in keys
     ]
     if dry_run:
         found.unused_files = list(
@@ -78,7 +78,7 @@ def clean_uploads(older_than: timedelta, *, dry_run: bool = False) -> Cleanup:
         found.removed_content = still_removed
         for sha in found.unused_files + found.removed_content:
             files.delete(sha)
-            files.delete(sha + THUMBNAIL)
+            files.delete(storage.thumbnail_key(sha))
     for key in found.stray_bytes:
         # kept again since it was listed (an upload of the same content touches it): left
         modified = _modified(files, key)

@@ -32,7 +32,9 @@ def thumbnail(attachment_id: int) -> Response:
     attachment = _readable(attachment_id)
     if not attachment.file.has_thumbnail:
         abort(404)
-    return _served(attachment, f"{attachment.file_sha256}.thumb", "image/webp", name=False)
+    return _served(
+        attachment, storage.thumbnail_key(attachment.file_sha256), "image/webp", name=False
+    )
 
 
 def _readable(attachment_id: int) -> Attachment:
