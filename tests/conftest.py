@@ -104,7 +104,7 @@ def app(
     config = {
         "SEARCH_INDEX": str(tmp_path / "search_index"),
         "MAIL_URL": f"file://{tmp_path / 'mail'}",
-        "UPLOADS": uploads_for_tests(tmp_path),
+        "UPLOADS": uploads_for_tests(tmp_path, database_url),
         **app_config,
     }
     app = create_app(make_config(database_url, **config))

@@ -45,9 +45,10 @@ def _postgres_database(database_url: str, name: str) -> Iterator[str]:
         admin.dispose()
 
 
-def uploads_for_tests(folder: Path) -> str:
+def uploads_for_tests(folder: Path, database_url: str) -> str:
     """Attachments in a folder of the test's own, or in the database when CI's PostgreSQL leg
-    asks for it (FORUM_TEST_UPLOADS=database): every test then runs on that storage too."""
-    if os.environ.get("FORUM_TEST_UPLOADS") == "database":
+    asks for it (FORUM_TEST_UPLOADS=database) and the database is PostgreSQL: every test then
+    runs on that storage too (a test's own SQLite server keeps a folder)."""
+    if os.environ.get("FORUM_TEST_UPLOADS") == "database" and database_url.startswith("postgres"):
         return "database"
     return str(folder / "uploads")

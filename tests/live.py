@@ -60,7 +60,7 @@ def start_server(
         "FORUM_SEARCH_INDEX": str(log_path.parent / "search_index"),
         # mail as .eml files beside the log, never in the project's instance folder
         "FORUM_MAIL_URL": f"file://{log_path.parent / 'mail'}",
-        "FORUM_UPLOADS": uploads_for_tests(log_path.parent),
+        "FORUM_UPLOADS": uploads_for_tests(log_path.parent, database_url),
         # many people from one address on their first day (see tests/conftest.py)
         "FORUM_REGISTER_RATE_LIMIT": "1000 per hour",
         "FORUM_NEW_ACCOUNT_THREAD_LIMIT": "1000 per day",
