@@ -9,7 +9,7 @@ import pytest
 
 from forum.languages import LANGUAGES
 from forum.seed import THEMES
-from forum.vocabulary import DATA, analysed, is_acronym, load
+from forum.vocabulary import DATA, is_acronym, label_key, load
 
 THEME_SLUGS = {slug for slug, *_ in THEMES}
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -84,7 +84,7 @@ def test_no_label_names_two_unrelated_concepts(vocabulary) -> None:
     for concept in vocabulary.concepts.values():
         for language, labels in concept.labels.items():
             for label in (labels.pref, *labels.alt):
-                key = analysed(label, language)
+                key = label_key(label, language)
                 assert key, f"{concept.id}: {label!r} has no word a search reads"
                 owners[(language, key)].add(concept.id)
     clashes = [
@@ -117,3 +117,12 @@ def test_acronyms_are_well_formed_and_each_names_one_concept(vocabulary) -> None
 )
 def test_the_field_s_common_acronyms_resolve(vocabulary, typed: str) -> None:
     assert len({item.concept.id for item in vocabulary.find_concepts(typed)}) == 1, typed
+
+
+def test_a_label_of_several_words_never_stands_for_one_common_word(vocabulary) -> None:
+    """Search drops common words: read that way, "العمل عن بعد" (telework) is only "work"."""
+    assert [item.concept.id for item in vocabulary.find_concepts("العمل عن بعد")] == ["telework"]
+    assert vocabulary.find_concepts("العمل في المصنع") == []
+    assert [item.concept.id for item in vocabulary.find_concepts("the 5 whys")] == [
+        "root-cause-analysis"
+    ]

@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from forum.languages import LANGUAGES
+from forum.search import arabic
 from forum.search.whoosh_analysis import words_of
 
 DATA = Path(__file__).parent / "data"
@@ -75,7 +76,7 @@ class Vocabulary:
                 self.narrower.setdefault(parent, []).append(concept.id)
             for language, labels in concept.labels.items():
                 for label in (labels.pref, *labels.alt):
-                    if key := analysed(label, language):
+                    if key := label_key(label, language):
                         self._phrases.setdefault((language, key), set()).add(concept.id)
                 for acronym in labels.acronyms:
                     self._acronyms.setdefault(acronym.upper(), set()).add(concept.id)
@@ -108,7 +109,9 @@ class Vocabulary:
             if len(word) > SHORT_ACRONYM or word.isupper():
                 ids |= self._acronyms.get(word.upper(), set())
         phrase = " ".join(span)
+        written = as_written(phrase)
         for language in LANGUAGES:
+            ids |= self._phrases.get((language, written), set())
             # a span read in this language begins and ends with a word that counts in it, so
             # "a fall arrest system" is read as "fall arrest system"
             if len(span) > 1 and not (analysed(span[0], language) and analysed(span[-1], language)):
@@ -137,6 +140,19 @@ def fold(text: str) -> str:
 @lru_cache(20_000)
 def analysed(text: str, language: str) -> tuple[str, ...]:
     return tuple(words_of(fold(text), language))
+
+
+def label_key(label: str, language: str) -> tuple[str, ...]:
+    """How a label is looked up: its words as search reads them; or, when that leaves one
+    word of several ("العمل عن بعد", telework, would be any "work"), the words as written."""
+    key = analysed(label, language)
+    if len(key) < 2 and len(_QUERY_WORD.findall(label)) > 1:
+        return as_written(label)
+    return key
+
+
+def as_written(text: str) -> tuple[str, ...]:
+    return ("=", *(arabic.normalise(fold(word)) for word in _QUERY_WORD.findall(text)))
 
 
 @cache
