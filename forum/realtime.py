@@ -141,12 +141,17 @@ def init_app(app: Flask) -> None:
     )
     from forum import live_threads  # noqa: F401  (its socket events: a live thread)
 
-    app.extensions[LIMITS] = SocketLimits(int(app.config["SOCKETS_PER_MEMBER"]), _still_open)
+    init_limits(app)
     # The connection is what costs: from its handshake, before any socket connects on it, a
     # WebSocket holds a server thread, a reader and a writer, and a ping timer (asleep 25 s).
     # So connections are counted, and refused (401), at the handshake.
     eio = socketio.server.eio
     eio.on("connect", _admitting(eio.handlers["connect"]))
+
+
+def init_limits(app: Flask) -> None:
+    """No connection counted yet."""
+    app.extensions[LIMITS] = SocketLimits(int(app.config["SOCKETS_PER_MEMBER"]), _still_open)
 
 
 def user_room(user_id: int) -> str:

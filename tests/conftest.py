@@ -22,9 +22,11 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event, select
 
-from forum import create_app
+from forum import create_app, page_cache, realtime
+from forum.attachments import storage
 from forum.cli import init_database
-from forum.extensions import db
+from forum.extensions import db, limiter, socketio
+from forum.seed import seed_reference_data
 from tests.databases import uploads_for_tests
 from tests.mail_server import MailServer
 
@@ -54,6 +56,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> It
 
         with worker_database(given, worker_id) as url:
             yield url
+            _close_shared_app()  # its connections, before the database is dropped
 
 
 def make_config(database_url: str, **overrides: object) -> dict[str, object]:
@@ -97,27 +100,94 @@ def app_config() -> dict[str, object]:
     return {}
 
 
+@dataclass
+class _SharedApp:
+    """The app a worker's tests share while they ask for the same configuration: building
+    one costs more than most tests (its URL rules alone are compiled for 0.1 s)."""
+
+    app: Flask
+    key: str
+    bound: tuple[object, object]  # what the global extensions were bound to when it was made
+    config: dict[str, object]
+
+
+_shared: _SharedApp | None = None
+
+
+def _bindings() -> tuple[object, object]:
+    """Socket.IO and the rate limiter are global objects bound to the newest app made: an
+    app built since (a test's second process) means the shared one must be built again."""
+    return socketio.server, limiter._storage
+
+
+def _app_for(
+    database_url: str,
+    app_config: dict[str, object],
+    tmp_path,  # noqa: ANN001
+    own: bool,
+) -> Flask:
+    global _shared
+    key = repr(sorted(app_config.items(), key=lambda item: item[0]))
+    if own or _shared is None or _shared.key != key or _shared.bound != _bindings():
+        _close_shared_app()
+        config = {
+            "SEARCH_INDEX": str(tmp_path / "search_index"),
+            "MAIL_URL": f"file://{tmp_path / 'mail'}",
+            "UPLOADS": uploads_for_tests(tmp_path, database_url),
+            **app_config,
+        }
+        app = create_app(make_config(database_url, **config))
+        _shared = None if own else _SharedApp(app, key, _bindings(), dict(app.config))
+        return app
+    app = _shared.app
+    app.config.clear()
+    app.config.update(_shared.config)
+    # each test its own index and uploads, unless its module chose them; nothing kept or
+    # counted by an earlier test
+    if "SEARCH_INDEX" not in app_config:
+        app.config["SEARCH_INDEX"] = str(tmp_path / "search_index")
+    if "UPLOADS" not in app_config:
+        app.config["UPLOADS"] = uploads_for_tests(tmp_path, database_url)
+    storage.init_app(app)
+    app.extensions["forum_search"] = None
+    page_cache.init_store(app)
+    realtime.init_limits(app)
+    limiter.reset()
+    return app
+
+
+def _close_shared_app() -> None:
+    global _shared
+    if _shared is not None:
+        with _shared.app.app_context():
+            db.engine.dispose()
+        _shared = None
+
+
 @pytest.fixture
 def app(
-    _schema: None, database_url: str, app_config: dict[str, object], tmp_path
+    _schema: None,
+    database_url: str,
+    app_config: dict[str, object],
+    tmp_path,  # noqa: ANN001
+    request: pytest.FixtureRequest,
 ) -> Iterator[Flask]:
-    config = {
-        "SEARCH_INDEX": str(tmp_path / "search_index"),
-        "MAIL_URL": f"file://{tmp_path / 'mail'}",
-        "UPLOADS": uploads_for_tests(tmp_path, database_url),
-        **app_config,
-    }
-    app = create_app(make_config(database_url, **config))
+    """The worker's shared app, emptied; a test marked own_app (it changes the app itself,
+    say adds a route) gets one of its own."""
+    own = request.node.get_closest_marker("own_app") is not None
+    app = _app_for(database_url, app_config, tmp_path, own)
     with app.app_context():
         _wipe()
-        init_database()
+        seed_reference_data()
         db.session.remove()
     yield app
     if (backend := app.extensions.get("forum_search")) is not None:
         backend.close()
+        app.extensions["forum_search"] = None
     with app.app_context():
         db.session.remove()
-        db.engine.dispose()
+        if own:
+            db.engine.dispose()
 
 
 def _wipe() -> None:

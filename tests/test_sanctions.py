@@ -157,6 +157,7 @@ def app_with_a_careless_route(app: Flask) -> Flask:
     return app
 
 
+@pytest.mark.own_app
 @pytest.mark.parametrize("number", TOO_LARGE[:2])
 def test_a_number_too_large_for_the_database_anywhere_is_a_400(
     app_with_a_careless_route: Flask, anonymous: Person, number: str

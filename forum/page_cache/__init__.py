@@ -181,9 +181,16 @@ def this_page() -> str:
     return f"{request.script_root}{request.path}" + (f"?{query}" if query else "")
 
 
-def init_app(app: Flask) -> None:
+def init_store(app: Flask) -> None:
+    """An empty store of PAGE_CACHE_MB, or none when that is 0."""
     megabytes = int(app.config["PAGE_CACHE_MB"])
     if megabytes > 0:
         app.extensions[STORE] = PageCache(megabytes * 1024 * 1024)
+    else:
+        app.extensions.pop(STORE, None)
+
+
+def init_app(app: Flask) -> None:
+    init_store(app)
     app.add_template_global(this_page)
     versions.init_app()
