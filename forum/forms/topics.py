@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from wtforms import (
     HiddenField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -41,7 +42,7 @@ class TopicsMixin:
             "topic pages."
         ),
     )
-    topics_shown = HiddenField(default="1")  # the composer showed its topics: they are chosen
+    topics_shown = HiddenField()  # "1": the composer showed its topics, so they are chosen
 
     def chosen_topics(self) -> list[str] | None:
         """What the author ticked; None when the form showed no topics (keep them)."""
@@ -68,14 +69,18 @@ class ProposalForm(ForumForm):
         validators=[Optional(), Length(max=CONCEPT_ID_MAX)],
         description=_l("The id from the concept's topic page; leave empty for a new concept."),
     )
-    language = SelectField(_l("Language of the label"), choices=list(LANGUAGES.items()))
+    language = SelectField(
+        _l("Language of the label"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+    )
     label = StringField(_l("Label"), validators=[Optional(), Length(max=LABEL_MAX)])
     kind = SelectField(
         _l("Kind of label"),
+        default="alt",
         choices=[
-            ("alt", _l("Another name (alternative)")),
-            ("pref", _l("Preferred name")),
-            ("acronyms", _l("Acronym")),
+            SelectChoice("alt", _l("Another name (alternative)")),
+            SelectChoice("pref", _l("Preferred name")),
+            SelectChoice("acronyms", _l("Acronym")),
         ],
     )
     note = TextAreaField(

@@ -129,9 +129,13 @@ def _conditions(criteria: InstitutionFilter) -> dict[str, ColumnElement[bool]]:
     if capacity is not None:
         found["capacity"] = exists().where(Capacity.institution_id == Institution.id, capacity)
     if criteria.themes:
-        found["themes"] = exists().where(
-            Capacity.institution_id == Institution.id,
-            Capacity.theme_id.in_([theme.id for theme in criteria.themes]),
+        found["themes"] = (
+            exists()
+            .where(
+                Capacity.institution_id == Institution.id,
+                Capacity.theme_id.in_([theme.id for theme in criteria.themes]),
+            )
+            .correlate(Institution)  # the facets' statements join capacities themselves
         )
     words = search_key(criteria.text).split()
     if words:

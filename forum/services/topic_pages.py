@@ -130,11 +130,16 @@ def topic_page(concept_id: str, page: int, per_page: int, language: str) -> Topi
 def _shown_to_all() -> Any:
     """A thread listed for everyone: not deleted, its opening post neither deleted nor hidden."""
     opening = aliased(Post)
-    return Thread.deleted_at.is_(None) & ~exists().where(
-        opening.thread_id == Thread.id,
-        opening.is_opening.is_(True),
-        (opening.deleted_at.is_not(None)) | (opening.hidden_at.is_not(None)),
+    hidden_opening = (
+        exists()
+        .where(
+            opening.thread_id == Thread.id,
+            opening.is_opening.is_(True),
+            (opening.deleted_at.is_not(None)) | (opening.hidden_at.is_not(None)),
+        )
+        .correlate(Thread)
     )
+    return Thread.deleted_at.is_(None) & ~hidden_opening
 
 
 def _tagged(concept_id: str):  # noqa: ANN202
