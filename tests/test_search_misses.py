@@ -74,14 +74,20 @@ def test_a_proposal_is_kept_for_admins_with_the_lines_to_add_and_marked_by_them(
     admin = make_person(app, "root.admin", admin=True)
     proposed = moderator.post(
         "/mod/searches/propose",
-        {"concept": "gas-detector", "language": "fr", "label": "détecteur 4 gaz",
-         "kind": "alt", "query": "detecteur 4 gaz"},  # fmt: skip
+        {
+            "concept": "gas-detector",
+            "language": "fr",
+            "label": "détecteur 4 gaz",
+            "kind": "alt",
+            "query": "detecteur 4 gaz",
+        },  # fmt: skip
     )
     assert proposed.status_code == 302
     unknown = moderator.post(
         "/mod/searches/propose", {"concept": "<b>nope</b>", "language": "fr", "label": "x"}
     )
-    assert unknown.status_code == 422 and "no concept" in errors_in(unknown)
+    assert unknown.status_code == 422
+    assert "no concept" in errors_in(unknown)
     bad_acronym = moderator.post(
         "/mod/searches/propose",
         {"concept": "gas-detector", "language": "en", "label": "not one", "kind": "acronyms"},
@@ -101,4 +107,5 @@ def test_a_proposal_is_kept_for_admins_with_the_lines_to_add_and_marked_by_them(
     assert moderator.post(f"/mod/vocabulary/{first}/declined").status_code == 403
     with app.app_context():
         proposal = db.session.get(LabelProposal, first)
-        assert proposal.status == ProposalStatus.done and proposal.decided_by_id is not None
+        assert proposal.status == ProposalStatus.done
+        assert proposal.decided_by_id is not None

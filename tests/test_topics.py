@@ -48,7 +48,8 @@ def test_the_composer_suggests_topics_and_keeps_only_those_ticked(
     thread_id = thread_id_from(posted)
     assert _tags(app, thread_id) == {"gas-detector", "atmospheric-testing"}
     page = member.get(f"/threads/{thread_id}").get_data(as_text=True)
-    assert 'href="/topics/gas-detector"' in page and "gas detector" in page
+    assert 'href="/topics/gas-detector"' in page
+    assert "gas detector" in page
     assert 'href="/topics/fall-arrest-system"' not in page  # offered, not ticked
 
     ticked = member.post(NEW, {"kind": "question", "title": "t", "body": "b",
@@ -74,7 +75,9 @@ def test_topic_ids_the_vocabulary_does_not_know_are_refused_with_a_message(
 def test_editing_the_first_post_changes_its_topics_and_the_topic_page(
     app: Flask, member: Person, anonymous: Person
 ) -> None:
-    thread_id = thread_id_from(_start(member, "Gas alarms", "A gas detector beeps.", "gas-detector"))
+    thread_id = thread_id_from(
+        _start(member, "Gas alarms", "A gas detector beeps.", "gas-detector")
+    )
     assert "Gas alarms" in anonymous.get("/topics/gas-detector").get_data(as_text=True)
     kept = anonymous.get("/topics/gas-detector")
     assert kept.headers.get("X-Page-Cache") == "hit"
@@ -85,11 +88,19 @@ def test_editing_the_first_post_changes_its_topics_and_the_topic_page(
     form = member.get(edit).get_data(as_text=True)
     assert 'value="gas-detector" checked' in form
     # a client that shows no topics keeps them
-    assert member.post(edit, {"body": "A gas detector beeps!", "title": "Gas alarms"}).status_code == 302
+    assert (
+        member.post(edit, {"body": "A gas detector beeps!", "title": "Gas alarms"}).status_code
+        == 302
+    )
     assert _tags(app, thread_id) == {"gas-detector"}
     unticked = member.post(
-        edit, {"body": "A gas detector beeps!", "title": "Gas alarms", "topics_shown": "1",
-               "topics": ["fall-arrest-system"]}  # fmt: skip
+        edit,
+        {
+            "body": "A gas detector beeps!",
+            "title": "Gas alarms",
+            "topics_shown": "1",
+            "topics": ["fall-arrest-system"],
+        },  # fmt: skip
     )
     assert unticked.status_code == 302
     assert _tags(app, thread_id) == {"fall-arrest-system"}
@@ -99,7 +110,8 @@ def test_editing_the_first_post_changes_its_topics_and_the_topic_page(
     assert "Gas alarms" not in _section(html, "topic-threads")
     assert "Gas alarms" in _section(html, "topic-found")  # its text still names it
     refused = member.post(edit, {"body": "x", "topics_shown": "1", "topics": ["nope"]})
-    assert refused.status_code == 422 and "not a topic" in errors_in(refused)
+    assert refused.status_code == 422
+    assert "not a topic" in errors_in(refused)
 
 
 def test_a_topic_page_shows_its_names_neighbours_and_threads_but_no_deleted_one(
