@@ -93,6 +93,8 @@ def test_editing_the_first_post_changes_its_topics_and_the_topic_page(
         == 302
     )
     assert _tags(app, thread_id) == {"gas-detector"}
+    anonymous.get("/topics/gas-detector")
+    assert anonymous.get("/topics/gas-detector").headers.get("X-Page-Cache") == "hit"
     unticked = member.post(
         edit,
         {
