@@ -11,6 +11,7 @@
   var list = box.querySelector(".topic-options");
   var none = box.querySelector(".topic-none");
   var MAX_TEXT = 4000;
+  var MAX_SENT = 3000;
   var timer = null;
   var asked = "";
 
@@ -27,7 +28,15 @@
     var text = draft();
     if (text.trim().length < 3 || text === asked) return;
     asked = text;
-    fetch(box.dataset.url + "?text=" + encodeURIComponent(text), {
+    // an address's line is at most 4 kB on the server: the draft's start, encoded, fits
+    var cut = text;
+    var sent = encodeURIComponent(cut);
+    while (sent.length > MAX_SENT) {
+      cut = cut.slice(0, Math.floor(cut.length * MAX_SENT / sent.length) - 1);
+      cut = cut.replace(/[\uD800-\uDBFF]$/, "");  // never half a character
+      sent = encodeURIComponent(cut);
+    }
+    fetch(box.dataset.url + "?text=" + sent, {
       headers: { Accept: "application/json" },
       credentials: "same-origin"
     })
