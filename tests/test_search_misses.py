@@ -58,6 +58,9 @@ def test_moderators_see_the_report_and_members_are_refused(
     assert page.index("bowtie analysis") < page.index("hazop")  # the most frequent first
     assert "old words" not in page
     assert "old words" in moderator.get("/mod/searches?days=90").get_data(as_text=True)
+    filled = moderator.get("/mod/searches?words=hazop&language=fr").get_data(as_text=True)
+    assert 'name="label" type="text" value="hazop"' in filled
+    assert '<option selected value="fr">' in filled
     assert member.get("/mod/searches").status_code == 403
     assert anonymous.get("/mod/searches").status_code == 302
     assert member.get("/mod/vocabulary").status_code == 403

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from forum import languages, permissions
 from forum.forms import ActionForm
 from forum.forms.topics import ProposalForm
+from forum.models.topics import MISS_QUERY_MAX
 from forum.services import ServiceError, label_proposals, search_misses
 
 bp = Blueprint("vocabulary_review", __name__)
@@ -23,7 +24,11 @@ def searches():
     permissions.require(current_user, "review_searches")
     days = request.args.get("days", search_misses.PERIODS[0], type=int)
     days = days if days in search_misses.PERIODS else search_misses.PERIODS[0]
-    form = ProposalForm(language=languages.current())
+    # "Propose a label" on a row of the report: the form filled with its words and language
+    words = " ".join(request.args.get("words", "").split())[:MISS_QUERY_MAX]
+    language = request.args.get("language", "")
+    language = language if languages.is_supported(language) else languages.current()
+    form = ProposalForm(language=language, label=words, query=words)
     return _report(form, days)
 
 
