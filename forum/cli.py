@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
         receive_mail,
         import_institutions,
         upload_cleanup.command,
+        prune_search_misses,
     ):
         app.cli.add_command(command)
 
@@ -188,6 +189,16 @@ def send_event_reminders() -> None:
 
     sent = events_reminders.send_due_reminders()
     click.echo(f"Events reminded: {sent}.")
+
+
+@click.command("prune-search-misses")
+@click.option("--days", default=180, show_default=True, type=click.IntRange(min=1))
+@with_appcontext
+def prune_search_misses(days: int) -> None:
+    """Forget the counts of searches that found nothing older than DAYS (run it daily)."""
+    from forum.services import search_misses
+
+    click.echo(f"Search counts pruned: {search_misses.prune(days)}.")
 
 
 @click.command("import-institutions")

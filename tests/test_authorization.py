@@ -22,6 +22,7 @@ from forum.models import (
     Board,
     ExpertVerification,
     Institution,
+    LabelProposal,
     Network,
     Notification,
     Post,
@@ -37,6 +38,7 @@ from forum.services import (
     events_calendar,
     events_registration,
     experts,
+    label_proposals,
     moderation,
     qa,
     sanctions,
@@ -120,6 +122,15 @@ def _verified(world: World, role: str) -> tuple[str, dict]:
     with world.app.app_context():
         verification = db.session.scalar(select(ExpertVerification.id))
     return f"/verifications/{verification}/revoke", {}
+
+
+def _proposal(world: World, role: str) -> tuple[str, dict]:
+    world.do(
+        lambda mod: label_proposals.propose(mod, "", "en", "bowtie", note="A method"), "oic.mod"
+    )
+    with world.app.app_context():
+        proposal = db.session.scalar(select(LabelProposal.id))
+    return f"/mod/vocabulary/{proposal}/done", {}
 
 
 def _reported(decision: str) -> Callable[[World, str], tuple[str, dict]]:
@@ -452,6 +463,12 @@ SPEC: dict[str, Spec] = {
     "events.time_zone": Spec(
         SIGNED_IN, lambda w, r: ("/events/time-zone", {"time_zone": "Africa/Nouakchott"})
     ),
+    # the vocabulary's upkeep: moderators of any network propose, admins review
+    "vocabulary_review.propose": Spec(
+        MODERATORS | {"moderator_elsewhere"},
+        lambda w, r: ("/mod/searches/propose", {"language": "en", "label": "bowtie analysis"}),
+    ),
+    "vocabulary_review.decide": Spec(frozenset({"admin"}), _proposal),
     "admin.revoke_moderator": Spec(
         frozenset({"admin"}),
         lambda w, r: ("/admin/networks/ilo-global/moderators/ilo.mod/revoke", {}),

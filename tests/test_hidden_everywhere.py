@@ -149,6 +149,7 @@ def _urls(app: Flask, post_id: int, thread_id: int, search: str) -> list[str]:
         "attachment_id": _attachment_id(app, post_id),  # a PDF named with the post's word
         "name": "form.pdf",  # and holding it
         "event_id": 1,  # no post text on an event's pages (its discussion is a thread)
+        "concept_id": "confined-space",  # its page lists threads found by its names
     }
     query = "?" + urlencode({"q": search, "title": search})
     urls = []

@@ -18,14 +18,19 @@ from forum.models import (
     Theme,
     Thread,
     ThreadKind,
+    ThreadTopic,
     User,
     Vote,
 )
 from forum.models._time import utcnow
 from forum.services import home_page, inbox
 from tests.conftest import Person, counting_queries
+from tests.topic_samples import sample_vocabulary  # noqa: F401 (a fixture)
 
-MAX_QUERIES = 11  # a member's thread page, with its posts' attachments
+MAX_QUERIES = 12  # a member's thread page, with its posts' attachments and its topics
+# its threads (count, page), good practices, experts (count, page, expertise), institutions
+# (count, page, their networks and capacities, facets), themes; a member's standing
+TOPIC_PAGE_QUERIES = 13
 
 
 def _fill(app: Flask, threads: int, posts_in_first: int) -> int:
@@ -249,3 +254,34 @@ def test_the_homes_lists_are_read_newest_first_from_their_index(app: Flask) -> N
     assert len(searches) == 4, steps
     assert all("ix_threads_kind_created" in step for step in searches), steps
     assert not any("TEMP B-TREE" in step for step in steps), steps
+
+
+def _tag_every_thread(app: Flask, concept_id: str) -> None:
+    with app.app_context():
+        db.session.query(ThreadTopic).delete()
+        for thread_id in db.session.scalars(select(Thread.id)):
+            db.session.add(ThreadTopic(thread_id=thread_id, concept_id=concept_id))
+        db.session.commit()
+
+
+@pytest.mark.usefixtures("sample_vocabulary")
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_a_topic_page_reads_as_many_queries_whatever_its_threads_and_experts(
+    app: Flask, request: pytest.FixtureRequest, who: str
+) -> None:
+    """Its tagged threads and good practices, the verified experts in its themes (the
+    fill's), institutions; the search for its names finds nothing here (nothing indexed)."""
+    person = request.getfixturevalue(who)
+    urls = {"topic": "/topics/gas-detector", "topics": "/topics"}
+    _fill(app, threads=5, posts_in_first=2)
+    _tag_every_thread(app, "gas-detector")
+    few = {name: _queries(app, person, url) for name, url in urls.items()}
+    with app.app_context():
+        db.session.query(ThreadTopic).delete()
+        db.session.commit()
+    _fill_more(app)
+    _tag_every_thread(app, "gas-detector")
+    assert "Thread 49" in person.get(urls["topic"]).get_data(as_text=True)
+    many = {name: _queries(app, person, url) for name, url in urls.items()}
+    assert many == few
+    assert many["topic"] <= TOPIC_PAGE_QUERIES, many

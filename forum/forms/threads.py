@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forum import reference
 from forum.forms import ForumForm, choices
+from forum.forms.topics import TopicsMixin
 from forum.languages import LANGUAGES, lazy_pgettext
 from forum.languages import lazy_gettext as _l
 from forum.models import ThreadKind
@@ -126,7 +127,7 @@ class PracticeFieldsMixin:
         }
 
 
-class NewThreadForm(AttachmentsMixin, PracticeFieldsMixin, ForumForm):
+class NewThreadForm(AttachmentsMixin, PracticeFieldsMixin, TopicsMixin, ForumForm):
     kind = RadioField(
         _l("Kind of thread"),
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
@@ -154,7 +155,7 @@ class ReplyForm(AttachmentsMixin, ForumForm):
         self.describe_files()
 
 
-class EditPostForm(AttachmentsMixin, ForumForm):
+class EditPostForm(AttachmentsMixin, TopicsMixin, ForumForm):
     title = title_field(Optional())
     body = body_field(_l("Message"))
     language = language_field()

@@ -41,6 +41,7 @@ from forum.models.threads import (
     ThreadKind,
     Vote,
 )
+from forum.models.topics import LabelProposal, ProposalStatus, SearchMiss, ThreadTopic
 from forum.models.users import (
     ExpertiseClaim,
     ExpertVerification,
@@ -51,6 +52,10 @@ from forum.models.users import (
 )
 
 __all__ = [
+    "LabelProposal",
+    "ProposalStatus",
+    "SearchMiss",
+    "ThreadTopic",
     "CalendarFeed",
     "Event",
     "EventKind",

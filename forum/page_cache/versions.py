@@ -46,6 +46,8 @@ PRIVATE_TABLES = frozenset(
     | {"stored_files", "file_blobs"}
     # an event's registrations change its row's counts with them; a feed's token is private
     | {"event_registrations", "event_calendar_feeds"}
+    # searches that found nothing, and the vocabulary's proposals: moderators' pages only
+    | {"search_misses", "label_proposals"}
 )
 # A member's own settings and secrets, which no page shows but theirs.
 PRIVATE_USER_COLUMNS = frozenset(
@@ -65,6 +67,8 @@ SCOPED_ROWS = {
     "post_revisions": (("post_id", "post"),),
     # a post's files: its thread's page and the Resources pages of its board and lists
     "attachments": (("post_id", "post"),),
+    # a thread's topics: its page, and the topic pages that list it (the lists' version)
+    "thread_topics": (("thread_id", "thread"),),
 }
 _OWN = "forum_versions"  # the execution option of this module's own statements
 

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from flask_login import current_user
 
 from forum.models import Post, Thread, User
-from forum.permissions import attachments, community, events, institutions, posts
+from forum.permissions import attachments, community, events, institutions, posts, topics
 from forum.permissions.basics import Denied, Policy, Reason, moderates, signed_in
 
 __all__ = ["Denied", "PostActions", "may", "moderates", "post_actions", "refusal", "require"]
@@ -24,6 +24,7 @@ POLICIES: dict[str, Policy] = {
     **community.POLICIES,
     **institutions.POLICIES,
     **events.POLICIES,
+    **topics.POLICIES,
 }
 
 

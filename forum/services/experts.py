@@ -248,6 +248,7 @@ class DirectoryFilter:
     verified_only: bool = False
     text: str = ""
     institution_id: int | None = None  # members with a confirmed affiliation to it
+    themes: tuple[Theme, ...] = ()  # any of these (a topic's themes), beside theme
 
 
 def directory(criteria: DirectoryFilter, page: int, per_page: int) -> Page:
@@ -263,6 +264,10 @@ def _directory_query(criteria: DirectoryFilter) -> Select:
     if criteria.theme is not None:
         verification = and_(verification, ExpertVerification.theme_id == criteria.theme.id)
         claim = and_(claim, ExpertiseClaim.theme_id == criteria.theme.id)
+    if criteria.themes:
+        theme_ids = [theme.id for theme in criteria.themes]
+        verification = and_(verification, ExpertVerification.theme_id.in_(theme_ids))
+        claim = and_(claim, ExpertiseClaim.theme_id.in_(theme_ids))
     if criteria.network is not None:
         verification = and_(verification, ExpertVerification.network_id == criteria.network.id)
     is_verified = exists().where(verification)

@@ -35,6 +35,7 @@ class InstitutionFilter:
     theme: Theme | None = None
     capacity: CapacityKind | None = None
     text: str = ""
+    themes: tuple[Theme, ...] = ()  # capacity in any of these (a topic's themes)
 
 
 @dataclass
@@ -127,6 +128,15 @@ def _conditions(criteria: InstitutionFilter) -> dict[str, ColumnElement[bool]]:
     capacity = _capacity_condition(criteria.theme, criteria.capacity)
     if capacity is not None:
         found["capacity"] = exists().where(Capacity.institution_id == Institution.id, capacity)
+    if criteria.themes:
+        found["themes"] = (
+            exists()
+            .where(
+                Capacity.institution_id == Institution.id,
+                Capacity.theme_id.in_([theme.id for theme in criteria.themes]),
+            )
+            .correlate(Institution)  # the facets' statements join capacities themselves
+        )
     words = search_key(criteria.text).split()
     if words:
         found["text"] = and_(

@@ -24,7 +24,7 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
-from forum.services import ServiceError, attachments, inbox, notifications
+from forum.services import ServiceError, attachments, inbox, notifications, topics
 from forum.services.moderation import on_the_record, recount_replies
 
 MENTIONS_LINKED = 500  # links for up to 500 @names; notifications.MENTION_LIMIT are told
@@ -41,9 +41,12 @@ def start_thread(
     practice: dict[str, str | None] | None = None,
     language: str = "",
     files: Sequence[FileStorage] = (),
+    topic_ids: Sequence[str] = (),
 ) -> Thread:
-    """A new thread with its opening post; good practices may say where and how."""
+    """A new thread with its opening post; good practices may say where and how; the
+    vocabulary's concepts its author confirmed are its topics."""
     title, body = clean_title(title), clean_body(body)
+    topic_ids = topics.clean(topic_ids)
     practice = clean_practice(practice) if kind == ThreadKind.good_practice else {}
     permissions.require(author, "start_thread", board)
     rendered = _rendered(body)
@@ -69,6 +72,7 @@ def start_thread(
         )
         session.add(post)
         attachments.attach(session, post, uploads, author.id)
+        topics.tag(session, thread.id, topic_ids)
         session.flush()
         inbox.watch_if_new(session, author.id, thread)
         notifications.on_new_thread(session, author, thread, post, rendered.mentioned)
@@ -122,11 +126,18 @@ def edit_post(
     title: str | None = None,
     language: str = "",
     files: Sequence[FileStorage] = (),
+    topic_ids: Sequence[str] | None = None,
 ) -> Post:
-    """language "" recognises it again from the new text; files are added to the post's."""
+    """language "" recognises it again from the new text; files are added to the post's;
+    topic_ids (an opening post's) replace the thread's topics, None keeps them."""
     body = clean_body(body)
     title = clean_title(title) if post.is_opening and title is not None else None
     permissions.require(editor, "edit_post", post)
+    retagged = None
+    if post.is_opening and topic_ids is not None:
+        retagged = topics.clean(topic_ids)
+        permissions.require(editor, "tag_thread", post.thread)
+        retagged = retagged if topics.changes(post.thread_id, retagged) else None
     language = languages.content_language(f"{title or ''}\n{body}", language)
     uploads = attachments.prepare(editor, files, already=attachments.count_on(post))
     if (
@@ -135,6 +146,9 @@ def edit_post(
         and language == post.language
         and not uploads
     ):
+        if retagged is not None:  # only the topics: no new revision of the post
+            with write_transaction() as session:
+                topics.retag(session, post.thread_id, retagged)
         return post
     body_html = _rendered(body).html
     with write_transaction() as session:
@@ -154,6 +168,8 @@ def edit_post(
         attachments.attach(session, post, uploads, editor.id)
         if title is not None:
             post.thread.title = title
+        if retagged is not None:
+            topics.retag(session, post.thread_id, retagged)
         if editor.id != post.author_id:  # a moderator's edit goes on the record, and to the author
             after = {"body": body, "title": post.thread.title}
             on_the_record(session, editor, "post.edit", post, before=before, after=after)

@@ -4,16 +4,17 @@ post as a card of plain data (forum/services/post_cards.py) that the template on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import and_, bindparam, distinct, func, select
 
 from forum.extensions import db
 from forum.models import ExpertVerification, Post, Report, ReportReason, ReportStatus, Thread
-from forum.services import attachment_pages, browsing, experts, inbox, profiles, qa
+from forum.services import attachment_pages, browsing, experts, inbox, profiles, qa, topics
 from forum.services.browsing import Page
 from forum.services.post_cards import PostCard, PostCards
+from forum.vocabulary import Concept
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class ThreadPage:
     by_votes: bool
     # the accepted answer shown apart under the question: only when other replies follow
     feature_accepted: bool
+    topics: list[Concept] = field(default_factory=list)  # the vocabulary's, its author chose
 
 
 # a caution on a post: open unsafe-advice reports by this many members, or by one verified
@@ -39,7 +41,8 @@ def thread_page(
     """A page of the thread's posts as `reader` sees it (page None: the last); a page past
     the end is a PageOutOfRange (404)."""
     posts = browsing.thread_posts(thread, page, per_page, by_votes)
-    return _shown(reader, thread, posts, by_votes, inbox.thread_watch(reader, thread.id))
+    shown = _shown(reader, thread, posts, by_votes, inbox.thread_watch(reader, thread.id))
+    return replace(shown, topics=topics.concepts_of(topics.of_thread(thread.id)))
 
 
 def one_post(reader: Any, thread: Thread, post: Post) -> ThreadPage:

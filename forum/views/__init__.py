@@ -31,6 +31,8 @@ from forum.views import (
     resources,
     search,
     threads,
+    topics,
+    vocabulary_review,
 )
 
 
@@ -62,6 +64,8 @@ def init_app(app: Flask) -> None:
         attachments,
         resources,
         events,
+        topics,
+        vocabulary_review,
     ):
         app.register_blueprint(module.bp)
     errors.init_app(app)

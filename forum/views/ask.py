@@ -14,7 +14,7 @@ from forum.forms.threads import AskForm
 from forum.models import Board, ThreadKind
 from forum.services import ask_page
 from forum.views import first_day
-from forum.views.threads import preview_of, start_thread_from
+from forum.views.threads import offered, preview_of, start_thread_from
 
 bp = Blueprint("ask", __name__)
 
@@ -39,5 +39,7 @@ def compose():
     if posted is not None:
         return posted
     form.files_sent_again()
-    html = render_template("threads/ask.html", form=form, preview=preview_of(form))
+    html = render_template(
+        "threads/ask.html", form=form, preview=preview_of(form), topics=offered(form)
+    )
     return first_day.answer(html, form, refused)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from forum import limits, search
+from forum import languages, limits, search
 from forum.forms.search import SearchForm
 from forum.search import SearchPage
 from forum.search.results import SORTS
-from forum.services import browsing
+from forum.services import browsing, search_misses
 
 bp = Blueprint("search", __name__)
 TITLE_MAX = 200
@@ -37,6 +37,7 @@ def _search_page() -> tuple[SearchForm, SearchPage | None]:
         shows=form.type.data or "all",
     )
     form.show_query(found.query)
+    search_misses.record_if_nothing(found, languages.current())  # the vocabulary's upkeep
     return form, found
 
 

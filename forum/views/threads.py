@@ -13,6 +13,8 @@ from forum import limits, permissions
 from forum.attachments.requests import accepts_uploads
 from forum.forms import ActionForm
 from forum.forms.threads import DeletePostForm, EditPostForm, NewThreadForm, ReplyForm
+from forum.forms.topics import TopicOption
+from forum.languages import current
 from forum.limits import Spent
 from forum.models import Board, Post, Thread, ThreadKind
 from forum.page_cache import for_visitors
@@ -24,6 +26,7 @@ from forum.services import (
     posting,
     qa,
     thread_pages,
+    topics,
 )
 from forum.views import first_day
 
@@ -80,7 +83,9 @@ def new(network_slug: str, theme_slug: str):
     if posted is not None:
         return posted
     form.files_sent_again()
-    html = render_template("threads/new.html", board=board, form=form, preview=preview_of(form))
+    html = render_template(
+        "threads/new.html", board=board, form=form, preview=preview_of(form), topics=offered(form)
+    )
     return first_day.answer(html, form, refused)
 
 
@@ -105,6 +110,7 @@ def start_thread_from(
             practice=form.practice(),
             language=form.language.data,
             files=form.files.data,
+            topic_ids=form.topics.data or [],
         )
     except ServiceError as error:
         form.apply_service_error(error)
@@ -154,6 +160,8 @@ def edit(post_id: int):
     post = browsing.get_post(post_id) or abort(404)
     permissions.require(current_user, "edit_post", post)
     form = EditPostForm(body=post.body_source, title=post.thread.title, language=post.language)
+    if post.is_opening and not form.is_submitted():
+        form.topics.data = topics.of_thread(post.thread_id)
     if form.validate_on_submit() and not previewing():
         try:
             posting.edit_post(
@@ -163,6 +171,7 @@ def edit(post_id: int):
                 form.title.data,
                 form.language.data,
                 files=form.files.data,
+                topic_ids=form.chosen_topics(),
             )
         except ServiceError as error:
             form.apply_service_error(error)
@@ -170,8 +179,10 @@ def edit(post_id: int):
             flash(_("Your changes are saved."), "success")
             return redirect(_post_url(post))
     form.files_sent_again()
+    preview = preview_of(form)
+    shown = offered(form) if post.is_opening else None
     return render_template(
-        "threads/edit.html", post=post, form=form, preview=preview_of(form)
+        "threads/edit.html", post=post, form=form, preview=preview, topics=shown
     ), form.http_status
 
 
@@ -285,6 +296,11 @@ def _post_url(post: Post) -> str:
         page=page if page > 1 else None,
         _anchor=f"post-{post.id}",
     )
+
+
+def offered(form: NewThreadForm | EditPostForm) -> list[TopicOption]:
+    """The topics a composer offers: those ticked, and those its title and body name."""
+    return form.topic_options(f"{form.title.data or ''}\n{form.body.data or ''}", current())
 
 
 def previewing() -> bool:
