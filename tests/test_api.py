@@ -24,7 +24,7 @@ def thread_id(member: Person) -> int:
 
 def test_a_token_is_made_shown_once_stored_hashed_and_revoked(app: Flask, member: Person) -> None:
     page = member.post("/profile/api-tokens", {"name": "Institute site", "write": "y"})
-    assert page.status_code == 201
+    assert page.status_code == 200
     raw = re.search(r"osh_[A-Za-z0-9_-]{40,}", page.get_data(as_text=True)).group(0)
     assert raw not in member.get("/profile/api-tokens").get_data(as_text=True)
     with app.app_context():

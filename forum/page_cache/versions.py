@@ -46,6 +46,8 @@ PRIVATE_TABLES = frozenset(
     | {"stored_files", "file_blobs"}
     # an event's registrations change its row's counts with them; a feed's token is private
     | {"event_registrations", "event_calendar_feeds"}
+    # a member's API tokens (their last use is written as they are used)
+    | {"api_tokens"}
 )
 # A member's own settings and secrets, which no page shows but theirs.
 PRIVATE_USER_COLUMNS = frozenset(

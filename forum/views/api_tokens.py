@@ -32,7 +32,7 @@ def index():
         made=made,
         tokens=api_tokens.tokens_of(current_user),
         revoke_form=ActionForm(),
-    ), (201 if made else form.http_status)
+    ), form.http_status
 
 
 @bp.post("/profile/api-tokens/<int:token_id>/revoke")
