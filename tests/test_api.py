@@ -207,3 +207,12 @@ def test_the_document_is_valid_openapi_3_1_and_the_reference_page_reads_it(app: 
     for path in document["paths"]:
         assert path in page
     assert "cdn" not in page.lower()
+
+
+def test_search_uses_the_pages_query_language_and_facets(app: Flask, thread_id: int) -> None:
+    client = app.test_client()
+    found = client.get("/api/v1/search?q=ladder theme:confined-spaces").json
+    assert [item["thread"]["id"] for item in found["items"]] == [thread_id]
+    assert found["themes"][0]["slug"] == "confined-spaces"
+    assert client.get("/api/v1/search?q=ladder theme:fire-safety").json["items"] == []
+    assert client.get("/api/v1/search?q=").status_code == 400

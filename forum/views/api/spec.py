@@ -68,10 +68,12 @@ def operation(
     body: Schema | None = None,
     access: str = "public",
     errors: tuple[int, ...] = (),
+    limit: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     """Declare and route one operation. The view gets the path's values, then `query` (the
     checked arguments, defaults filled in) and `body` when it declares them, and returns
-    plain data for the JSON answer (None for an empty 204)."""
+    plain data for the JSON answer (None for an empty 204). `limit`: the pages' rate limit
+    for the same action (forum/limits.py)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
         declared = Operation(
@@ -107,8 +109,9 @@ def operation(
             answer.status_code = status
             return answer
 
-        bp.add_url_rule(rule, view.__name__, run, methods=[method])
-        return run
+        routed = limit(run) if limit is not None else run
+        bp.add_url_rule(rule, view.__name__, routed, methods=[method])
+        return routed
 
     return decorate
 
