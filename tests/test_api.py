@@ -216,3 +216,16 @@ def test_search_uses_the_pages_query_language_and_facets(app: Flask, thread_id: 
     assert found["themes"][0]["slug"] == "confined-spaces"
     assert client.get("/api/v1/search?q=ladder theme:fire-safety").json["items"] == []
     assert client.get("/api/v1/search?q=").status_code == 400
+
+
+def test_institutions_and_events(app: Flask) -> None:
+    from tests.institution_helpers import make_institution
+
+    slug = make_institution(app)
+    client = app.test_client()
+    listed = client.get("/api/v1/institutions?country=MY").json["items"]
+    assert slug in [item["slug"] for item in listed]
+    assert client.get("/api/v1/institutions?country=ZZ").json["errors"][0]["field"] == "country"
+    assert client.get("/api/v1/events?past=1").status_code == 200
+    assert client.get("/api/v1/events?month=2026-13").status_code == 400
+    assert client.get("/api/v1/events/12345").status_code == 404

@@ -18,7 +18,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def init_app(app: Flask) -> None:
-    from forum.views.api import auth, document, errors, people, reads, search, writes  # noqa: F401
+    from forum.views.api import auth, document, errors, people, places, reads, search, writes  # noqa: F401
 
     app.session_interface = auth.Sessions()
     csrf.exempt(bp)  # only because it ignores cookies: a browser's session is no authority here

@@ -9,6 +9,7 @@ import base64
 import binascii
 from typing import Any
 
+from forum.languages import lazy_gettext as _l
 from forum.services.browsing import Page
 from forum.views.api.errors import ApiError, FieldError
 
@@ -32,8 +33,8 @@ def position(query: dict[str, Any], per_page: int) -> tuple[int, int]:
         raise ApiError(
             400,
             "invalid",
-            "This cursor is not one the forum gave.",
-            [FieldError("cursor", "Use next_cursor from the previous answer.")],
+            _l("This cursor is not one the forum gave."),
+            [FieldError("cursor", _l("Use next_cursor from the previous answer."))],
         )
     return page_number, rows
 

@@ -45,6 +45,11 @@ class ApiError(Exception):
         self.errors, self.retry_after = errors or [], retry_after
 
 
+def invalid(field: str, message: object) -> ApiError:
+    """A 400 about one argument or field."""
+    return ApiError(400, "invalid", message, [FieldError(field, message)])
+
+
 def answer(error: ApiError) -> Response:
     body: dict[str, object] = {
         "status": error.status,

@@ -7,12 +7,10 @@ from typing import Any
 from flask import abort, current_app
 from flask_login import current_user
 
-from forum import reference
 from forum.services import accounts, browsing, experts, inbox, profile_pages
 from forum.services.experts import DirectoryFilter, Expertise
 from forum.views.api import bp, cursors, shapes
-from forum.views.api.errors import ApiError, FieldError
-from forum.views.api.reads import SLUG
+from forum.views.api.reads import SLUG, check_country, known
 from forum.views.api.spec import operation
 
 EXPERTISE = shapes.obj(
@@ -100,19 +98,13 @@ EXPERT = shapes.obj(
 )
 def expert_directory(query: dict[str, Any]) -> dict[str, Any]:
     criteria = DirectoryFilter(
-        theme=_known(browsing.get_theme, "theme", query["theme"]),
-        network=_known(browsing.get_network, "network", query["network"]),
+        theme=known(browsing.get_theme, "theme", query["theme"]),
+        network=known(browsing.get_network, "network", query["network"]),
         country=query["country"],
         verified_only=query["verified"] == "true",
         text=(query["q"] or "").strip(),
     )
-    if criteria.country and criteria.country not in reference.countries():
-        raise ApiError(
-            400,
-            "invalid",
-            "Not a country code (ISO 3166-1).",
-            [FieldError("country", "Not a country code (ISO 3166-1).")],
-        )
+    check_country(criteria.country, "country")
     page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
     members = experts.directory(criteria, page, per_page)
     expertise = experts.expertise_of([m.id for m in members.items])
@@ -127,20 +119,6 @@ def expert_directory(query: dict[str, Any]) -> dict[str, Any]:
         for m in members.items
     ]
     return cursors.listing(items, members)
-
-
-def _known(find: Any, name: str, slug: str | None) -> Any:
-    if slug is None:
-        return None
-    found = find(slug)
-    if found is None:
-        raise ApiError(
-            400,
-            "invalid",
-            f"There is no such {name}.",
-            [FieldError(name, f"There is no such {name}.")],
-        )
-    return found
 
 
 NOTIFICATION = shapes.obj(

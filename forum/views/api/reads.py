@@ -10,9 +10,11 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from forum import permissions, reference
+from forum.languages import lazy_gettext as _l
 from forum.models import ControlLevel, Thread
 from forum.services import browsing, thread_pages
 from forum.views.api import bp, cursors, shapes
+from forum.views.api.errors import invalid
 from forum.views.api.spec import operation
 from forum.views.main import SHOWN, thread_filter
 
@@ -106,16 +108,25 @@ def threads(query: dict[str, Any]) -> dict[str, Any]:
 
 def _check_practice(query: dict[str, Any]) -> None:
     """The pages ignore values they do not know; the API says so."""
-    from forum.views.api.errors import ApiError, FieldError
-
-    country, sector = query["practice_country"], query["practice_sector"]
-    problems = []
-    if country is not None and country not in reference.countries():
-        problems.append(FieldError("practice_country", "Not a country code (ISO 3166-1)."))
+    check_country(query["practice_country"], "practice_country")
+    sector = query["practice_sector"]
     if sector is not None and sector not in reference.ISIC_SECTIONS:
-        problems.append(FieldError("practice_sector", "Not an ISIC Rev. 4 section."))
-    if problems:
-        raise ApiError(400, "invalid", "Some arguments are not valid.", problems)
+        raise invalid("practice_sector", _l("Not an ISIC Rev. 4 section."))
+
+
+def check_country(code: str | None, name: str) -> None:
+    if code is not None and code not in reference.countries():
+        raise invalid(name, _l("Not a country code (ISO 3166-1)."))
+
+
+def known(find: Any, name: str, slug: str | None) -> Any:
+    """A theme or network named by an argument, None when not given, a 400 when unknown."""
+    if slug is None:
+        return None
+    found = find(slug)
+    if found is None:
+        raise invalid(name, _l("There is no such %(what)s.", what=name))
+    return found
 
 
 @operation(

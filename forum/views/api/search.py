@@ -9,8 +9,10 @@ from typing import Any
 from flask import current_app
 
 from forum import limits, search
+from forum.languages import lazy_gettext as _l
 from forum.search.results import SORTS
 from forum.views.api import bp, cursors, shapes
+from forum.views.api.errors import invalid
 from forum.views.api.spec import operation
 
 FACET = shapes.obj(slug=shapes.TEXT, name=shapes.TEXT, count=shapes.COUNT)
@@ -45,12 +47,8 @@ FOUND = shapes.obj(
     limit=limits.searches,
 )
 def search_threads(query: dict[str, Any]) -> dict[str, Any]:
-    from forum.views.api.errors import ApiError, FieldError
-
     if not (query["q"] or "").strip():
-        raise ApiError(
-            400, "invalid", "Say what to search for.", [FieldError("q", "Say what to search for.")]
-        )
+        raise invalid("q", _l("Say what to search for."))
     page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
     found = search.search_page(
         search.parse(query["q"]), page, per_page, query["sort"] or "relevance", shows="threads"

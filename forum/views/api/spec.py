@@ -15,6 +15,7 @@ from flask import Blueprint, jsonify, request
 from flask.wrappers import Response
 
 from forum.forms import LARGEST_ID
+from forum.languages import lazy_gettext as _l
 from forum.services import ServiceError
 from forum.views.api import auth
 from forum.views.api.errors import ApiError, FieldError
@@ -125,7 +126,7 @@ def from_service_error(error: ServiceError) -> ApiError:
 
 def parse_query(declared: dict[str, Schema]) -> dict[str, Any]:
     unknown = sorted(set(request.args) - set(declared))
-    problems = [FieldError(name, "This argument is not known here.") for name in unknown]
+    problems = [FieldError(name, _l("This argument is not known here.")) for name in unknown]
     values: dict[str, Any] = {}
     for name, schema in declared.items():
         raw = request.args.getlist(name)
@@ -133,31 +134,31 @@ def parse_query(declared: dict[str, Schema]) -> dict[str, Any]:
             values[name] = schema.get("default")
             continue
         if len(raw) > 1:
-            problems.append(FieldError(name, "Give this argument once."))
+            problems.append(FieldError(name, _l("Give this argument once.")))
             continue
         value: Any = raw[0]
         if schema.get("type") == "integer":
             try:
                 value = int(value, 10)
             except ValueError:
-                problems.append(FieldError(name, "Give a whole number."))
+                problems.append(FieldError(name, _l("Give a whole number.")))
                 continue
         problems += check(schema, value, name)
         values[name] = value
     if problems:
-        raise ApiError(400, "invalid", "Some arguments are not valid.", problems)
+        raise ApiError(400, "invalid", _l("Some arguments are not valid."), problems)
     return values
 
 
 def parse_body(declared: Schema) -> dict[str, Any]:
     if not request.is_json:
-        raise ApiError(400, "invalid", "Send a JSON body (Content-Type: application/json).")
+        raise ApiError(400, "invalid", _l("Send a JSON body (Content-Type: application/json)."))
     data = request.get_json(silent=True)
     if data is None:
-        raise ApiError(400, "invalid", "The body is not valid JSON.")
+        raise ApiError(400, "invalid", _l("The body is not valid JSON."))
     problems = check(declared, data, "")
     if problems:
-        raise ApiError(400, "invalid", "Some fields are not valid.", problems)
+        raise ApiError(400, "invalid", _l("Some fields are not valid."), problems)
     return data
 
 
@@ -178,26 +179,28 @@ def check(schema: Schema, value: Any, where: str) -> list[FieldError]:
     if types is not None:
         wanted = [types] if isinstance(types, str) else types
         if not any(_TYPES[t](value) for t in wanted):
-            return [FieldError(where, f"Give a value of type {' or '.join(wanted)}.")]
+            return [
+                FieldError(where, _l("Give a value of type %(type)s.", type=" or ".join(wanted)))
+            ]
     if "enum" in schema and value not in schema["enum"]:
         choices = ", ".join(str(choice) for choice in schema["enum"])
-        return [FieldError(where, f"Choose one of: {choices}.")]
+        return [FieldError(where, _l("Choose one of: %(choices)s.", choices=choices))]
     if isinstance(value, str):
         if len(value) < schema.get("minLength", 0):
-            return [FieldError(where, "This is too short.")]
+            return [FieldError(where, _l("This is too short."))]
         if "maxLength" in schema and len(value) > schema["maxLength"]:
-            return [FieldError(where, f"Use at most {schema['maxLength']} characters.")]
+            return [FieldError(where, _l("Use at most %(n)d characters.", n=schema["maxLength"]))]
         if "\x00" in value:
-            return [FieldError(where, "Text may not contain NUL characters.")]
+            return [FieldError(where, _l("Text may not contain NUL characters."))]
     if _TYPES["integer"](value) and not (
         schema.get("minimum", value) <= value <= schema.get("maximum", value)
     ):
-        return [FieldError(where, "This number is out of range.")]
+        return [FieldError(where, _l("This number is out of range."))]
     if isinstance(value, dict):
         return _check_object(schema, value, where)
     if isinstance(value, list):
         if len(value) > schema.get("maxItems", len(value)):
-            return [FieldError(where, f"Give at most {schema['maxItems']} items.")]
+            return [FieldError(where, _l("Give at most %(n)d items.", n=schema["maxItems"]))]
         items = schema.get("items", {})
         return [p for i, item in enumerate(value) for p in check(items, item, f"{where}[{i}]")]
     return []
@@ -207,13 +210,13 @@ def _check_object(schema: Schema, value: dict[str, Any], where: str) -> list[Fie
     prefix = f"{where}." if where else ""
     properties = schema.get("properties", {})
     problems = [
-        FieldError(prefix + name, "This field is required.")
+        FieldError(prefix + name, _l("This field is required."))
         for name in schema.get("required", ())
         if name not in value
     ]
     if schema.get("additionalProperties") is False:
         problems += [
-            FieldError(prefix + name, "This field is not known here.")
+            FieldError(prefix + name, _l("This field is not known here."))
             for name in sorted(set(value) - set(properties))
         ]
     for name, item in value.items():
