@@ -18,6 +18,11 @@ from tests.conftest import Person, thread_id_from
 
 
 @pytest.fixture
+def app_config() -> dict[str, object]:
+    return {"PAGE_CACHE_MB": 0}  # the API keeps no pages; queries are counted without
+
+
+@pytest.fixture
 def thread_id(member: Person) -> int:
     return thread_id_from(member.start_thread("Ladders in silos", "Which **ladder**?"))
 
@@ -196,6 +201,15 @@ def test_cors_only_for_listed_origins(app: Flask) -> None:
     app.config["API_CORS_ORIGINS"] = "https://institute.example, https://other.example"
     allowed = client.get("/api/v1/themes", headers=origin)
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://institute.example"
+    preflight = client.options(
+        "/api/v1/threads",
+        headers={**origin, "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 200
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    assert "Set-Cookie" not in preflight.headers
+    stranger = client.get("/api/v1/themes", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in stranger.headers
 
 
 def test_the_document_is_valid_openapi_3_1_and_the_reference_page_reads_it(app: Flask) -> None:
@@ -229,3 +243,26 @@ def test_institutions_and_events(app: Flask) -> None:
     assert client.get("/api/v1/events?past=1").status_code == 200
     assert client.get("/api/v1/events?month=2026-13").status_code == 400
     assert client.get("/api/v1/events/12345").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/threads?network=oic-oshnet", "/api/v1/threads/{first}/posts?", "/api/v1/experts?"],
+)
+def test_a_list_costs_the_same_queries_whatever_its_length(app: Flask, path: str) -> None:
+    from tests.conftest import counting_queries
+    from tests.test_queries import _fill
+
+    first = _fill(app, threads=30, posts_in_first=30)
+    client = app.test_client()
+
+    def cost(limit: int) -> int:
+        url = path.format(first=first) + f"&limit={limit}"
+        client.get(url)
+        with counting_queries(app) as counter:
+            answer = client.get(url)
+        assert answer.status_code == 200
+        assert len(answer.json["items"]) == limit
+        return counter.count
+
+    assert cost(2) == cost(25)

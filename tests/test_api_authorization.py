@@ -170,3 +170,30 @@ def _revoke_all_but(user, keep: str) -> None:  # noqa: ANN001
     for token in api_tokens.tokens_of(user):
         if token.token_hash != api_tokens.digest(keep):
             api_tokens.revoke(user, token.id)
+
+
+def test_a_suspension_and_a_ban_apply_on_the_next_request(world: World) -> None:  # noqa: F811
+    from datetime import timedelta
+
+    from forum.models._time import utcnow
+    from forum.services import browsing, sanctions
+
+    w = world
+    siti = token_for(w.app, "siti")
+    url = f"/api/v1/threads/{w.thread_id}/posts"
+    assert _send(w, "POST", url, {"body": "Before"}, siti).status_code == 201
+    w.do(
+        lambda mod, member: sanctions.suspend(
+            mod, member, browsing.get_network("oic-oshnet"), utcnow() + timedelta(days=3), "spam"
+        ),
+        "oic.mod",
+        "siti",
+    )
+    suspended = _send(w, "POST", url, {"body": "During"}, siti)
+    assert suspended.status_code == 403
+    assert "suspended" in suspended.json["message"]
+    assert _send(w, "GET", f"/api/v1/threads/{w.thread_id}", None, siti).status_code == 200
+    w.do(lambda admin, member: sanctions.ban(admin, member, None, "spam"), "root.admin", "siti")
+    banned = _send(w, "GET", "/api/v1/notifications", None, siti)
+    assert banned.status_code == 403
+    assert banned.json["code"] == "banned"
