@@ -1,6 +1,6 @@
 """The README's "Using the API" curl commands, run as written: each is read from the README,
-its options turned into the same request through the test client (the token in
-$FORUM_TOKEN a member's write token), and must succeed."""
+its options turned into the same request through the test client ($FORUM_TOKEN a
+member's write token, $THREAD_ID a thread of theirs), and must succeed."""
 
 from __future__ import annotations
 
@@ -24,8 +24,11 @@ def readme_commands() -> list[str]:
     return [line for line in block.replace("\\\n", " ").splitlines() if line.strip()]
 
 
-def as_request(command: str, token: str) -> dict:
-    words = shlex.split(command.replace("$FORUM_TOKEN", token))
+def as_request(command: str, variables: dict[str, str]) -> dict:
+    """The request curl would send, the shell's variables put in as the shell would."""
+    for name, value in variables.items():
+        command = command.replace(f"${name}", value)
+    words = shlex.split(command)
     assert words[0] == "curl", command
     request: dict = {"method": "GET", "headers": {}}
     rest = iter(words[1:])
@@ -53,10 +56,10 @@ def test_the_readme_has_curl_examples() -> None:
 
 
 def test_each_readme_command_succeeds(app: Flask, member: Person, other_member: Person) -> None:
-    thread_id_from(member.start_thread("Ladders in a silo", "Which ladder?"))
-    token = token_for(app, other_member.username)
+    thread_id = thread_id_from(member.start_thread("Ladders in a silo", "Which ladder?"))
+    variables = {"FORUM_TOKEN": token_for(app, other_member.username), "THREAD_ID": str(thread_id)}
     for command in readme_commands():
-        request = as_request(command, token)
+        request = as_request(command, variables)
         path = request.pop("path")
         response = app.test_client().open(path, **request)
         assert response.status_code in (200, 201), (command, response.get_json(silent=True))

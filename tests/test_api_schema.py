@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi import checks as openapi
 
 from tests.api_helpers import bearer, token_for
-from tests.conftest import Person
+from tests.conftest import Person, thread_id_from
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -31,8 +31,8 @@ def api_schema(
     # hundreds of posts a second: the search index is not what is tested here (Whoosh,
     # committing that fast, trips on its own segment files)
     monkeypatch.setattr("forum.search.outbox.drain_committed", lambda: 0)
-    member.start_thread("Harnesses", "Which **harness**?")
-    member.reply(1, "And a *lanyard*")
+    thread_id = thread_id_from(member.start_thread("Harnesses", "Which **harness**?"))
+    assert member.reply(thread_id, "And a *lanyard*").status_code == 302
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
