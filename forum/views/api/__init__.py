@@ -37,7 +37,7 @@ def _authenticate() -> None:
 @bp.after_request
 def _conditional(response: Response) -> Response:
     """Reads carry an ETag of their body; asked again with If-None-Match, a 304."""
-    if request.method == "GET" and response.status_code == 200:
+    if request.method in ("GET", "HEAD") and response.status_code == 200:
         response.add_etag()
         response.make_conditional(request)
     return response
