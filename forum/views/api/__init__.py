@@ -59,4 +59,5 @@ def _cross_origin(response: Response) -> Response:
         response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
         response.headers["Access-Control-Max-Age"] = "600"
     response.vary.add("Origin")
+    response.vary.add("Authorization")  # a member's answer is theirs, a visitor's is everyone's
     return response
