@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 28,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session: long posts are not lost
     "THREADS_PER_PAGE": 25,
+    # origins (space or comma separated) whose pages may call the JSON API; none by default
+    "API_CORS_ORIGINS": "",
     "POSTS_PER_PAGE": 20,
     "BABEL_DEFAULT_LOCALE": "en",
     "SQLALCHEMY_RECORD_QUERIES": False,
@@ -112,6 +114,7 @@ ENVIRONMENT = {
     "FORUM_MAIL_SEND_EVERY": "MAIL_SEND_EVERY",
     "FORUM_MAIL_RETRY_AFTER": "MAIL_RETRY_AFTER",
     "FORUM_UPLOADS": "UPLOADS",
+    "FORUM_API_CORS_ORIGINS": "API_CORS_ORIGINS",
     "FORUM_UPLOAD_MAX_MB": "UPLOAD_MAX_MB",
     "FORUM_UPLOADS_PER_POST": "UPLOADS_PER_POST",
     "FORUM_UPLOAD_DAILY_MB": "UPLOAD_DAILY_MB",

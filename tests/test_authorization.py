@@ -19,6 +19,7 @@ from forum.extensions import db
 from forum.models import (
     Affiliation,
     AffiliationStatus,
+    ApiToken,
     Board,
     ExpertVerification,
     Institution,
@@ -33,6 +34,7 @@ from forum.models import (
 )
 from forum.models._time import utcnow
 from forum.services import (
+    api_tokens,
     browsing,
     events,
     events_calendar,
@@ -202,6 +204,14 @@ def _own_notification(world: World, role: str) -> tuple[str, dict]:
             .where(User.username == "amina")
         )  # fmt: skip
     return f"/notifications/{notification}/open", {}
+
+
+def _own_token(world: World, role: str) -> tuple[str, dict]:
+    """The author's token: only the author may revoke it."""
+    world.do(lambda author: api_tokens.create(author, "Script", write=False), "amina")
+    with world.app.app_context():
+        token_id = db.session.scalar(select(ApiToken.id))
+    return f"/profile/api-tokens/{token_id}/revoke", {}
 
 
 IN_A_WEEK = (date.today() + timedelta(days=7)).isoformat()
@@ -378,6 +388,8 @@ SPEC: dict[str, Spec] = {
             {"slug": "new-net", "short_name": "New", "name": "New network", "create_network": "1"},
         ),
     ),
+    "api_tokens.index": Spec(SIGNED_IN, lambda w, r: ("/profile/api-tokens", {"name": "Script"})),
+    "api_tokens.revoke": Spec(frozenset({"author"}), _own_token, refused_with=404),
     "notifications.open_one": Spec(frozenset({"author"}), _own_notification, refused_with=404),
     "notifications.mark_all_read": Spec(
         SIGNED_IN, lambda w, r: ("/notifications/read", {}), changes=False
@@ -481,6 +493,7 @@ def test_every_state_changing_route_has_a_spec(app: Flask) -> None:
         rule.endpoint
         for rule in app.url_map.iter_rules()
         if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        and not rule.endpoint.startswith("api.")  # tests/test_api_authorization.py
     }
     assert changing - PUBLIC == set(SPEC)
 

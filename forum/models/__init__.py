@@ -1,5 +1,6 @@
 """One module per aggregate; importing this package registers every table."""
 
+from forum.models.api_tokens import ApiToken
 from forum.models.attachments import Attachment, FileBlob, FileKind, StoredFile, TextState
 from forum.models.events import (
     CalendarFeed,
@@ -52,6 +53,7 @@ from forum.models.users import (
 )
 
 __all__ = [
+    "ApiToken",
     "LabelProposal",
     "ProposalStatus",
     "SearchMiss",

@@ -48,6 +48,8 @@ PRIVATE_TABLES = frozenset(
     | {"event_registrations", "event_calendar_feeds"}
     # searches that found nothing, and the vocabulary's proposals: moderators' pages only
     | {"search_misses", "label_proposals"}
+    # a member's API tokens (their last use is written as they are used)
+    | {"api_tokens"}
 )
 # A member's own settings and secrets, which no page shows but theirs.
 PRIVATE_USER_COLUMNS = frozenset(

@@ -15,6 +15,8 @@ from forum.forms.events import EVENT_KIND_LABELS
 from forum.forms.threads import KIND_LABELS, SHOW_LABELS
 from forum.views import (
     admin,
+    api,
+    api_tokens,
     ask,
     attachments,
     auth,
@@ -64,10 +66,12 @@ def init_app(app: Flask) -> None:
         attachments,
         resources,
         events,
+        api_tokens,
         topics,
         vocabulary_review,
     ):
         app.register_blueprint(module.bp)
+    api.init_app(app)
     errors.init_app(app)
 
     app.jinja_env.globals.update(

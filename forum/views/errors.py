@@ -137,8 +137,14 @@ def _render(code: int, title=None, message=None, **context):  # noqa: ANN001, AN
     default_title, default_message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
     title, message = title or default_title, message or default_message
     if wants_json():
-        response = jsonify(error=str(title), message=str(message))
+        from forum.views.api.errors import CODES
+
+        response = jsonify(
+            status=code, code=CODES.get(code, "error"), error=str(title), message=str(message)
+        )
         response.status_code = code
+        if context.get("retry_after"):
+            response.headers["Retry-After"] = str(context["retry_after"])
         return response
     try:
         html = render_template(

@@ -2,7 +2,7 @@
 (counted per day and language), and moderators' label proposals for the vocabulary
 
 Revision ID: 0020_topics
-Revises: 0018_events
+Revises: 0019_api_tokens
 Create Date: 2026-12-06 04:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_topics"
-down_revision = "0018_events"
+down_revision = "0019_api_tokens"
 branch_labels = None
 depends_on = None
 

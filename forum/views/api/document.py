@@ -1,0 +1,118 @@
+"""The API described: an OpenAPI 3.1 document made from the operations' declarations
+(spec.OPERATIONS), and a reference page made from the same declarations."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import jsonify, render_template
+from flask.wrappers import Response
+
+from forum.views.api import bp, errors
+from forum.views.api.spec import OPERATIONS, Operation
+
+VERSION = "1.0.0"
+# any request may carry a bad token (401) or a banned member's (403), and any list may be
+# asked past its end or with a bad argument
+COMMON_ERRORS = (400, 401, 403, 404, 429)
+ERROR = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "integer"},
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "error": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["field", "message"],
+            },
+        },
+    },
+    "required": ["status", "code", "message"],
+}
+DESCRIPTION = (
+    "Read the forum as a visitor, or as a member with a personal access token (made on "
+    "your profile's API tokens page) sent as `Authorization: Bearer <token>`. Tokens with "
+    "the write scope may also post, edit, vote, accept answers and watch. Lists come a page "
+    "at a time: send `next_cursor` back as `?cursor=`. Reads carry an ETag: send it as "
+    "If-None-Match for a 304. Every refusal is JSON with a status, a code and a message."
+)
+
+
+def build() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for declared in OPERATIONS:
+        paths.setdefault("/api/v1" + declared.path, {})[declared.method.lower()] = _operation(
+            declared
+        )
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "OSH e-Forum API", "version": VERSION, "description": DESCRIPTION},
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": ERROR},
+            "securitySchemes": {
+                "token": {"type": "http", "scheme": "bearer", "description": "osh_..."}
+            },
+        },
+    }
+
+
+def _operation(declared: Operation) -> dict[str, Any]:
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": schema}
+        for name, schema in declared.path_parameters.items()
+    ] + [
+        {"name": name, "in": "query", "required": False, "schema": schema}
+        for name, schema in declared.query.items()
+    ]
+    success: dict[str, Any] = {"description": declared.summary}
+    if declared.status != 204:
+        success["content"] = {"application/json": {"schema": declared.response}}
+    responses: dict[str, Any] = {str(declared.status): success}
+    if declared.method == "GET":
+        responses["304"] = {"description": "Unchanged since the ETag sent as If-None-Match"}
+    for status in sorted({*COMMON_ERRORS, *declared.errors}):
+        responses[str(status)] = {
+            "description": errors.CODES[status].replace("_", " "),
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        if status == 429:
+            responses["429"]["headers"] = {
+                "Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}
+            }
+    found: dict[str, Any] = {
+        "operationId": declared.endpoint.removeprefix("api."),
+        "summary": declared.summary,
+        "tags": [declared.tag],
+        "parameters": parameters,
+        "responses": responses,
+        "security": [{"token": []}] if declared.access != "public" else [{}, {"token": []}],
+    }
+    if declared.body is not None:
+        found["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": declared.body}},
+        }
+    return found
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(build())
+
+
+@bp.get("/docs")
+def reference() -> str:
+    """The reference, readable without a script: each operation with its arguments and
+    answers, grouped by tag."""
+    groups: dict[str, list[tuple[Operation, str, str]]] = {}
+    for declared in OPERATIONS:
+        body = json.dumps(declared.body, indent=2) if declared.body else ""
+        answer = json.dumps(declared.response, indent=2) if declared.status != 204 else ""
+        groups.setdefault(declared.tag, []).append((declared, body, answer))
+    return render_template("api/docs.html", groups=groups, version=VERSION)

@@ -1,0 +1,164 @@
+"""Institutions and events through the API: the directory's and the events list's filters,
+over the same services as their pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app
+from werkzeug.datastructures import MultiDict
+
+from forum import languages, permissions
+from forum.languages import lazy_gettext as _l
+from forum.models import CapacityKind, Event, EventKind, InstitutionKind
+from forum.services import browsing, events_pages, institution_directory
+from forum.services.events_pages import EventFilter
+from forum.views.api import bp, cursors, shapes
+from forum.views.api.errors import invalid
+from forum.views.api.reads import SLUG, check_country, known
+from forum.views.api.spec import operation
+
+COUNTRY = {"type": "string", "minLength": 2, "maxLength": 2}
+INSTITUTION = shapes.obj(
+    slug=shapes.TEXT,
+    name=shapes.TEXT,
+    acronym=shapes.TEXT,
+    country=shapes.MAYBE_TEXT,
+    kind=shapes.TEXT,
+    networks={
+        "type": "array",
+        "items": shapes.obj(network=shapes.TEXT, role=shapes.TEXT),
+    },
+    capacities={
+        "type": "array",
+        "items": shapes.obj(kind=shapes.TEXT, themes={"type": "array", "items": shapes.TEXT}),
+    },
+)
+
+
+@operation(
+    bp,
+    "GET",
+    "/institutions",
+    summary="The institution directory, by name",
+    tag="Institutions and events",
+    response=shapes.listing(INSTITUTION),
+    query={
+        "country": COUNTRY,
+        "kind": {"type": "string", "enum": [k.value for k in InstitutionKind]},
+        "network": SLUG,
+        "theme": SLUG,
+        "capacity": {"type": "string", "enum": [k.value for k in CapacityKind]},
+        "q": {"type": "string", "maxLength": 100},
+        **cursors.QUERY,
+    },
+)
+def institutions(query: dict[str, Any]) -> dict[str, Any]:
+    check_country(query["country"], "country")
+    criteria = institution_directory.InstitutionFilter(
+        country=query["country"],
+        kind=InstitutionKind(query["kind"]) if query["kind"] else None,
+        network=known(browsing.get_network, "network", query["network"]),
+        theme=known(browsing.get_theme, "theme", query["theme"]),
+        capacity=CapacityKind(query["capacity"]) if query["capacity"] else None,
+        text=(query["q"] or "").strip(),
+    )
+    page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
+    found, _counts = institution_directory.directory(criteria, page, per_page, languages.current())
+    items = [
+        {
+            "slug": card.slug,
+            "name": card.name,
+            "acronym": card.acronym,
+            "country": card.country,
+            "kind": card.kind.value,
+            "networks": [{"network": n.slug, "role": n.role.value} for n in card.networks],
+            "capacities": [{"kind": c.kind.value, "themes": c.themes} for c in card.capacities],
+        }
+        for card in found.items
+    ]
+    return cursors.listing(items, found)
+
+
+EVENT = shapes.obj(
+    id=shapes.ID,
+    kind=shapes.TEXT,
+    status=shapes.TEXT,
+    title=shapes.TEXT,
+    network=shapes.TEXT,
+    theme=shapes.MAYBE_TEXT,
+    starts_at=shapes.WHEN,
+    ends_at=shapes.WHEN,
+    time_zone=shapes.TEXT,
+    city=shapes.TEXT,
+    country=shapes.MAYBE_TEXT,
+    online=shapes.FLAG,
+    capacity={"type": ["integer", "null"]},
+    registered=shapes.COUNT,
+    thread_id={"type": ["integer", "null"]},
+    description_html=shapes.TEXT,
+)
+
+
+def _event(row: Event) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind.value,
+        "status": row.status.value,
+        "title": row.title,
+        "network": row.network.slug,
+        "theme": row.theme.slug if row.theme is not None else None,
+        "starts_at": shapes.when(row.starts_at),
+        "ends_at": shapes.when(row.ends_at),
+        "time_zone": row.time_zone,
+        "city": row.city,
+        "country": row.country,
+        "online": bool(row.online_url),
+        "capacity": row.capacity,
+        "registered": row.registered_count,
+        "thread_id": row.thread_id,
+        "description_html": row.description_html,
+    }
+
+
+@operation(
+    bp,
+    "GET",
+    "/events",
+    summary="Coming events (or past ones), soonest first, filtered as on the events page",
+    tag="Institutions and events",
+    response=shapes.listing(EVENT),
+    query={
+        "network": SLUG,
+        "theme": SLUG,
+        "kind": {"type": "string", "enum": [k.value for k in EventKind]},
+        "country": COUNTRY,
+        "month": {"type": "string", "minLength": 7, "maxLength": 7},
+        "past": {"type": "string", "enum": ["0", "1"]},
+        **cursors.QUERY,
+    },
+)
+def events(query: dict[str, Any]) -> dict[str, Any]:
+    check_country(query["country"], "country")
+    given = MultiDict({k: v for k, v in query.items() if v is not None})
+    shown = EventFilter.from_args(given)
+    if query["month"] and not shown.month:
+        raise invalid("month", _l("Give the month as YYYY-MM."))
+    page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
+    listed = events_pages.listing(shown, page, per_page)
+    return cursors.listing([_event(row) for row in listed.items], listed)
+
+
+@operation(
+    bp,
+    "GET",
+    "/events/<int:event_id>",
+    summary="One event",
+    tag="Institutions and events",
+    response=EVENT,
+)
+def event(event_id: int) -> dict[str, Any]:
+    found = events_pages.get(event_id)
+    if found is None or not permissions.may("see_event", found):
+        abort(404)  # missing, or a proposal the caller may not see
+    return _event(found)

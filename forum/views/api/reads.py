@@ -1,0 +1,174 @@
+"""Reading the forum's structure and threads: networks, themes, boards, threads (with the
+lists' filters) and a thread's posts, as a visitor or the token's member may see them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from forum import permissions, reference
+from forum.languages import lazy_gettext as _l
+from forum.models import ControlLevel, Thread
+from forum.services import browsing, thread_pages
+from forum.views.api import bp, cursors, shapes
+from forum.views.api.errors import invalid
+from forum.views.api.spec import operation
+from forum.views.main import SHOWN, thread_filter
+
+SLUG = {"type": "string", "minLength": 1, "maxLength": 64}
+
+
+@operation(
+    bp,
+    "GET",
+    "/networks",
+    summary="Every network",
+    tag="Structure",
+    response={"type": "array", "items": shapes.NETWORK},
+)
+def networks() -> list[dict[str, Any]]:
+    return [shapes.network(row) for row in browsing.all_networks()]
+
+
+@operation(
+    bp,
+    "GET",
+    "/themes",
+    summary="Every theme",
+    tag="Structure",
+    response={"type": "array", "items": shapes.THEME},
+)
+def themes() -> list[dict[str, Any]]:
+    return [shapes.theme(row) for row in browsing.all_themes()]
+
+
+@operation(
+    bp,
+    "GET",
+    "/boards",
+    summary="Boards, of a network or a theme or all",
+    tag="Structure",
+    response={"type": "array", "items": shapes.BOARD},
+    query={"network": SLUG, "theme": SLUG},
+    errors=(404,),
+)
+def boards(query: dict[str, Any]) -> list[dict[str, Any]]:
+    return [shapes.board(row) for row in _boards(query["network"], query["theme"])]
+
+
+def _boards(network_slug: str | None, theme_slug: str | None) -> list:
+    if network_slug and theme_slug:
+        board = browsing.get_board(network_slug, theme_slug)
+        return [board] if board is not None else abort(404)
+    if network_slug:
+        network = browsing.get_network(network_slug) or abort(404)
+        return list(browsing.boards_of_network(network))
+    if theme_slug:
+        theme = browsing.get_theme(theme_slug) or abort(404)
+        return list(browsing.boards_of_theme(theme))
+    return [board for overview in browsing.networks_with_boards() for board in overview.boards]
+
+
+THREAD_QUERY = {
+    "network": SLUG,
+    "theme": SLUG,
+    "show": {"type": "string", "enum": sorted(SHOWN)},
+    "practice_country": {"type": "string", "minLength": 2, "maxLength": 2},
+    "practice_sector": {"type": "string", "minLength": 1, "maxLength": 1},
+    "practice_control": {"type": "string", "enum": [level.value for level in ControlLevel]},
+    **cursors.QUERY,
+}
+
+
+@operation(
+    bp,
+    "GET",
+    "/threads",
+    summary="Threads, latest activity first, filtered as on the list pages",
+    tag="Threads",
+    response=shapes.listing(shapes.THREAD),
+    query=THREAD_QUERY,
+    errors=(404,),
+)
+def threads(query: dict[str, Any]) -> dict[str, Any]:
+    found = _boards(query["network"], query["theme"])
+    shown = thread_filter(MultiDict({k: v for k, v in query.items() if v is not None}))
+    _check_practice(query)
+    page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
+    ids = [board.id for board in found]
+    if len(found) == 1 and query["network"] and query["theme"]:
+        listed = browsing.board_threads(found[0], page, per_page, shown)
+    else:
+        listed = browsing.threads_across_boards(ids, page, per_page, shown)
+    return cursors.listing([shapes.thread(row) for row in listed.items], listed)
+
+
+def _check_practice(query: dict[str, Any]) -> None:
+    """The pages ignore values they do not know; the API says so."""
+    check_country(query["practice_country"], "practice_country")
+    sector = query["practice_sector"]
+    if sector is not None and sector not in reference.ISIC_SECTIONS:
+        raise invalid("practice_sector", _l("Not an ISIC Rev. 4 section."))
+
+
+def check_country(code: str | None, name: str) -> None:
+    if code is not None and code not in reference.countries():
+        raise invalid(name, _l("Not a country code (ISO 3166-1)."))
+
+
+def known(find: Any, name: str, slug: str | None) -> Any:
+    """A theme or network named by an argument, None when not given, a 400 when unknown."""
+    if slug is None:
+        return None
+    found = find(slug)
+    if found is None:
+        raise invalid(name, _l("There is no such %(what)s.", what=name))
+    return found
+
+
+@operation(
+    bp,
+    "GET",
+    "/threads/<int:thread_id>",
+    summary="One thread",
+    tag="Threads",
+    response=shapes.THREAD,
+    errors=(404,),
+)
+def thread(thread_id: int) -> dict[str, Any]:
+    return shapes.thread(visible_thread(thread_id))
+
+
+@operation(
+    bp,
+    "GET",
+    "/threads/<int:thread_id>/posts",
+    summary="A thread's posts, oldest first (or by votes), with sanitised HTML and Markdown",
+    tag="Threads",
+    response=shapes.listing(shapes.POST),
+    query={"sort": {"type": "string", "enum": ["oldest", "votes"]}, **cursors.QUERY},
+    errors=(404,),
+)
+def posts(thread_id: int, query: dict[str, Any]) -> dict[str, Any]:
+    thread = visible_thread(thread_id)
+    page, per_page = cursors.position(query, current_app.config["POSTS_PER_PAGE"])
+    shown = thread_pages.thread_page(
+        current_user, thread, page, per_page, by_votes=query["sort"] == "votes"
+    )
+    rows = {row.id: row for row in shown.posts.items}
+    items = [
+        shapes.post(card, thread.id, rows[card.id].body_source, rows[card.id].edited_at)
+        for card in shown.cards
+    ]
+    return cursors.listing(items, shown.posts)
+
+
+def visible_thread(thread_id: int) -> Thread:
+    """The same rule as the thread page: a deleted thread is missing but to its moderators."""
+    thread = browsing.get_thread(thread_id)
+    if thread is None or not permissions.may("view_thread", thread):
+        abort(404)
+    return thread
