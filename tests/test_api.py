@@ -14,7 +14,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import ApiToken, Post
 from tests.api_helpers import bearer, token_for
-from tests.conftest import Person, thread_id_from
+from tests.conftest import PASSWORD, Person, thread_id_from
 
 
 @pytest.fixture
@@ -47,6 +47,22 @@ def test_a_token_is_made_shown_once_stored_hashed_and_revoked(app: Flask, member
     with app.app_context():
         other = db.session.scalar(select(ApiToken.id))
     assert member.client.post(f"/profile/api-tokens/{other}/revoke").status_code == 400
+
+
+def test_a_new_password_ends_the_members_tokens_with_their_sessions(
+    app: Flask, member: Person
+) -> None:
+    """A token made from a stolen session must not outlive the password change that ends it."""
+    token, client = token_for(app, "amina"), app.test_client()
+    assert client.get("/api/v1/notifications", headers=bearer(token)).status_code == 200
+    changed = member.post(
+        "/auth/password",
+        {"current_password": PASSWORD, "password": "a new long pass", "confirm": "a new long pass"},
+    )
+    assert changed.status_code == 302
+    assert client.get("/api/v1/notifications", headers=bearer(token)).status_code == 401
+    member.login("amina", "a new long pass")
+    assert "test write" not in member.get("/profile/api-tokens").get_data(as_text=True)
 
 
 def test_another_members_token_cannot_be_revoked(
@@ -159,6 +175,15 @@ def test_validation_errors_say_which_field_and_why(
     )
     assert too_large.status_code == 413
     assert too_large.json["code"] == "too_large"
+    for hostile in ('{"body": "half a pair \\udc80 of a character"}', "[" * 50_000 + "]" * 50_000):
+        refused = client.post(
+            f"/api/v1/threads/{thread_id}/posts",
+            data=hostile,
+            content_type="application/json",
+            headers=bearer(token),
+        )
+        assert refused.status_code == 400, hostile[:40]
+        assert refused.json["code"] == "invalid"
     unknown = client.get("/api/v1/nothing-here")
     assert unknown.status_code == 404
     assert unknown.json["status"] == 404
@@ -217,7 +242,8 @@ def test_the_document_is_valid_openapi_3_1_and_the_reference_page_reads_it(app: 
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"] == "3.1.0"
     validate(document)
-    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert client.get("/api/v1/docs").location.endswith("/help/api")
+    page = client.get("/help/api").get_data(as_text=True)
     for path in document["paths"]:
         assert path in page
     assert "cdn" not in page.lower()

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import ThreadTopic
+from forum.models import AuditEntry, ThreadTopic
 from forum.services import browsing, moderation
 from tests.conftest import Person, errors_in, make_person, thread_id_from
 from tests.topic_samples import sample_vocabulary  # noqa: F401 (a fixture)
@@ -156,3 +156,30 @@ def test_the_suggestions_endpoint_reads_the_draft_for_members_only(
 
 def _section(html: str, heading_id: str) -> str:
     return html.split(f'id="{heading_id}"')[1].split("</section>")[0]
+
+
+def test_a_moderator_changing_only_the_topics_goes_on_the_record(
+    app: Flask, member: Person
+) -> None:
+    thread_id = thread_id_from(
+        _start(member, "Gas alarms", "A gas detector beeps.", "gas-detector")
+    )
+    moderator = make_person(app, "mod", moderates=("oic-oshnet",))
+    with app.app_context():
+        opening = browsing.get_thread(thread_id)
+        post_id = min(post.id for post in browsing.thread_posts(opening, 1, 10).items)
+    retagged = moderator.post(
+        f"/posts/{post_id}/edit",
+        {
+            "body": "A gas detector beeps.",
+            "title": "Gas alarms",
+            "topics_shown": "1",
+            "topics": ["fall-arrest-system"],
+        },  # fmt: skip
+    )
+    assert retagged.status_code == 302
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "post.edit"))
+    assert entry is not None
+    assert entry.before == {"topics": ["gas-detector"]}
+    assert entry.after == {"topics": ["fall-arrest-system"]}

@@ -26,6 +26,9 @@ class ApiToken(db.Model):
     scopes: Mapped[str] = mapped_column(String(32))  # "read" or "read write"
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
+    # the member's session version when it was made: a new password, a reset or a ban ends
+    # it with their sessions (a token made from a stolen session dies with that session)
+    session_version: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

@@ -8,8 +8,10 @@ import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from forum import standing
+from forum.database import write_transaction
 from forum.extensions import db
 from forum.languages import lazy_gettext as _l
 from forum.models import ApiToken, User
@@ -28,9 +30,14 @@ def digest(raw: str) -> str:
 
 
 def tokens_of(user: User) -> Sequence[ApiToken]:
+    """The member's live tokens: not revoked, nor ended with their sessions."""
     return db.session.scalars(
         select(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .where(
+            ApiToken.user_id == user.id,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.session_version == user.session_version,
+        )
         .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     ).all()
 
@@ -54,36 +61,57 @@ def create(user: User, name: str, write: bool) -> tuple[ApiToken, str]:
         scopes="read write" if write else "read",
         token_hash=digest(raw),
         prefix=raw[: len(PREFIX) + 6],
+        session_version=user.session_version,
     )
-    db.session.add(token)
-    db.session.commit()
+    with write_transaction() as session:
+        session.add(token)
     return token, raw
 
 
 def revoke(user: User, token_id: int) -> bool:
     """False when the member has no such live token (another's is as good as missing)."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id or token.revoked_at is not None:
-        return False
-    token.revoked_at = utcnow()
-    db.session.commit()
-    return True
+    with write_transaction() as session:
+        revoked = session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                ApiToken.user_id == user.id,
+                ApiToken.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+        )
+    return revoked.rowcount == 1
 
 
 def authenticate(raw: str) -> tuple[User, ApiToken] | None:
-    """The member and token a bearer token names, while it is not revoked."""
+    """The member and token a bearer token names, while it is not revoked and the member's
+    sessions have not been ended since it was made (a new password, a reset). A ban ends
+    them too, but a banned member's token is still named, so the API can say why it refuses."""
     if not raw.startswith(PREFIX) or len(raw) > 200:
         return None
     row = db.session.execute(
         select(User, ApiToken)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None))
+        .where(
+            ApiToken.token_hash == digest(raw),
+            ApiToken.revoked_at.is_(None),
+        )
     ).first()
     if row is None:
         return None
     user, token = row
+    if token.session_version != user.session_version and standing.of(user).ban is None:
+        return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRAIN:
-        token.last_used_at = now
-        db.session.commit()
+        with write_transaction() as session:
+            session.execute(
+                update(ApiToken)
+                .where(
+                    ApiToken.id == token.id,
+                    (ApiToken.last_used_at.is_(None))
+                    | (ApiToken.last_used_at < now - LAST_USED_GRAIN),
+                )
+                .values(last_used_at=now)
+            )
     return user, token

@@ -133,11 +133,13 @@ def edit_post(
     body = clean_body(body)
     title = clean_title(title) if post.is_opening and title is not None else None
     permissions.require(editor, "edit_post", post)
-    retagged = None
+    retagged, tagged = None, []
     if post.is_opening and topic_ids is not None:
         retagged = topics.clean(topic_ids)
         permissions.require(editor, "tag_thread", post.thread)
-        retagged = retagged if topics.changes(post.thread_id, retagged) else None
+        tagged = topics.of_thread(post.thread_id)
+        retagged = retagged if set(tagged) != set(retagged) else None
+    moderated = editor.id != post.author_id  # goes on the record, and to the author
     language = languages.content_language(f"{title or ''}\n{body}", language)
     uploads = attachments.prepare(editor, files, already=attachments.count_on(post))
     if (
@@ -149,6 +151,15 @@ def edit_post(
         if retagged is not None:  # only the topics: no new revision of the post
             with write_transaction() as session:
                 topics.retag(session, post.thread_id, retagged)
+                if moderated:
+                    on_the_record(
+                        session,
+                        editor,
+                        "post.edit",
+                        post,
+                        before={"topics": tagged},
+                        after={"topics": retagged},
+                    )
         return post
     body_html = _rendered(body).html
     with write_transaction() as session:
@@ -160,7 +171,7 @@ def edit_post(
                 body_source=post.body_source,
             )
         )
-        before = {"body": post.body_source, "title": post.thread.title}
+        before = {"body": post.body_source, "title": post.thread.title, "topics": tagged}
         post.body_source = body
         post.body_html = body_html
         post.language = language
@@ -170,8 +181,8 @@ def edit_post(
             post.thread.title = title
         if retagged is not None:
             topics.retag(session, post.thread_id, retagged)
-        if editor.id != post.author_id:  # a moderator's edit goes on the record, and to the author
-            after = {"body": body, "title": post.thread.title}
+        if moderated:
+            after = {"body": body, "title": post.thread.title, "topics": retagged or tagged}
             on_the_record(session, editor, "post.edit", post, before=before, after=after)
     return post
 

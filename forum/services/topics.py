@@ -68,10 +68,6 @@ def tag(session: Session, thread_id: int, concept_ids: Sequence[str]) -> None:
     session.add_all(ThreadTopic(thread_id=thread_id, concept_id=cid) for cid in concept_ids)
 
 
-def changes(thread_id: int, concept_ids: Sequence[str]) -> bool:
-    return set(of_thread(thread_id)) != set(concept_ids)
-
-
 def retag(session: Session, thread_id: int, concept_ids: Sequence[str]) -> None:
     """An edited thread's topics, in the edit's transaction: those unchecked go."""
     session.execute(

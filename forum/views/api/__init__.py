@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     csrf.exempt(bp)  # only because it ignores cookies: a browser's session is no authority here
     app.register_error_handler(errors.ApiError, errors.answer)
     app.register_blueprint(bp)
+    app.register_blueprint(document.pages)
     app.after_request(_cross_origin)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import jsonify, render_template
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask.wrappers import Response
 
 from forum.views.api import bp, errors
@@ -106,7 +106,17 @@ def openapi() -> Response:
     return jsonify(build())
 
 
+# An HTML page among the site's pages, not under /api/: there no cookie is read, so a member
+# would see the visitor's header and a language switcher without its form token.
+pages = Blueprint("api_reference", __name__)
+
+
 @bp.get("/docs")
+def old_reference() -> Response:
+    return redirect(url_for("api_reference.reference"), 301)
+
+
+@pages.get("/help/api")
 def reference() -> str:
     """The reference, readable without a script: each operation with its arguments and
     answers, grouped by tag."""

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
+from babel.lists import format_list
 from flask import Blueprint, jsonify, request
 from flask.wrappers import Response
+from flask_babel import get_locale
 
 from forum.forms import LARGEST_ID
+from forum.languages import DEFAULT
 from forum.languages import lazy_gettext as _l
 from forum.services import ServiceError
 from forum.views.api import auth
@@ -153,7 +156,10 @@ def parse_query(declared: dict[str, Schema]) -> dict[str, Any]:
 def parse_body(declared: Schema) -> dict[str, Any]:
     if not request.is_json:
         raise ApiError(400, "invalid", _l("Send a JSON body (Content-Type: application/json)."))
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: not a body anyone means
+        data = None
     if data is None:
         raise ApiError(400, "invalid", _l("The body is not valid JSON."))
     problems = check(declared, data, "")
@@ -172,6 +178,11 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def _either(names: list[str]) -> str:
+    """ "integer or string" in the reader's language (the type names are JSON's own)."""
+    return format_list(names, style="or", locale=str(get_locale() or DEFAULT))
+
+
 def check(schema: Schema, value: Any, where: str) -> list[FieldError]:
     """The part of JSON Schema the declarations use: types, enum, lengths, bounds, objects'
     required and unknown properties, arrays' items."""
@@ -179,9 +190,7 @@ def check(schema: Schema, value: Any, where: str) -> list[FieldError]:
     if types is not None:
         wanted = [types] if isinstance(types, str) else types
         if not any(_TYPES[t](value) for t in wanted):
-            return [
-                FieldError(where, _l("Give a value of type %(type)s.", type=" or ".join(wanted)))
-            ]
+            return [FieldError(where, _l("Give a value of type %(type)s.", type=_either(wanted)))]
     if "enum" in schema and value not in schema["enum"]:
         choices = ", ".join(str(choice) for choice in schema["enum"])
         return [FieldError(where, _l("Choose one of: %(choices)s.", choices=choices))]
@@ -192,6 +201,10 @@ def check(schema: Schema, value: Any, where: str) -> list[FieldError]:
             return [FieldError(where, _l("Use at most %(n)d characters.", n=schema["maxLength"]))]
         if "\x00" in value:
             return [FieldError(where, _l("Text may not contain NUL characters."))]
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # JSON's \ud800: half of a pair, no character at all
+            return [FieldError(where, _l("Text must be valid Unicode."))]
     if _TYPES["integer"](value) and not (
         schema.get("minimum", value) <= value <= schema.get("maximum", value)
     ):
