@@ -31,7 +31,7 @@ from tests.live import (
     thread_id_in,
 )
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.serial]
 PRODUCTION = {
     "FORUM_MESSAGE_QUEUE": "redis://127.0.0.1:6379/0",
     "FORUM_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/1",

@@ -25,7 +25,7 @@ from tests.live import (
     thread_id_in,
 )
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.serial]
 REDIS = "redis://127.0.0.1:6379/0"
 
 

@@ -35,7 +35,7 @@ from tests.live import (
     thread_id_in,
 )
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.serial]
 
 FLOOD_SCRIPT = Path(__file__).with_name("socket_flood.py")
 SERVER_THREADS = 16

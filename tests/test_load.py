@@ -20,7 +20,7 @@ from tests.conftest import make_config
 from tests.live import live_server, start_server, stop_server
 from tests.load import check, prepare, run, sqlite_integrity
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.serial]
 REDIS = "redis://127.0.0.1:6379/0"
 
 

@@ -13,6 +13,7 @@ import pytest
 from forum import create_app
 from forum.extensions import db
 from tests.conftest import _wipe, make_config
+from tests.e2e.conftest import chromium
 from tests.e2e.people import register
 from tests.live import live_server
 from tests.mail_server import MailServer, text_of
@@ -41,6 +42,13 @@ def mailed_server(
             yield url, smtp
     finally:
         smtp.stop()
+
+
+@pytest.fixture
+def browser(mailed_server: tuple[str, MailServer]) -> Iterator[object]:
+    """Closed before its server stops (see the shared fixture)."""
+    with chromium() as launched:
+        yield launched
 
 
 def test_forgot_password_link_new_password_logged_in(browser, mailed_server) -> None:  # noqa: ANN001
