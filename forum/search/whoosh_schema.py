@@ -15,6 +15,7 @@ from whoosh import query as wq
 
 from forum.languages import LANGUAGES
 from forum.search.backend import Document, Hit
+from forum.search.expansion import LABEL_WEIGHT, Expansion, slots
 from forum.search.query import SearchQuery, Term
 
 # Whoosh pickles the schema, analyzer included, into each index by class path: indexes written
@@ -202,14 +203,39 @@ def excluding(query: SearchQuery) -> wq.Query | None:
 
 
 def _matching_in(query: SearchQuery, language: str) -> wq.Query | None:
-    groups = []
-    for group in query.groups:
-        alternatives = _distinct(term_query(term, language) for term in group)
-        if alternatives:
-            groups.append(_any(alternatives))
-    if not groups:
+    parts = []
+    for groups, expansion in slots(query):
+        typed = _all(_group_in(group, language) for group in groups)
+        if expansion is not None:  # the typed words, or any of the concepts' labels
+            typed = _any(_distinct([typed, *_labels_in(expansion, language)]))
+        if typed is not None:
+            parts.append(typed)
+    return _all(parts)
+
+
+def _group_in(group: tuple[Term, ...], language: str) -> wq.Query | None:
+    return _any(_distinct(term_query(term, language) for term in group))
+
+
+def _labels_in(expansion: Expansion, language: str) -> list[wq.Query | None]:
+    """The labels read in this language, each weighing LABEL_WEIGHT a word (a phrase's
+    score adds up its words')."""
+    found = []
+    for label in expansion.labels_in(language):
+        tokens = words_of(label.text, language)
+        boost = LABEL_WEIGHT / max(1, len(tokens))
+        if len(tokens) == 1:
+            found.append(wq.Term("text", tokens[0], boost=boost))
+        elif tokens:
+            found.append(wq.Phrase("text", tokens, boost=boost))
+    return found
+
+
+def _all(queries: Iterable[wq.Query | None]) -> wq.Query | None:
+    kept = [q for q in queries if q is not None]
+    if not kept:
         return None
-    return wq.And(groups) if len(groups) > 1 else groups[0]
+    return wq.And(kept) if len(kept) > 1 else kept[0]
 
 
 def _distinct(queries: Iterable[wq.Query | None]) -> list[wq.Query]:
