@@ -40,6 +40,7 @@ class Expansion:
     concepts: tuple[str, ...]
     labels: tuple[Label, ...]
     typed: tuple[str, ...] = ()  # the words that named them, as typed
+    weight: float = LABEL_WEIGHT  # of a label's match, against a typed word's
 
     def labels_in(self, language: str) -> list[Label]:
         return [label for label in self.labels if label.language in (language, ACRONYM)]
@@ -68,7 +69,9 @@ def expand_group(query: SearchQuery, group: int, text: str) -> SearchQuery:
     found = [(group, group, item.concept, item.typed) for item in vocabulary().find_concepts(text)]
     if not found:
         return query
-    return replace(query, expansions=_merged(found[:MAX_CONCEPTS]))
+    # a title naming a concept asks what a title naming it in other words asks: as much weight
+    merged = _merged(found[:MAX_CONCEPTS])
+    return replace(query, expansions=tuple(replace(e, weight=1.0) for e in merged))
 
 
 def _runs(groups: Sequence[tuple[Term, ...]]) -> list[list[int]]:
@@ -180,14 +183,17 @@ def slots(query: SearchQuery) -> list[tuple[tuple[tuple[Term, ...], ...], Expans
     return found
 
 
-def label_words(query: SearchQuery) -> dict[str, set[str]]:
-    """For each language, the words of the labels read in it, as the Whoosh index reads
-    them: what a snippet in that language marks besides the words typed."""
-    found: dict[str, set[str]] = {}
+def label_words(query: SearchQuery) -> dict[str, set]:
+    """For each language, the labels read in it as the Whoosh index reads them: a word, or
+    a tuple of words (a phrase, marked only whole): what a snippet in that language marks
+    besides the words typed."""
+    found: dict[str, set] = {}
     for expansion in query.expansions:
         for language in LANGUAGES:
             for label in expansion.labels_in(language):
-                found.setdefault(language, set()).update(words_of(label.text, language))
+                words = tuple(words_of(label.text, language))
+                if words:
+                    found.setdefault(language, set()).add(words[0] if len(words) == 1 else words)
     return found
 
 

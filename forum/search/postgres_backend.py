@@ -54,7 +54,6 @@ from forum.search.backend import (
     Snippet,
     chunks,
 )
-from forum.search.expansion import LABEL_WEIGHT
 from forum.search.postgres_query import CONFIGS, any_of, compile_query, labels_of
 from forum.search.query import SearchQuery
 
@@ -312,11 +311,11 @@ def hits_statement(query: SearchQuery, limit: int) -> Select:
     score = (
         func.ts_rank(weights, posts.c.document, matching) if matching is not None else literal(0.0)
     )
-    if query.expansions:  # the words typed weigh most, any of the labels LABEL_WEIGHT of them
+    if query.expansions:  # the words typed weigh most, any of the labels less (weight)
         typed = compile_query(replace(query, expansions=()))
-        labels = labels_of(query)
-        score = func.ts_rank(weights, posts.c.document, typed) + LABEL_WEIGHT * func.ts_rank(
-            weights, posts.c.document, labels
+        weight = max(expansion.weight for expansion in query.expansions)
+        score = func.ts_rank(weights, posts.c.document, typed) + weight * func.ts_rank(
+            weights, posts.c.document, labels_of(query)
         )
     statement = select(
         posts.c.post_id,

@@ -15,7 +15,7 @@ from whoosh import query as wq
 
 from forum.languages import LANGUAGES
 from forum.search.backend import Document, Hit
-from forum.search.expansion import LABEL_WEIGHT, Expansion, slots
+from forum.search.expansion import Expansion, slots
 from forum.search.query import SearchQuery, Term
 
 # Whoosh pickles the schema, analyzer included, into each index by class path: indexes written
@@ -218,12 +218,12 @@ def _group_in(group: tuple[Term, ...], language: str) -> wq.Query | None:
 
 
 def _labels_in(expansion: Expansion, language: str) -> list[wq.Query | None]:
-    """The labels read in this language, each weighing LABEL_WEIGHT a word (a phrase's
-    score adds up its words')."""
+    """The labels read in this language, each weighing expansion.weight of a typed word
+    (a phrase's score adds up its words')."""
     found = []
     for label in expansion.labels_in(language):
         tokens = words_of(label.text, language)
-        boost = LABEL_WEIGHT / max(1, len(tokens))
+        boost = expansion.weight / max(1, len(tokens))
         if len(tokens) == 1:
             found.append(wq.Term("text", tokens[0], boost=boost))
         elif tokens:
