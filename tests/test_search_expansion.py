@@ -4,6 +4,7 @@ concepts are the small set of tests/search_vocabulary.py, not the shipped data."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,7 @@ from forum import search
 from forum.extensions import db
 from forum.search import expansion
 from forum.search.query import parse
+from tests.conftest import Person
 from tests.search_helpers import Forum
 from tests.search_vocabulary import small_vocabulary  # noqa: F401
 
@@ -121,3 +123,40 @@ def test_similar_threads_while_composing_use_the_concepts(forum: Forum) -> None:
     forum.thread("Acetone storage", "Cabinet or shelf?")
     titles = [result.thread.title for result in search.similar("SDS for acetone")]
     assert titles[0] == "Fiche de données de sécurité de l'acétone"
+
+
+# --- the search page says what it searched besides the words ------------------------------
+
+
+def test_the_page_says_what_else_it_searched_and_offers_the_words_alone(
+    forum: Forum, anonymous: Person
+) -> None:
+    forum.thread("Fiche de données de sécurité", "Pour l'acétone.", language="fr")
+    forum.thread("Acetone drums", "Where to keep them?", board="oic-oshnet/fire-safety")
+    html = anonymous.get("/search?q=SDS").get_data(as_text=True)
+    also = re.search(r'<p class="search-also"[^>]*>(.*?)</p>', html).group(1)
+    # the reader's language, and the language of the result found through it
+    assert (
+        "Also searched: <bdi>safety data sheet</bdi>, <bdi>fiche de données de sécurité</bdi>."
+        in also
+    )
+    assert 'href="/search?q=SDS&amp;words=typed"' in also
+    assert "1 thread found" in html
+
+    html = anonymous.get("/search?q=SDS&words=typed").get_data(as_text=True)
+    assert "0 threads found" in html
+    assert "Only the words typed were searched." in html
+    assert 'href="/search?q=SDS"' in html  # related terms again
+
+    # facets and pages keep the choice
+    html = anonymous.get("/search?q=acetone+SDS+OR+drums&words=typed").get_data(as_text=True)
+    assert (
+        "words=typed&amp;theme=fire-safety" in html or "theme=fire-safety&amp;words=typed" in html
+    )
+
+
+def test_a_query_naming_no_concept_says_nothing_more(forum: Forum, anonymous: Person) -> None:
+    forum.thread("Acetone drums", "Where to keep them?")
+    html = anonymous.get("/search?q=acetone").get_data(as_text=True)
+    assert "1 thread found" in html
+    assert "search-also" not in html

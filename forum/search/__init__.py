@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from forum import languages
 from forum.search import expansion, institution_results, outbox, results
 from forum.search.backend import SearchBackend
 from forum.search.query import SearchQuery, Term, parse
@@ -71,7 +72,8 @@ def search_page(
     """The search page: threads, and institutions as a result type of their own, both
     counted for the facet. all: the best few institutions above the first page of threads;
     institutions: a page of them instead of threads; threads: threads only. Institutions
-    are found by the words typed only."""
+    are found by the words typed only. also_searched: the concepts' labels searched besides
+    the words, in the reader's language and the results' (see expansion.also_searched)."""
     shows = shows if shows in SHOWS else "all"
     only_institutions = shows == "institutions"
     found = results.search(
@@ -82,6 +84,9 @@ def search_page(
         sort,
         fetch=not only_institutions,
     )
+    also = expansion.also_searched(
+        found.query, [languages.current(), *(r.post.language for r in found.results.items)]
+    )
     typed = replace(found.query, expansions=())
     if only_institutions:
         total, listed = institution_results.count_and_page(backend(), typed, page, per_page)
@@ -89,7 +94,15 @@ def search_page(
         total, listed = institution_results.count_and_page(
             backend(), typed, 1, INSTITUTIONS_BESIDE, fetch=shows == "all" and page == 1
         )
-    return replace(found, shows=shows, institutions=listed, institution_total=total)
+    return replace(
+        found,
+        shows=shows,
+        institutions=listed,
+        institution_total=total,
+        also_searched=also,
+        # the words typed only, though they name concepts: the page offers them back
+        typed_only=not expand and bool(expansion.expand(query).expansions),
+    )
 
 
 def _expanded(query: SearchQuery, expand: bool) -> SearchQuery:
