@@ -19,7 +19,7 @@ from forum.search.whoosh_analysis import words_of
 from forum.vocabulary import _QUERY_WORD, Concept, Vocabulary, analysed, load
 
 MAX_CONCEPTS = 4  # per query: the first named
-MAX_LABELS = 32  # per query, shared between its concepts (each label a posting-list read)
+MAX_LABELS = 24  # per query, shared between its concepts (each label a posting-list read)
 LABEL_WEIGHT = 0.4  # a label's match against a typed word's (per word of the label: Whoosh)
 ACRONYM = ""  # the language of an acronym's label: read in every language
 
@@ -133,22 +133,23 @@ def _merged(found: list[tuple[int, int, Concept, str]]) -> tuple[Expansion, ...]
 
 
 def labels(concept: Concept, typed: str) -> list[Label]:
-    """The labels a concept adds, each once as its language reads it, and none that reads
-    as the words typed (they are searched already): preferred labels first, then acronyms,
-    then the other variants."""
-    seen: set[tuple[str, tuple[str, ...]]] = set()
-    for language in LANGUAGES:
-        seen.add((language, analysed(typed, language)))
-    seen.add((ACRONYM, (typed.upper(),)))
+    """The labels a concept adds, each once as its language reads it: preferred labels
+    first, then acronyms, then the other variants. None that holds all the words typed, as
+    the index reads them in its language (they are searched already: "lockout procedure"
+    adds nothing to "lockout" but work); accents count, as in the index (a label with them
+    finds what the words typed without them do not)."""
+    words = {language: set(words_of(typed, language)) for language in LANGUAGES}
+    seen: set[tuple[str, tuple[str, ...]]] = {(ACRONYM, (typed.upper(),))}
     found: list[Label] = []
 
     def add(text: str, language: str) -> None:
-        key = (
-            (language, (text.upper(),))
-            if language == ACRONYM
-            else (language, analysed(text, language))
-        )
-        if key[1] and key not in seen:
+        if language == ACRONYM:
+            key = (language, (text.upper(),))
+        else:
+            key = (language, tuple(words_of(text, language)))
+            if not key[1] or (words[language] and words[language] <= set(key[1])):
+                return
+        if key not in seen:
             seen.add(key)
             found.append(Label(text, language))
 

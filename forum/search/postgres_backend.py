@@ -12,7 +12,6 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -54,7 +53,14 @@ from forum.search.backend import (
     Snippet,
     chunks,
 )
-from forum.search.postgres_query import CONFIGS, any_of, compile_query, labels_of
+from forum.search.postgres_query import (
+    CONFIGS,
+    any_of,
+    compile_query,
+    labels_of,
+    ranked_after,
+    through_the_index,
+)
 from forum.search.query import SearchQuery
 
 SCHEMA_VERSION = 4  # a change to the table below needs a new number: old tables are rebuilt
@@ -232,7 +238,10 @@ class PostgresBackend:
     def hits(self, query: SearchQuery, limit: int) -> list[Hit]:
         if not self.exists():
             return []
-        return [Hit(*row) for row in db.session.execute(hits_statement(query, limit))]
+        if not query.expansions:
+            return [Hit(*row) for row in db.session.execute(hits_statement(query, limit))]
+        with through_the_index(db.session):
+            return [Hit(*row) for row in db.session.execute(hits_statement(query, limit))]
 
     def institution_hits(self, query: SearchQuery, limit: int) -> list[InstitutionHit]:
         if not self.exists():
@@ -308,15 +317,17 @@ def hits_statement(query: SearchQuery, limit: int) -> Select:
     when it plans, takes a broad query for a narrow one, and ranks every match."""
     matching = compile_query(query)
     weights = cast(literal(RANK_WEIGHTS), ARRAY(REAL))
+    conditions = _filters(query)
+    if query.has_words:
+        conditions.append(_matches(matching) if matching is not None else false())
+    excluded = any_of(query.excluded) if query.excluded else None
+    if excluded is not None:
+        conditions.append(~_matches(excluded))
+    if query.expansions:
+        return ranked_after(posts, conditions, query, limit, weights)
     score = (
         func.ts_rank(weights, posts.c.document, matching) if matching is not None else literal(0.0)
     )
-    if query.expansions:  # the words typed weigh most, any of the labels less (weight)
-        typed = compile_query(replace(query, expansions=()))
-        weight = max(expansion.weight for expansion in query.expansions)
-        score = func.ts_rank(weights, posts.c.document, typed) + weight * func.ts_rank(
-            weights, posts.c.document, labels_of(query)
-        )
     statement = select(
         posts.c.post_id,
         posts.c.thread_id,
@@ -326,12 +337,7 @@ def hits_statement(query: SearchQuery, limit: int) -> Select:
         posts.c.accepted,
         posts.c.expert,
         score,
-    ).where(*_filters(query))
-    if query.has_words:
-        statement = statement.where(_matches(matching) if matching is not None else false())
-    excluded = any_of(query.excluded) if query.excluded else None
-    if excluded is not None:
-        statement = statement.where(~_matches(excluded))
+    ).where(*conditions)
     statement = statement.order_by(posts.c.created_at.desc(), posts.c.post_id.desc())
     return statement.limit(limit)
 

@@ -3,10 +3,13 @@ and the labels of the concepts it names (forum.search.expansion) each in its own
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 
-from sqlalchemy import cast, func, literal
+from sqlalchemy import Float, Select, Table, cast, func, literal, select
 from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.orm import Session
 
 from forum.search.expansion import Expansion, Label, slots
 from forum.search.query import SearchQuery, Term
@@ -26,11 +29,15 @@ def term_query(term: Term, config: str):  # noqa: ANN202
 
 
 def either(left, right):  # noqa: ANN001, ANN202
-    return right if left is None else left.op("||")(right)
+    if left is None or right is None:  # None: nothing to add
+        return right if left is None else left
+    return left.op("||")(right)
 
 
 def both(left, right):  # noqa: ANN001, ANN202
-    return right if left is None else left.op("&&")(right)
+    if left is None or right is None:
+        return right if left is None else left
+    return left.op("&&")(right)
 
 
 def any_in(terms: Sequence[Term], config: str):  # noqa: ANN202
@@ -78,11 +85,65 @@ def labels_of(query: SearchQuery):  # noqa: ANN202
 
 
 def _labels_in(expansion: Expansion, language: str):  # noqa: ANN202
-    combined = None
-    for label in expansion.labels_in(language):
-        combined = either(combined, _label(label, CONFIGS[language]))
-    return combined
+    """Any of the labels read in this language: one to_tsquery of quoted phrases (each read
+    as phraseto_tsquery reads it), not one call per label: with thirty labels, building and
+    rendering those calls cost more than the search."""
+    labels = expansion.labels_in(language)
+    if not labels:
+        return None
+    # written into the statement, as the configurations are: PostgreSQL plans with the words
+    phrases = literal(" | ".join(_quoted(label) for label in labels), literal_execute=True)
+    return func.to_tsquery(_config(CONFIGS[language]), phrases)
 
 
-def _label(label: Label, config: str):  # noqa: ANN202
-    return func.phraseto_tsquery(_config(config), label.text)
+def _quoted(label: Label) -> str:
+    """A label as a quoted phrase of tsquery syntax (the vocabulary's own text, never a
+    member's, and nothing in it that could end the quotes)."""
+    return "'" + label.text.replace("\\", " ").replace("'", "''") + "'"
+
+
+def ranked_after(posts: Table, conditions: list, query: SearchQuery, limit: int, weights) -> Select:  # noqa: ANN001
+    """A query naming concepts: the newest `limit` matching posts first, then their rank,
+    the words typed weighing most and any of the labels less (the expansion's weight).
+    Ranked in the same statement, PostgreSQL would rank every match before keeping the
+    newest: with the labels' long query, more than the search itself costs."""
+    kept = (
+        select(posts)
+        .where(*conditions)
+        .order_by(posts.c.created_at.desc(), posts.c.post_id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    typed = compile_query(replace(query, expansions=()))
+    weight = max(expansion.weight for expansion in query.expansions)
+    score = func.ts_rank(weights, kept.c.document, typed) + weight * func.ts_rank(
+        weights, kept.c.document, labels_of(query)
+    )
+    return select(
+        kept.c.post_id,
+        kept.c.thread_id,
+        kept.c.theme,
+        kept.c.network,
+        func.extract("epoch", kept.c.created_at).cast(Float),
+        kept.c.accepted,
+        kept.c.expert,
+        score,
+    ).order_by(kept.c.created_at.desc(), kept.c.post_id.desc())
+
+
+@contextmanager
+def through_the_index(session: Session) -> Iterator[None]:
+    """The statement run inside reads the text index (a bitmap scan), then the planner's
+    settings are as they were for the rest of the transaction. The labels' long query makes
+    the planner cost the text index above reading every row, by the table or by date, and
+    reading every row checks that query on each: 200 ms at 50,000 posts where the index
+    answers in 20."""
+    names = ("enable_seqscan", "enable_indexscan")
+    previous = session.execute(select(*(func.current_setting(name) for name in names))).one()
+    session.execute(select(*(func.set_config(name, "off", True) for name in names)))
+    try:
+        yield
+    finally:
+        session.execute(
+            select(*(func.set_config(n, v, True) for n, v in zip(names, previous, strict=True)))
+        )

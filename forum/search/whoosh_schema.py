@@ -8,6 +8,7 @@ Whoosh's own parser), and are read newest first by newest_matches().
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from whoosh import columns, fields
@@ -191,6 +192,14 @@ def matching(query: SearchQuery) -> wq.Query | None:
     French); None when no document could match (only common words)."""
     if not query.has_words:
         return wq.Every()
+    whole = query.expansions[0] if query.expansions else None
+    if whole is not None and (whole.first, whole.last) == (0, len(query.groups) - 1):
+        # the concept is the whole query: (its words in any language) or (any label), each
+        # label once (an acronym reads the same in every language), the same as per reading
+        typed = replace(query, expansions=())
+        readings = [_matching_in(typed, language) for language in LANGUAGES]
+        labels = [label for language in LANGUAGES for label in _labels_in(whole, language)]
+        return _any(_distinct([*readings, *labels]))
     readings = _distinct(_matching_in(query, language) for language in LANGUAGES)
     return _any(readings)
 
