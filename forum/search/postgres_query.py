@@ -17,6 +17,8 @@ from forum.search.query import SearchQuery, Term
 # each post's words are read by its language's text search configuration (Snowball all four;
 # Arabic's also strips diacritics and tatweel and writes every alef one way)
 CONFIGS = {"en": "english", "fr": "french", "es": "spanish", "ar": "arabic"}
+# what a hit needs of each post kept before it is ranked, and its words to rank
+KEPT = ("post_id", "thread_id", "theme", "network", "created_at", "accepted", "expert", "document")
 
 
 def _config(config: str):  # noqa: ANN202
@@ -108,7 +110,7 @@ def ranked_after(posts: Table, conditions: list, query: SearchQuery, limit: int,
     Ranked in the same statement, PostgreSQL would rank every match before keeping the
     newest: with the labels' long query, more than the search itself costs."""
     kept = (
-        select(posts)
+        select(*(posts.c[name] for name in KEPT))
         .where(*conditions)
         .order_by(posts.c.created_at.desc(), posts.c.post_id.desc())
         .limit(limit)
