@@ -160,3 +160,11 @@ def test_a_query_naming_no_concept_says_nothing_more(forum: Forum, anonymous: Pe
     html = anonymous.get("/search?q=acetone").get_data(as_text=True)
     assert "1 thread found" in html
     assert "search-also" not in html
+
+
+def test_the_page_says_it_searched_more_when_the_words_are_a_label(
+    forum: Forum, anonymous: Person
+) -> None:
+    forum.thread("Safety data sheet for acetone", "Section 8.")
+    html = anonymous.get("/search?q=safety+data+sheet").get_data(as_text=True)
+    assert "Also searched: <bdi>fiche de données de sécurité</bdi>." in html

@@ -201,18 +201,19 @@ def label_words(query: SearchQuery) -> dict[str, set]:
 def also_searched(query: SearchQuery, languages: Iterable[str]) -> list[str]:
     """What the page says it searched besides the words typed: each concept's preferred
     label in these languages (the reader's first, then the results'), each once, not one
-    that reads as the words typed."""
+    that reads as the words typed; when that leaves none for an expansion, its first label
+    (the words typed were a concept's label: the page still says it searched others)."""
     words = vocabulary()
     shown: list[str] = []
     for expansion in query.expansions:
+        named: list[str] = []
         for concept_id in expansion.concepts:
             concept = words.concepts.get(concept_id)
-            if concept is None:
-                continue
-            for language in dict.fromkeys(languages):
+            for language in dict.fromkeys(languages) if concept else ():
                 if language not in concept.labels:
                     continue
                 pref = concept.labels[language].pref
                 if all(analysed(pref, language) != analysed(t, language) for t in expansion.typed):
-                    shown.append(pref)
+                    named.append(pref)
+        shown += named or [label.text for label in expansion.labels[:1]]
     return list(dict.fromkeys(shown))
