@@ -45,8 +45,17 @@ class Forum:
     def reply(self, thread: Thread, body: str, *, author: str = "kemal") -> Post:
         return posting.reply(self.member(author), thread, body)
 
-    def find(self, text: str, *, page: int = 1, per_page: int = 10, sort: str = "relevance"):  # noqa: ANN201
-        return search.search(search.parse(text), page, per_page, sort)
+    def find(  # noqa: ANN201
+        self,
+        text: str,
+        *,
+        page: int = 1,
+        per_page: int = 10,
+        sort: str = "relevance",
+        expand: bool = True,
+    ):
+        """expand False: the words typed only, not the labels of the concepts they name."""
+        return search.search(search.parse(text), page, per_page, sort, expand=expand)
 
     def indexed(self, text: str) -> set[int]:
         """The posts the index itself holds for these words, before any check on read."""

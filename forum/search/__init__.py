@@ -14,7 +14,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from forum.search import institution_results, outbox, results
+from forum import languages
+from forum.search import expansion, institution_results, outbox, results
 from forum.search.backend import SearchBackend
 from forum.search.query import SearchQuery, Term, parse
 from forum.search.results import SearchPage
@@ -53,33 +54,59 @@ def backend() -> SearchBackend:
     return found
 
 
-def search(query: SearchQuery, page: int, per_page: int, sort: str = "relevance") -> SearchPage:
-    return results.search(backend(), query, page, per_page, sort)
+def search(
+    query: SearchQuery, page: int, per_page: int, sort: str = "relevance", expand: bool = True
+) -> SearchPage:
+    """expand: the OSH concepts the words name are searched by their labels too."""
+    return results.search(backend(), _expanded(query, expand), page, per_page, sort)
 
 
 def search_page(
-    query: SearchQuery, page: int, per_page: int, sort: str = "relevance", shows: str = "all"
+    query: SearchQuery,
+    page: int,
+    per_page: int,
+    sort: str = "relevance",
+    shows: str = "all",
+    expand: bool = True,
 ) -> SearchPage:
     """The search page: threads, and institutions as a result type of their own, both
     counted for the facet. all: the best few institutions above the first page of threads;
-    institutions: a page of them instead of threads; threads: threads only."""
+    institutions: a page of them instead of threads; threads: threads only. Institutions
+    are found by the words typed only. also_searched: the concepts' labels searched besides
+    the words, in the reader's language and the results' (see expansion.also_searched)."""
     shows = shows if shows in SHOWS else "all"
     only_institutions = shows == "institutions"
     found = results.search(
         backend(),
-        query,
+        _expanded(query, expand),
         1 if only_institutions else page,
         per_page,
         sort,
         fetch=not only_institutions,
     )
+    also = expansion.also_searched(
+        found.query, [languages.current(), *(r.post.language for r in found.results.items)]
+    )
+    typed = replace(found.query, expansions=())
     if only_institutions:
-        total, listed = institution_results.count_and_page(backend(), found.query, page, per_page)
+        total, listed = institution_results.count_and_page(backend(), typed, page, per_page)
     else:
         total, listed = institution_results.count_and_page(
-            backend(), found.query, 1, INSTITUTIONS_BESIDE, fetch=shows == "all" and page == 1
+            backend(), typed, 1, INSTITUTIONS_BESIDE, fetch=shows == "all" and page == 1
         )
-    return replace(found, shows=shows, institutions=listed, institution_total=total)
+    return replace(
+        found,
+        shows=shows,
+        institutions=listed,
+        institution_total=total,
+        also_searched=also,
+        # the words typed only, though they name concepts: the page offers them back
+        typed_only=not expand and bool(expansion.expand(query).expansions),
+    )
+
+
+def _expanded(query: SearchQuery, expand: bool) -> SearchQuery:
+    return expansion.expand(query) if expand else query
 
 
 def similar(title: str, limit: int = 5) -> list[results.Result]:
@@ -97,7 +124,10 @@ def similar(title: str, limit: int = 5) -> list[results.Result]:
     if not words:
         return []
     query = SearchQuery(groups=(tuple(Term(word) for word in words),))
-    found = search(query, 1, SIMILAR_CANDIDATES).results.items  # best match first
+    # the concepts the title names are alternatives to its words: "SDS" finds "safety data
+    # sheet" and "fiche de données de sécurité"
+    query = expansion.expand_group(query, 0, title)
+    found = search(query, 1, SIMILAR_CANDIDATES, expand=False).results.items  # best first
     shared = [_title_words(result) for result in found]
     sharing = [result for result, count in zip(found, shared, strict=True) if count]
     if not sharing:

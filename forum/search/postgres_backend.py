@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -53,14 +53,19 @@ from forum.search.backend import (
     Snippet,
     chunks,
 )
-from forum.search.query import SearchQuery, Term
+from forum.search.postgres_query import (
+    CONFIGS,
+    any_of,
+    compile_query,
+    labels_of,
+    ranked_after,
+    through_the_index,
+)
+from forum.search.query import SearchQuery
 
 SCHEMA_VERSION = 4  # a change to the table below needs a new number: old tables are rebuilt
 TABLE = f"search_posts_v{SCHEMA_VERSION}"
 LOCK_KEY = 0x05E4_F0_12  # this forum's advisory lock for index writes
-# each post's words are read by its language's text search configuration (Snowball all four;
-# Arabic's also strips diacritics and tatweel and writes every alef one way)
-CONFIGS = {"en": "english", "fr": "french", "es": "spanish", "ar": "arabic"}
 # ts_rank weights for D, C, B, A: the title (A) counts TITLE_WEIGHT times the body (B), the
 # attachments (D) ATTACHMENT_WEIGHT times
 RANK_WEIGHTS = "{%.2f,%.2f,%.2f,%.2f}" % (  # noqa: UP031
@@ -233,12 +238,15 @@ class PostgresBackend:
     def hits(self, query: SearchQuery, limit: int) -> list[Hit]:
         if not self.exists():
             return []
-        return [Hit(*row) for row in db.session.execute(hits_statement(query, limit))]
+        if not query.expansions:
+            return [Hit(*row) for row in db.session.execute(hits_statement(query, limit))]
+        with through_the_index(db.session):
+            return [Hit(*row) for row in db.session.execute(hits_statement(query, limit))]
 
     def institution_hits(self, query: SearchQuery, limit: int) -> list[InstitutionHit]:
         if not self.exists():
             return []
-        statement = institution_table.hits_statement(query, limit, _compile)
+        statement = institution_table.hits_statement(query, limit, compile_query)
         if statement is None:
             return []
         return [InstitutionHit(*found) for found in db.session.execute(statement)]
@@ -248,7 +256,9 @@ class PostgresBackend:
         copy that an edit not yet indexed has changed without its marks."""
         if not titles or not self.exists():
             return {}
-        words = _any_of(list(query.positive_terms()))
+        words = any_of(list(query.positive_terms()))
+        if (labels := labels_of(query)) is not None:  # marked in the post's language
+            words = labels if words is None else words.op("||")(labels)
         marks = f'StartSel="{MATCH_START}", StopSel="{MATCH_END}"'
         options = f'{marks}, MaxFragments=2, MaxWords=35, MinWords=12, FragmentDelimiter=" … "'
         if words is not None:
@@ -305,8 +315,16 @@ def hits_statement(query: SearchQuery, limit: int) -> Select:
     """The newest `limit` matching posts, with their rank. The text search configurations are
     written into the statement, not bound: bound, PostgreSQL cannot read the query's words
     when it plans, takes a broad query for a narrow one, and ranks every match."""
-    matching = _compile(query)
+    matching = compile_query(query)
     weights = cast(literal(RANK_WEIGHTS), ARRAY(REAL))
+    conditions = _filters(query)
+    if query.has_words:
+        conditions.append(_matches(matching) if matching is not None else false())
+    excluded = any_of(query.excluded) if query.excluded else None
+    if excluded is not None:
+        conditions.append(~_matches(excluded))
+    if query.expansions:
+        return ranked_after(posts, conditions, query, limit, weights)
     score = (
         func.ts_rank(weights, posts.c.document, matching) if matching is not None else literal(0.0)
     )
@@ -319,12 +337,7 @@ def hits_statement(query: SearchQuery, limit: int) -> Select:
         posts.c.accepted,
         posts.c.expert,
         score,
-    ).where(*_filters(query))
-    if query.has_words:
-        statement = statement.where(_matches(matching) if matching is not None else false())
-    excluded = _any_of(query.excluded) if query.excluded else None
-    if excluded is not None:
-        statement = statement.where(~_matches(excluded))
+    ).where(*conditions)
     statement = statement.order_by(posts.c.created_at.desc(), posts.c.post_id.desc())
     return statement.limit(limit)
 
@@ -400,44 +413,6 @@ def _plain(text: str) -> str:
 
 def _matches(tsquery):  # noqa: ANN001, ANN202
     return posts.c.document.op("@@", return_type=Boolean)(tsquery)
-
-
-def _term(term: Term, config: str):  # noqa: ANN202
-    to_query = func.phraseto_tsquery if term.phrase else func.plainto_tsquery
-    return to_query(cast(literal(config, literal_execute=True), REGCONFIG), term.text)
-
-
-def _either(left, right):  # noqa: ANN001, ANN202
-    return right if left is None else left.op("||")(right)
-
-
-def _any_in(terms: Sequence[Term], config: str):  # noqa: ANN202
-    combined = None
-    for term in terms:
-        combined = _either(combined, _term(term, config))
-    return combined
-
-
-def _any_of(terms: Sequence[Term]):  # noqa: ANN202
-    """Any of the terms, read in every language."""
-    combined = None
-    for config in CONFIGS.values():
-        combined = _either(combined, _any_in(terms, config))
-    return combined
-
-
-def _compile(query: SearchQuery):  # noqa: ANN202
-    """Every group (any of its terms) must match, the query read in one language or another
-    (a word common in one language drops out of that reading only); None without words."""
-    combined = None
-    for config in CONFIGS.values():
-        reading = None
-        for group in query.groups:
-            alternatives = _any_in(group, config)
-            reading = alternatives if reading is None else reading.op("&&")(alternatives)
-        if reading is not None:
-            combined = _either(combined, reading)
-    return combined
 
 
 def _filters(query: SearchQuery) -> list:

@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from forum.languages import lazy_gettext as _l
 from forum.languages import left_to_right
+
+if TYPE_CHECKING:
+    from forum.search.expansion import Expansion
 
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 24
@@ -69,6 +73,8 @@ class SearchQuery:
     before: date | None = None  # strictly before
     notices: tuple[str, ...] = field(default=(), compare=False)
     unmatchable: bool = False  # a filter names a theme, network or board we do not have
+    # the OSH concepts its words name, searched by their labels too (forum.search.expansion)
+    expansions: tuple[Expansion, ...] = ()
 
     @property
     def has_words(self) -> bool:

@@ -62,6 +62,8 @@ class SearchPage:
     shows: str = "threads"
     institutions: Page | None = None
     institution_total: int = 0
+    also_searched: list[str] = field(default_factory=list)  # the concepts' labels, shown
+    typed_only: bool = False  # the words name concepts, but only the words were searched
 
 
 def group(hits: Sequence[Hit]) -> list[ThreadMatch]:

@@ -171,15 +171,26 @@ def marked(text: str, words: set[str], language: str) -> str:
     return "".join([*pieces, text[at:]])
 
 
-def _matches(text: str, words: set[str], language: str) -> list[tuple[int, int]]:
-    """Where the query's words are in a text, each read as the index reads it."""
+def _matches(text: str, words: set, language: str) -> list[tuple[int, int]]:
+    """Where the query's words are in a text, each read as the index reads it. A tuple of
+    words among them is a phrase (a concept's label): marked only where all of it is."""
     stops, stem = (
         _LANGUAGE_RULES.get(language, _LANGUAGE_RULES[DEFAULT])[0],
         _STEMS.get(language, _STEMS[DEFAULT]),
     )
-    spans = []
+    spans, read = [], []  # read: (stem, span) of each word the index keeps
     for found in _TOKEN.finditer(text):
         token = arabic.normalise(found.group().lower())
-        if len(token) > 1 and token not in stops and stem(token) in words:
-            spans.append(found.span())
+        if len(token) > 1 and token not in stops:
+            read.append((stem(token), found.span()))
+            if read[-1][0] in words:
+                spans.append(found.span())
+    phrases = [phrase for phrase in words if isinstance(phrase, tuple)]
+    if phrases:
+        stems = [word for word, _ in read]
+        for phrase in phrases:
+            for start in range(len(stems) - len(phrase) + 1):
+                if tuple(stems[start : start + len(phrase)]) == phrase:
+                    spans += [span for _, span in read[start : start + len(phrase)]]
+        spans = sorted(set(spans))
     return spans

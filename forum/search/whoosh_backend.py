@@ -35,6 +35,7 @@ from forum.search.backend import (
     InstitutionHit,
     Snippet,
 )
+from forum.search.expansion import label_words
 from forum.search.query import SearchQuery
 from forum.search.whoosh_analysis import marked, marked_passage, words_of
 from forum.search.whoosh_schema import (
@@ -245,12 +246,13 @@ class WhooshBackend:
     def snippets(self, query: SearchQuery, titles: Mapping[int, str]) -> dict[int, Snippet]:
         if not titles or not self.exists():
             return {}
-        words = {
+        typed = {
             word
             for term in query.positive_terms()
             for language in LANGUAGES
             for word in words_of(term.text, language)
         }
+        also = label_words(query)  # the concepts' labels, marked in their own language
         found = {}
         with self._searching() as searcher:
             for post_id, title in titles.items():
@@ -258,6 +260,7 @@ class WhooshBackend:
                 if stored is None:
                     continue
                 text, language = stored["body"], stored["language"]
+                words = typed | also.get(language, set())
                 passage = words and marked_passage(text, words, language)
                 attachment = ""
                 if words and not passage:

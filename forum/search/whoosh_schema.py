@@ -8,6 +8,7 @@ Whoosh's own parser), and are read newest first by newest_matches().
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from whoosh import columns, fields
@@ -15,6 +16,7 @@ from whoosh import query as wq
 
 from forum.languages import LANGUAGES
 from forum.search.backend import Document, Hit
+from forum.search.expansion import Expansion, slots
 from forum.search.query import SearchQuery, Term
 
 # Whoosh pickles the schema, analyzer included, into each index by class path: indexes written
@@ -190,6 +192,14 @@ def matching(query: SearchQuery) -> wq.Query | None:
     French); None when no document could match (only common words)."""
     if not query.has_words:
         return wq.Every()
+    whole = query.expansions[0] if query.expansions else None
+    if whole is not None and (whole.first, whole.last) == (0, len(query.groups) - 1):
+        # the concept is the whole query: (its words in any language) or (any label), each
+        # label once (an acronym reads the same in every language), the same as per reading
+        typed = replace(query, expansions=())
+        readings = [_matching_in(typed, language) for language in LANGUAGES]
+        labels = [label for language in LANGUAGES for label in _labels_in(whole, language)]
+        return _any(_distinct([*readings, *labels]))
     readings = _distinct(_matching_in(query, language) for language in LANGUAGES)
     return _any(readings)
 
@@ -202,14 +212,39 @@ def excluding(query: SearchQuery) -> wq.Query | None:
 
 
 def _matching_in(query: SearchQuery, language: str) -> wq.Query | None:
-    groups = []
-    for group in query.groups:
-        alternatives = _distinct(term_query(term, language) for term in group)
-        if alternatives:
-            groups.append(_any(alternatives))
-    if not groups:
+    parts = []
+    for groups, expansion in slots(query):
+        typed = _all(_group_in(group, language) for group in groups)
+        if expansion is not None:  # the typed words, or any of the concepts' labels
+            typed = _any(_distinct([typed, *_labels_in(expansion, language)]))
+        if typed is not None:
+            parts.append(typed)
+    return _all(parts)
+
+
+def _group_in(group: tuple[Term, ...], language: str) -> wq.Query | None:
+    return _any(_distinct(term_query(term, language) for term in group))
+
+
+def _labels_in(expansion: Expansion, language: str) -> list[wq.Query | None]:
+    """The labels read in this language, each weighing expansion.weight of a typed word
+    (a phrase's score adds up its words')."""
+    found = []
+    for label in expansion.labels_in(language):
+        tokens = words_of(label.text, language)
+        boost = expansion.weight / max(1, len(tokens))
+        if len(tokens) == 1:
+            found.append(wq.Term("text", tokens[0], boost=boost))
+        elif tokens:
+            found.append(wq.Phrase("text", tokens, boost=boost))
+    return found
+
+
+def _all(queries: Iterable[wq.Query | None]) -> wq.Query | None:
+    kept = [q for q in queries if q is not None]
+    if not kept:
         return None
-    return wq.And(groups) if len(groups) > 1 else groups[0]
+    return wq.And(kept) if len(kept) > 1 else kept[0]
 
 
 def _distinct(queries: Iterable[wq.Query | None]) -> list[wq.Query]:

@@ -12,6 +12,7 @@ from forum.services import browsing, search_misses
 
 bp = Blueprint("search", __name__)
 TITLE_MAX = 200
+TYPED_ONLY = "typed"  # ?words=typed: the words typed only, not the concepts they name
 
 
 @bp.get("/search")
@@ -35,6 +36,7 @@ def _search_page() -> tuple[SearchForm, SearchPage | None]:
         current_app.config["THREADS_PER_PAGE"],
         sort,
         shows=form.type.data or "all",
+        expand=request.args.get("words") != TYPED_ONLY,
     )
     form.show_query(found.query)
     search_misses.record_if_nothing(found, languages.current())  # the vocabulary's upkeep

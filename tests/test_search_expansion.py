@@ -1,0 +1,170 @@
+"""The conformance suite's cases for query understanding: the same on both backends (its
+fixtures run each test on Whoosh, and on PostgreSQL against FORUM_TEST_DATABASE_URL). The
+concepts are the small set of tests/search_vocabulary.py, not the shipped data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from forum import search
+from forum.extensions import db
+from forum.search import expansion
+from forum.search.query import parse
+from tests.conftest import Person
+from tests.search_helpers import Forum
+from tests.search_vocabulary import small_vocabulary  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("small_vocabulary")
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def app_config(request: pytest.FixtureRequest, database_url: str) -> dict[str, object]:
+    """As the conformance suite's: Whoosh, and PostgreSQL against its test database."""
+    if request.param == "postgres" and not database_url.startswith("postgresql"):
+        pytest.skip("the PostgreSQL backend runs against FORUM_TEST_DATABASE_URL")
+    return {"SEARCH_BACKEND": request.param}
+
+
+@pytest.fixture
+def forum(app: Flask) -> Iterator[Forum]:
+    with app.app_context():
+        search.backend().clear()
+        yield Forum(app)
+        db.session.remove()
+
+
+def marks(result) -> list[str]:  # noqa: ANN001
+    return [text for text, is_match in result.title + result.snippet if is_match]
+
+
+def test_an_acronym_finds_the_words_it_stands_for_in_every_language(forum: Forum) -> None:
+    forum.thread("Where to keep safety data sheets", "In the store room.", language="en")
+    forum.thread("Fiche de données de sécurité", "Pour l'acétone.", language="fr")
+    forum.thread("Ficha de datos de seguridad", "Para el tolueno.", language="es")
+    forum.thread("صحيفة بيانات السلامة للأسيتون", "في المستودع.", language="ar")
+    forum.thread("Ladder inspection", "Every week.", language="en")
+    assert sorted(forum.titles("SDS")) == [
+        "Ficha de datos de seguridad",
+        "Fiche de données de sécurité",
+        "Where to keep safety data sheets",
+        "صحيفة بيانات السلامة للأسيتون",
+    ]
+    assert forum.titles("SDS", expand=False) == []
+
+
+def test_a_query_in_one_language_finds_the_thread_in_another(forum: Forum) -> None:
+    forum.thread("Fall protection on flat roofs", "Guardrails before anyone works at height.")
+    forum.thread("Roof drainage", "Gutters and downpipes.")
+    assert forum.titles("chute de hauteur") == ["Fall protection on flat roofs"]
+    assert forum.titles("chutes de hauteur") == ["Fall protection on flat roofs"]  # inflected
+    assert forum.titles("caida de altura") == ["Fall protection on flat roofs"]  # no accent
+    assert forum.titles("chute de hauteur", expand=False) == []
+
+
+def test_the_words_typed_rank_above_the_labels(forum: Forum) -> None:
+    forum.thread("Safety data sheet for acetone", "Which section lists the exposure limits?")
+    forum.thread("SDS for acetone", "Which section lists the exposure limits?")
+    forum.thread("Stockage de l'acétone", "Gardez la fiche de données de sécurité.", language="fr")
+    assert forum.titles("SDS") == [
+        "SDS for acetone",
+        "Safety data sheet for acetone",
+        "Stockage de l'acétone",
+    ]
+    assert forum.titles("safety data sheet")[0] == "Safety data sheet for acetone"
+
+
+def test_the_other_words_filters_and_exclusions_still_apply(forum: Forum) -> None:
+    forum.thread(
+        "SCBA cylinder refill", "Who refills the cylinders?", board="oic-oshnet/fire-safety"
+    )
+    forum.thread("Breathing apparatus checks", "Monthly cylinder checks.")
+    forum.thread("Appareil respiratoire isolant", "Vérification mensuelle.", language="fr")
+    forum.thread("Cylinder storage", "Chain the gas cylinders.")
+    assert sorted(forum.titles("SCBA cylinder")) == [
+        "Breathing apparatus checks",
+        "SCBA cylinder refill",
+    ]
+    assert forum.titles("SCBA theme:fire-safety") == ["SCBA cylinder refill"]
+    assert sorted(forum.titles("SCBA -refill")) == [
+        "Appareil respiratoire isolant",
+        "Breathing apparatus checks",
+    ]
+    assert forum.titles('"SCBA"') == ["SCBA cylinder refill"]  # quoted: exactly the words
+
+
+def test_a_query_naming_no_concept_is_left_as_it_is(forum: Forum) -> None:
+    for text in ("ladder inspection", "SDS OR ladder", '"fall from height"', "-SDS ladder", ""):
+        query = parse(text)
+        assert expansion.expand(query) is query
+    named = expansion.expand(parse("working at height rescue"))
+    assert [(e.first, e.last, e.concepts) for e in named.expansions] == [
+        (0, 2, ("fall-from-height",))
+    ]
+    assert named.groups == parse("working at height rescue").groups
+
+
+def test_snippets_mark_the_labels_in_the_posts_language(forum: Forum) -> None:
+    forum.thread("Stockage", "Gardez la fiche de données de sécurité près du stock.", language="fr")
+    forum.thread("Données", "Les données de la fiche de poste.", language="fr")
+    found = forum.find("SDS").results.items
+    assert [r.thread.title for r in found] == ["Stockage"]
+    assert marks(found[0]) == ["fiche", "données", "sécurité"]
+    # a label's words mark only where the whole label is: not "données" alone
+    found = forum.find("données SDS").results.items
+    assert [r.thread.title for r in found] == ["Stockage"]
+
+
+def test_similar_threads_while_composing_use_the_concepts(forum: Forum) -> None:
+    forum.thread("Fiche de données de sécurité de l'acétone", "Où la trouver ?", language="fr")
+    forum.thread("Acetone storage", "Cabinet or shelf?")
+    titles = [result.thread.title for result in search.similar("SDS for acetone")]
+    assert titles[0] == "Fiche de données de sécurité de l'acétone"
+
+
+# --- the search page says what it searched besides the words ------------------------------
+
+
+def test_the_page_says_what_else_it_searched_and_offers_the_words_alone(
+    forum: Forum, anonymous: Person
+) -> None:
+    forum.thread("Fiche de données de sécurité", "Pour l'acétone.", language="fr")
+    forum.thread("Acetone drums", "Where to keep them?", board="oic-oshnet/fire-safety")
+    html = anonymous.get("/search?q=SDS").get_data(as_text=True)
+    also = re.search(r'<p class="search-also"[^>]*>(.*?)</p>', html).group(1)
+    # the reader's language, and the language of the result found through it
+    assert (
+        "Also searched: <bdi>safety data sheet</bdi>, <bdi>fiche de données de sécurité</bdi>."
+        in also
+    )
+    assert 'href="/search?q=SDS&amp;words=typed"' in also
+    assert "1 thread found" in html
+
+    html = anonymous.get("/search?q=SDS&words=typed").get_data(as_text=True)
+    assert "0 threads found" in html
+    assert "Only the words typed were searched." in html
+    assert 'href="/search?q=SDS"' in html  # related terms again
+
+    # facets and pages keep the choice
+    html = anonymous.get("/search?q=acetone+SDS+OR+drums&words=typed").get_data(as_text=True)
+    assert (
+        "words=typed&amp;theme=fire-safety" in html or "theme=fire-safety&amp;words=typed" in html
+    )
+
+
+def test_a_query_naming_no_concept_says_nothing_more(forum: Forum, anonymous: Person) -> None:
+    forum.thread("Acetone drums", "Where to keep them?")
+    html = anonymous.get("/search?q=acetone").get_data(as_text=True)
+    assert "1 thread found" in html
+    assert "search-also" not in html
+
+
+def test_the_page_says_it_searched_more_when_the_words_are_a_label(
+    forum: Forum, anonymous: Person
+) -> None:
+    forum.thread("Safety data sheet for acetone", "Section 8.")
+    html = anonymous.get("/search?q=safety+data+sheet").get_data(as_text=True)
+    assert "Also searched: <bdi>fiche de données de sécurité</bdi>." in html
