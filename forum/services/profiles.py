@@ -201,7 +201,8 @@ def confirmed_affiliations(user_ids: Sequence[int]) -> dict[int, ShownAffiliatio
             url=f"{prefix}{slug}{suffix}",  # slugs are [a-z0-9-]: nothing to quote
             position=position,
         )
-        for user_id, position, slug, name, other_names, acronym in db.session.execute(
+        # plain rows: the connection's, without the session's ORM work
+        for user_id, position, slug, name, other_names, acronym in db.session.connection().execute(
             _CONFIRMED, {"user_ids": list(user_ids)}
         )
     }

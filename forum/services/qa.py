@@ -85,16 +85,20 @@ def _count_vote(session, post: Post, change: int) -> None:  # noqa: ANN001
 def accepted_post(thread: Thread) -> Post | None:
     if not thread.is_answered:
         return None
-    post = db.session.scalar(
-        select(Post)
-        .join(AcceptedAnswer, AcceptedAnswer.post_id == Post.id)
-        .where(AcceptedAnswer.thread_id == thread.id)
-        .options(POST_AUTHOR)
-    )
+    post = db.session.scalar(_ACCEPTED_POST, {"thread_id": thread.id})
     if post is not None:
         # the page's permissions read post.thread (a hidden answer: who may see it)
         set_committed_value(post, "thread", thread)
     return post
+
+
+# built once, like the one below: every answered thread's page asks it
+_ACCEPTED_POST = (
+    select(Post)
+    .join(AcceptedAnswer, AcceptedAnswer.post_id == Post.id)
+    .where(AcceptedAnswer.thread_id == bindparam("thread_id"))
+    .options(POST_AUTHOR)
+)
 
 
 # built once: every thread page a member reads asks it
@@ -107,8 +111,11 @@ def votes_by(user: User, posts: Sequence[Post]) -> set[int]:
     """Which of these posts the member found helpful (one query, none for visitors)."""
     if not user.is_authenticated or not posts:
         return set()
-    found = db.session.scalars(_VOTES_BY, {"user_id": user.id, "post_ids": [p.id for p in posts]})
-    return set(found)
+    # plain rows: the connection's, without the session's ORM work
+    found = db.session.connection().execute(
+        _VOTES_BY, {"user_id": user.id, "post_ids": [p.id for p in posts]}
+    )
+    return set(found.scalars())
 
 
 def unanswered_for(user: User) -> Select:
