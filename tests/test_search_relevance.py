@@ -149,6 +149,9 @@ QUERIES = [
     ("ear protection press shop", ["Hearing protection"], "synonym"),
     ("lock out tag out", ["Lockout procedure", "Bloqueo y etiquetado"], "synonym"),
     ("falls from heights scaffolding", ["Chute de hauteur"], "synonym"),
+    # what a concept holds (its narrower concepts): the issue's own example
+    ("working at height", ["Fall arrest system"], "narrower"),
+    ("travail en hauteur", ["Fall arrest system", "Chute de hauteur"], "narrower"),
     # another language than the thread
     ("fire drill", ["Exercice d'évacuation"], "language"),
     ("extincteur", ["Fire extinguisher"], "language"),

@@ -134,7 +134,8 @@ def _merged(found: list[tuple[int, int, Concept, str]]) -> tuple[Expansion, ...]
 
 def labels(concept: Concept, typed: str) -> list[Label]:
     """The labels a concept adds, each once as its language reads it: preferred labels
-    first, then acronyms, then the other variants. None that holds all the words typed, as
+    first, then acronyms, then the other variants, then its narrower concepts' preferred
+    labels. None that holds all the words typed, as
     the index reads them in its language (they are searched already: "lockout procedure"
     adds nothing to "lockout" but work); accents count, as in the index (a label with them
     finds what the words typed without them do not)."""
@@ -164,6 +165,11 @@ def labels(concept: Concept, typed: str) -> list[Label]:
     for language, entry in entries:
         for alt in entry.alt:
             add(alt, language)
+    # then what it holds, one level down: "work at height" finds "fall arrest system" too
+    for narrower in vocabulary().narrower_of(concept.id):
+        for language in LANGUAGES:
+            if language in narrower.labels:
+                add(narrower.labels[language].pref, language)
     return found
 
 
