@@ -19,7 +19,7 @@ from forum.search.whoosh_analysis import words_of
 from forum.vocabulary import _QUERY_WORD, Concept, Vocabulary, analysed, load
 
 MAX_CONCEPTS = 4  # per query: the first named
-MAX_LABELS = 24  # per query, shared between its concepts (each label a posting-list read)
+MAX_LABELS = 20  # per query, shared between its concepts (each label a posting-list read)
 LABEL_WEIGHT = 0.4  # a label's match against a typed word's (per word of the label: Whoosh)
 ACRONYM = ""  # the language of an acronym's label: read in every language
 
@@ -134,8 +134,8 @@ def _merged(found: list[tuple[int, int, Concept, str]]) -> tuple[Expansion, ...]
 
 def labels(concept: Concept, typed: str) -> list[Label]:
     """The labels a concept adds, each once as its language reads it: preferred labels
-    first, then acronyms, then the other variants, then its narrower concepts' preferred
-    labels. None that holds all the words typed, as
+    first, then acronyms, then its narrower concepts' preferred labels, then the other
+    variants (the bound keeps the first). None that holds all the words typed, as
     the index reads them in its language (they are searched already: "lockout procedure"
     adds nothing to "lockout" but work); accents count, as in the index (a label with them
     finds what the words typed without them do not)."""
@@ -162,14 +162,14 @@ def labels(concept: Concept, typed: str) -> list[Label]:
     for _, entry in entries:
         for acronym in entry.acronyms:
             add(acronym, ACRONYM)
-    for language, entry in entries:
-        for alt in entry.alt:
-            add(alt, language)
-    # then what it holds, one level down: "work at height" finds "fall arrest system" too
+    # what it holds, one level down: "work at height" finds "fall arrest system" too
     for narrower in vocabulary().narrower_of(concept.id):
         for language in LANGUAGES:
             if language in narrower.labels:
                 add(narrower.labels[language].pref, language)
+    for language, entry in entries:
+        for alt in entry.alt:
+            add(alt, language)
     return found
 
 
