@@ -19,7 +19,7 @@ from forum.search.whoosh_analysis import words_of
 from forum.vocabulary import _QUERY_WORD, Concept, Vocabulary, analysed, load
 
 MAX_CONCEPTS = 4  # per query: the first named
-MAX_LABELS = 20  # per query, shared between its concepts (each label a posting-list read)
+MAX_LABELS = 16  # per query, shared between its concepts (each label a posting-list read)
 LABEL_WEIGHT = 0.4  # a label's match against a typed word's (per word of the label: Whoosh)
 ACRONYM = ""  # the language of an acronym's label: read in every language
 
