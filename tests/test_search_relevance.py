@@ -228,6 +228,9 @@ def test_most_queries_find_the_right_thread_in_the_first_three(
         for query, _, kind in QUERIES:
             print(f"  {kind:9} {query!r:40} {found[query]!s:>5} {typed[query]!s:>5}")  # noqa: T201
     assert share >= NEEDED
+    # what a concept holds is searched too: the issue's own example, each case on its own
+    narrower = [query for query, _, kind in QUERIES if kind == "narrower"]
+    assert {query: found[query] is not None for query in narrower} == dict.fromkeys(narrower, True)
     # the plain-word cases rank as they did: the right thread first, with or without
     plain = [query for query, _, kind in QUERIES if kind == "plain"]
     assert {query: found[query] for query in plain} == dict.fromkeys(plain, 1)
