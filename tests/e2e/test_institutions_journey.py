@@ -72,6 +72,7 @@ def test_an_institution_is_added_joined_confirmed_and_found(
     visitor.get_by_label("Theme", exact=True).select_option(label="Chemical safety (1)")
     visitor.get_by_label("Capacity", exact=True).select_option(label="Laboratory and testing (1)")
     visitor.get_by_role("button", name="Find institutions").click()
+    visitor.wait_for_url("**capacity=laboratory**")  # count() waits for nothing
     cards = visitor.locator(".institution-card")
     assert cards.count() == 1
     assert NAME in cards.first.inner_text()
