@@ -18,6 +18,7 @@ PAGES = (f"/n/{NETWORK}/{THEME}/resources", f"/n/{NETWORK}/resources", f"/themes
 def forum(server: str, database_url: str) -> tuple[Forum, int]:
     """The tour's forum, with two documents on its thread: one reviewed, one named at length."""
     from forum import create_app
+    from forum.database import write_transaction
     from forum.extensions import db
     from forum.models import Attachment, FileKind, Post, StoredFile
     from forum.models._time import utcnow
@@ -26,22 +27,26 @@ def forum(server: str, database_url: str) -> tuple[Forum, int]:
     made = make_forum(database_url)
     app = create_app(make_config(database_url))
     with app.app_context():
-        post = db.session.get(Post, made.reply_id)
-        for number, name in enumerate(("permit.pdf", f"{LONG_WORD[:190]}.xlsx")):
-            sha = f"{number:064x}"
-            db.session.add(
-                StoredFile(sha256=sha, media_type="application/pdf", kind=FileKind.pdf, size=2**21)
-            )
-            db.session.add(
-                Attachment(
-                    post_id=post.id,
-                    file_sha256=sha,
-                    name=name,
-                    uploader_id=post.author_id,
-                    reviewed_at=utcnow() if number == 0 else None,
+        # one write transaction from the start: a read first would make this an upgrade, which
+        # SQLite refuses at once ("database is locked") if the server wrote in between
+        with write_transaction() as session:
+            post = session.get(Post, made.reply_id)
+            for number, name in enumerate(("permit.pdf", f"{LONG_WORD[:190]}.xlsx")):
+                sha = f"{number:064x}"
+                session.add(
+                    StoredFile(
+                        sha256=sha, media_type="application/pdf", kind=FileKind.pdf, size=2**21
+                    )
                 )
-            )
-        db.session.commit()
+                session.add(
+                    Attachment(
+                        post_id=post.id,
+                        file_sha256=sha,
+                        name=name,
+                        uploader_id=post.author_id,
+                        reviewed_at=utcnow() if number == 0 else None,
+                    )
+                )
         attachment_id = db.session.query(Attachment.id).order_by(Attachment.id).first()[0]
         db.session.remove()
     return made, attachment_id

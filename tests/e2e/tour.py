@@ -33,6 +33,7 @@ def make_forum(database_url: str) -> Forum:
     from sqlalchemy import update
 
     from forum import create_app
+    from forum.database import write_transaction
     from forum.extensions import db
     from forum.models import MailOutbox, ReportReason, SearchOutbox, ThreadKind
     from forum.services import accounts, browsing, moderation, posting
@@ -66,19 +67,19 @@ def make_forum(database_url: str) -> Forum:
         unsafe = posting.reply(people[REPLIER], thread, "No attendant needed: go in alone.")
         moderation.report_post(people[MEMBER], reply, ReportReason.unsafe_advice, LONG_WORD)
         moderation.hide_post(people[MODERATOR], unsafe, f"Lone entry kills. {LONG_WORD}")
-        db.session.add(  # a message the mail server refused: a row on the admin's mail page
-            MailOutbox(
-                kind="notification",
-                user_id=people[MEMBER].id,
-                status="failed",
-                attempts=5,
-                last_error=f"550 5.1.1 <{LONG_WORD}@example.org>: Recipient address rejected",
+        with write_transaction() as session:
+            session.add(  # a message the mail server refused: a row on the admin's mail page
+                MailOutbox(
+                    kind="notification",
+                    user_id=people[MEMBER].id,
+                    status="failed",
+                    attempts=5,
+                    last_error=f"550 5.1.1 <{LONG_WORD}@example.org>: Recipient address rejected",
+                )
             )
-        )
-        db.session.commit()
         # this process indexed into its own scratch index: leave the work to the server's
-        db.session.execute(update(SearchOutbox).values(indexed_at=None))
-        db.session.commit()
+        with write_transaction() as session:
+            session.execute(update(SearchOutbox).values(indexed_at=None))
         result = Forum(thread_id=thread.id, reply_id=reply.id)
         db.session.remove()
         db.engine.dispose()
