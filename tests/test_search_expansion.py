@@ -168,3 +168,15 @@ def test_the_page_says_it_searched_more_when_the_words_are_a_label(
     forum.thread("Safety data sheet for acetone", "Section 8.")
     html = anonymous.get("/search?q=safety+data+sheet").get_data(as_text=True)
     assert "Also searched: <bdi>fiche de données de sécurité</bdi>." in html
+
+
+def test_a_label_holding_a_shorter_label_is_not_searched_again(forum: Forum) -> None:
+    """ "material safety data sheet" holds "safety data sheet": searching it as well would
+    find nothing more, at the cost of a phrase read."""
+    forum.thread("Binder for the store room", "The material safety data sheet for toluene.")
+    forum.thread("Ladder inspection", "Every week.")
+    assert forum.titles("SDS") == ["Binder for the store room"]
+    with forum.app.app_context():
+        labels = {label.text for label in expansion.expand(parse("SDS")).expansions[0].labels}
+    assert "safety data sheet" in labels
+    assert "material safety data sheet" not in labels

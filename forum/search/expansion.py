@@ -170,7 +170,31 @@ def labels(concept: Concept, typed: str) -> list[Label]:
     for language, entry in entries:
         for alt in entry.alt:
             add(alt, language)
-    return found
+    return _without_longer(found)
+
+
+def _without_longer(found: list[Label]) -> list[Label]:
+    """Without the labels that hold another's words in a row ("material safety data sheet"
+    beside "safety data sheet"): they find nothing more, and each costs a phrase read, which
+    on Whoosh walks every post holding all its words."""
+    kept = []
+    for label in found:
+        if label.language == ACRONYM:
+            kept.append(label)
+            continue
+        words = tuple(words_of(label.text, label.language))
+        shorter = (
+            tuple(words_of(other.text, label.language))
+            for other in found
+            if other is not label and other.language in (label.language, ACRONYM)
+        )
+        if not any(0 < len(other) < len(words) and _holds(words, other) for other in shorter):
+            kept.append(label)
+    return kept
+
+
+def _holds(words: tuple[str, ...], run: tuple[str, ...]) -> bool:
+    return any(words[start : start + len(run)] == run for start in range(len(words) - len(run) + 1))
 
 
 def slots(query: SearchQuery) -> list[tuple[tuple[tuple[Term, ...], ...], Expansion | None]]:
