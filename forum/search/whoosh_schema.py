@@ -32,6 +32,7 @@ from forum.search.whoosh_analysis import (  # noqa: F401
     plain,
     words_of,
 )
+from forum.search.whoosh_phrase import Phrase
 
 SCHEMA_VERSION = 5  # a change to SCHEMA below needs a new number: old indexes are rebuilt
 # (4: each generation holds the institutions' index too; 5: attachments' names and text)
@@ -102,7 +103,7 @@ def term_query(term: Term, language: str) -> wq.Query | None:
     if len(tokens) == 1:
         return wq.Term("text", tokens[0])
     if term.phrase:
-        return wq.Phrase("text", tokens)
+        return Phrase("text", tokens)
     return wq.And([wq.Term("text", t) for t in tokens])  # a word split in parts: first-aid
 
 
@@ -236,7 +237,7 @@ def _labels_in(expansion: Expansion, language: str) -> list[wq.Query | None]:
         if len(tokens) == 1:
             found.append(wq.Term("text", tokens[0], boost=boost))
         elif tokens:
-            found.append(wq.Phrase("text", tokens, boost=boost))
+            found.append(Phrase("text", tokens, boost=boost))
     return found
 
 

@@ -1,0 +1,64 @@
+"""A phrase ("safety data sheet") read as Whoosh's Phrase reads it, checked more cheaply.
+
+Whoosh steps through the posts holding all the words in the phrase's order (on "safety data
+sheet", through every post saying "safety") and checks each by building a Span object for
+every position of every word, walked with binary searches: on a common phrase, most of a
+search's time. Here the posts are stepped through rarest word first and each one's positions
+are intersected as sets (where the first word stands, the second one place on, and so on):
+the same posts, the same scores, in about half the time.
+"""
+
+from __future__ import annotations
+
+from whoosh import matching
+from whoosh import query as wq
+from whoosh.matching import binary
+from whoosh.query.spans import Span, SpanWrappingMatcher
+from whoosh.util import make_binary_tree
+
+
+class Phrase(wq.Phrase):
+    """Words next to each other in this order; no slop (the forum never asks for any)."""
+
+    def matcher(self, searcher, context=None):  # noqa: ANN001, ANN201
+        reader = searcher.reader()
+        field = searcher.schema[self.fieldname]
+        words = [field.to_bytes(word) for word in self.words]
+        if any((self.fieldname, word) not in reader for word in words):
+            return matching.NullMatcher()
+        terms = [wq.Term(self.fieldname, word).matcher(searcher, context) for word in words]
+        counts = {
+            id(term): reader.doc_frequency(self.fieldname, word)
+            for term, word in zip(terms, words, strict=True)
+        }
+        found = _Adjacent(terms, sorted(terms, key=lambda term: counts[id(term)]))
+        return matching.WrappingMatcher(found, boost=self.boost) if self.boost != 1.0 else found
+
+
+class _Adjacent(SpanWrappingMatcher):
+    """The posts holding every word where they stand in a row."""
+
+    def __init__(self, terms: list, rarest_first: list) -> None:
+        self.terms = terms  # in the phrase's order
+        self.rarest_first = rarest_first
+        # an intersection steps through its first matcher's posts, skipping the others to each
+        super().__init__(make_binary_tree(binary.IntersectionMatcher, rarest_first))
+
+    def copy(self):  # noqa: ANN201
+        copies = {id(term): term.copy() for term in self.terms}
+        return self.__class__(
+            [copies[id(term)] for term in self.terms],
+            [copies[id(term)] for term in self.rarest_first],
+        )
+
+    def replace(self, minquality: float = 0):  # noqa: ANN201
+        return self if self.is_active() else matching.NullMatcher()
+
+    def _get_spans(self) -> list[Span]:
+        starts = set(self.terms[0].value_as("positions"))
+        for offset, term in enumerate(self.terms[1:], start=1):
+            starts.intersection_update(p - offset for p in term.value_as("positions"))
+            if not starts:
+                return []
+        last = len(self.terms) - 1
+        return [Span(start, start + last) for start in sorted(starts)]
