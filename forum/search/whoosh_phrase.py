@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from whoosh import matching
 from whoosh import query as wq
-from whoosh.matching import binary
-from whoosh.query.spans import Span, SpanWrappingMatcher
-from whoosh.util import make_binary_tree
+from whoosh.matching import mcore
 
 
 class Phrase(wq.Phrase):
@@ -35,14 +33,66 @@ class Phrase(wq.Phrase):
         return matching.WrappingMatcher(found, boost=self.boost) if self.boost != 1.0 else found
 
 
-class _Adjacent(SpanWrappingMatcher):
+class _Adjacent(mcore.Matcher):
     """The posts holding every word where they stand in a row."""
 
     def __init__(self, terms: list, rarest_first: list) -> None:
         self.terms = terms  # in the phrase's order
         self.rarest_first = rarest_first
-        # an intersection steps through its first matcher's posts, skipping the others to each
-        super().__init__(make_binary_tree(binary.IntersectionMatcher, rarest_first))
+        self._active = True
+        self._settle()
+
+    def _settle(self) -> None:
+        """From where the rarest word stands, on to the first post holding every word in a
+        row (each word skipped ahead to the post the others stand at)."""
+        rarest, *others = self.rarest_first
+        while rarest.is_active():
+            post = rarest.id()
+            for term in others:
+                if term.id() < post:
+                    term.skip_to(post)
+                if not term.is_active():
+                    break
+                if term.id() > post:
+                    rarest.skip_to(term.id())
+                    break
+            else:
+                if self._in_a_row():
+                    return
+                rarest.next()
+                continue
+            if not term.is_active():
+                break
+        self._active = False
+
+    def _in_a_row(self) -> bool:
+        starts = set(self.terms[0].value_as("positions"))
+        for offset, term in enumerate(self.terms[1:], start=1):
+            starts.intersection_update(p - offset for p in term.value_as("positions"))
+            if not starts:
+                return False
+        return True
+
+    def is_active(self) -> bool:
+        return self._active
+
+    def id(self) -> int:
+        return self.rarest_first[0].id()
+
+    def next(self) -> None:
+        self.rarest_first[0].next()
+        self._settle()
+
+    def skip_to(self, id: int) -> None:  # noqa: A002 (Whoosh's name)
+        if self._active and self.id() < id:
+            self.rarest_first[0].skip_to(id)
+            self._settle()
+
+    def score(self) -> float:
+        return sum(term.score() for term in self.terms)
+
+    def children(self) -> list:
+        return self.terms
 
     def copy(self):  # noqa: ANN201
         copies = {id(term): term.copy() for term in self.terms}
@@ -52,13 +102,7 @@ class _Adjacent(SpanWrappingMatcher):
         )
 
     def replace(self, minquality: float = 0):  # noqa: ANN201
-        return self if self.is_active() else matching.NullMatcher()
+        return self if self._active else matching.NullMatcher()
 
-    def _get_spans(self) -> list[Span]:
-        starts = set(self.terms[0].value_as("positions"))
-        for offset, term in enumerate(self.terms[1:], start=1):
-            starts.intersection_update(p - offset for p in term.value_as("positions"))
-            if not starts:
-                return []
-        last = len(self.terms) - 1
-        return [Span(start, start + last) for start in sorted(starts)]
+    def supports_block_quality(self) -> bool:
+        return False
