@@ -85,7 +85,7 @@ def update(actor: User, event: Event, fields: EventFields) -> bool:
     if event.status == EventStatus.cancelled:
         raise ServiceError(_l("A cancelled event cannot be changed."))
     with write_transaction() as session:
-        locked = _locked(session, event.id)
+        locked = locked_event(session, event.id)
         if event_checked.fields.capacity is not None and (
             event_checked.fields.capacity < locked.registered_count
         ):
@@ -121,7 +121,7 @@ def update(actor: User, event: Event, fields: EventFields) -> bool:
 def approve(actor: User, event: Event) -> None:
     permissions.require(actor, "manage_event", event)
     with write_transaction() as session:
-        locked = _locked(session, event.id)
+        locked = locked_event(session, event.id)
         if locked.status != EventStatus.proposed:  # under the lock: approved once
             raise ServiceError(_l("This event is not waiting for approval."))
         locked.status = EventStatus.scheduled
@@ -143,7 +143,7 @@ def cancel(actor: User, event: Event) -> None:
     """A cancelled event stays on its page, marked so; everyone registered or waiting hears."""
     permissions.require(actor, "manage_event", event)
     with write_transaction() as session:
-        locked = _locked(session, event.id)
+        locked = locked_event(session, event.id)
         if locked.status == EventStatus.cancelled:  # under the lock: told once
             raise ServiceError(_l("This event is already cancelled."))
         was_scheduled = locked.status == EventStatus.scheduled
@@ -172,7 +172,7 @@ def save_follow_up(
     except markup.TooComplex as error:
         raise ServiceError(error.message, "report") from None
     with write_transaction() as session:
-        locked = _locked(session, event.id)
+        locked = locked_event(session, event.id)
         locked.materials = links
         locked.report_source = report.strip()
         locked.report_html = report_html
@@ -201,9 +201,10 @@ def _checked_materials(materials: list[tuple[str, str]]) -> list[dict[str, Any]]
     return links
 
 
-def _locked(session: Session, event_id: int) -> Event:
+def locked_event(session: Session, event_id: int) -> Event:
     """The event's row, locked until the commit (PostgreSQL; SQLite's writers queue anyway):
-    counts and the waiting list change one request at a time."""
+    counts and the waiting list change one request at a time. populate_existing: the request
+    read the event before (expire_on_commit is off); its counts as they are now, not then."""
     event = session.scalar(
         select(Event)
         .where(Event.id == event_id)

@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 
 from forum import permissions
 from forum.database import write_transaction
-from forum.languages import lazy_gettext as _l
 from forum.models import Event, Registration, RegistrationStatus, User
 from forum.models._time import utcnow
-from forum.services import ServiceError
 from forum.services import events_notices as notices
+from forum.services.events import locked_event
 
 REGISTERED, WAITING, CANCELLED = (
     RegistrationStatus.registered,
@@ -29,7 +28,7 @@ def register(member: User, event: Event) -> RegistrationStatus:
     """Registered while places are left, else on the waiting list; said back to the member."""
     permissions.require(member, "register_event", event)
     with write_transaction() as session:
-        locked = _locked(session, event.id)
+        locked = locked_event(session, event.id)
         permissions.require(member, "register_event", locked)  # as it is now, under the lock
         mine = _registration(session, locked.id, member.id)
         if mine is not None and mine.status != CANCELLED:
@@ -55,7 +54,7 @@ def unregister(member: User, event: Event) -> bool:
     member waiting, who is told."""
     permissions.require(member, "unregister_event", event)
     with write_transaction() as session:
-        locked = _locked(session, event.id)
+        locked = locked_event(session, event.id)
         mine = _registration(session, locked.id, member.id)
         if mine is None or mine.status == CANCELLED:
             return False
@@ -98,20 +97,6 @@ def status_of(member: User | None, event_id: int) -> RegistrationStatus | None:
             Registration.event_id == event_id, Registration.user_id == member.id
         )
     )
-
-
-def _locked(session: Session, event_id: int) -> Event:
-    # populate_existing: the request read the event before (expire_on_commit is off); its
-    # counts as they are now, under the lock, not as they were then
-    event = session.scalar(
-        select(Event)
-        .where(Event.id == event_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if event is None:
-        raise ServiceError(_l("This event no longer exists."))
-    return event
 
 
 def _registration(session: Session, event_id: int, user_id: int) -> Registration | None:
