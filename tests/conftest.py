@@ -30,6 +30,9 @@ from forum.seed import seed_reference_data
 from tests.databases import uploads_for_tests
 from tests.mail_server import MailServer
 
+# the search suites' fixtures (search_backend: each test on both backends; forum: an empty index)
+pytest_plugins = ["tests.search_helpers"]
+
 PASSWORD = "correct horse battery"
 # Tests play many people from one address on their first day: the limits that would stop
 # them are tested on their own (test_limits.py) with the production defaults.

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from flask import Flask
 
 from forum import search
+from forum.extensions import db
 from forum.models import Post, Thread, ThreadKind, User
 from forum.services import accounts, browsing, posting
 from tests.conftest import PASSWORD
@@ -63,3 +67,21 @@ class Forum:
 
     def titles(self, text: str, **kwargs: object) -> list[str]:
         return [result.thread.title for result in self.find(text, **kwargs).results.items]
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def search_backend(request: pytest.FixtureRequest, database_url: str) -> str:
+    """The conformance suite's backends: each test on Whoosh, and on PostgreSQL when the
+    tests run against it (FORUM_TEST_DATABASE_URL)."""
+    if request.param == "postgres" and not database_url.startswith("postgresql"):
+        pytest.skip("the PostgreSQL backend runs against FORUM_TEST_DATABASE_URL")
+    return request.param
+
+
+@pytest.fixture
+def forum(app: Flask) -> Iterator[Forum]:
+    """An empty index, written to through the real services."""
+    with app.app_context():
+        search.backend().clear()
+        yield Forum(app)
+        db.session.remove()

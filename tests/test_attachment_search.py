@@ -5,8 +5,6 @@ text could not be read is found by its name; what is removed or hidden is found 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -14,7 +12,6 @@ from sqlalchemy import select
 from forum import search
 from forum.attachments import extract
 from forum.database import write_transaction
-from forum.extensions import db
 from forum.models import Attachment, Post
 from forum.models._time import utcnow
 from forum.models.attachments import FileKind
@@ -25,19 +22,9 @@ from tests.search_helpers import Forum
 from tests.test_attachment_text import attach, opening, store_file
 
 
-@pytest.fixture(params=["whoosh", "postgres"])
-def app_config(request: pytest.FixtureRequest, database_url: str) -> dict[str, object]:
-    if request.param == "postgres" and not database_url.startswith("postgresql"):
-        pytest.skip("the PostgreSQL backend runs against FORUM_TEST_DATABASE_URL")
-    return {"SEARCH_BACKEND": request.param}
-
-
 @pytest.fixture
-def forum(app: Flask) -> Iterator[Forum]:
-    with app.app_context():
-        search.backend().clear()
-        yield Forum(app)
-        db.session.remove()
+def app_config(search_backend: str) -> dict[str, object]:
+    return {"SEARCH_BACKEND": search_backend}
 
 
 FACT_SHEET = (

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from flask import Flask
 from sqlalchemy import update
 
 from forum import search
@@ -20,19 +19,9 @@ from forum.services import browsing, experts, moderation, posting, qa
 from tests.search_helpers import Forum
 
 
-@pytest.fixture(params=["whoosh", "postgres"])
-def app_config(request: pytest.FixtureRequest, database_url: str) -> dict[str, object]:
-    if request.param == "postgres" and not database_url.startswith("postgresql"):
-        pytest.skip("the PostgreSQL backend runs against FORUM_TEST_DATABASE_URL")
-    return {"SEARCH_BACKEND": request.param}
-
-
 @pytest.fixture
-def forum(app: Flask) -> Iterator[Forum]:
-    with app.app_context():
-        search.backend().clear()
-        yield Forum(app)
-        db.session.remove()
+def app_config(search_backend: str) -> dict[str, object]:
+    return {"SEARCH_BACKEND": search_backend}
 
 
 def test_stemming_finds_other_forms_of_a_word(forum: Forum) -> None:

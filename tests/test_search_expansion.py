@@ -5,13 +5,10 @@ concepts are the small set of tests/search_vocabulary.py, not the shipped data."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 
 from forum import search
-from forum.extensions import db
 from forum.search import expansion
 from forum.search.query import parse
 from tests.conftest import Person
@@ -21,20 +18,9 @@ from tests.search_vocabulary import small_vocabulary  # noqa: F401
 pytestmark = pytest.mark.usefixtures("small_vocabulary")
 
 
-@pytest.fixture(params=["whoosh", "postgres"])
-def app_config(request: pytest.FixtureRequest, database_url: str) -> dict[str, object]:
-    """As the conformance suite's: Whoosh, and PostgreSQL against its test database."""
-    if request.param == "postgres" and not database_url.startswith("postgresql"):
-        pytest.skip("the PostgreSQL backend runs against FORUM_TEST_DATABASE_URL")
-    return {"SEARCH_BACKEND": request.param}
-
-
 @pytest.fixture
-def forum(app: Flask) -> Iterator[Forum]:
-    with app.app_context():
-        search.backend().clear()
-        yield Forum(app)
-        db.session.remove()
+def app_config(search_backend: str) -> dict[str, object]:
+    return {"SEARCH_BACKEND": search_backend}
 
 
 def marks(result) -> list[str]:  # noqa: ANN001

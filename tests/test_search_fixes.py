@@ -21,12 +21,10 @@ from tests.search_helpers import Forum
 from tests.test_search_page import result_titles
 
 
-@pytest.fixture(params=["whoosh", "postgres"])
-def app_config(request: pytest.FixtureRequest, database_url: str) -> dict[str, object]:
-    if request.param == "postgres" and not database_url.startswith("postgresql"):
-        pytest.skip("the PostgreSQL backend runs against FORUM_TEST_DATABASE_URL")
+@pytest.fixture
+def app_config(search_backend: str) -> dict[str, object]:
     return {
-        "SEARCH_BACKEND": request.param,
+        "SEARCH_BACKEND": search_backend,
         "SEARCH_RATE_LIMIT": "100000 per hour",
         "PAGE_CACHE_MB": 0,
     }

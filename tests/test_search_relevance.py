@@ -185,11 +185,9 @@ QUERIES = [
 ]  # fmt: skip
 
 
-@pytest.fixture(params=["whoosh", "postgres"])
-def app_config(request: pytest.FixtureRequest, database_url: str) -> dict[str, object]:
-    if request.param == "postgres" and not database_url.startswith("postgresql"):
-        pytest.skip("the PostgreSQL backend runs against FORUM_TEST_DATABASE_URL")
-    return {"SEARCH_BACKEND": request.param}
+@pytest.fixture
+def app_config(search_backend: str) -> dict[str, object]:
+    return {"SEARCH_BACKEND": search_backend}
 
 
 @pytest.fixture
