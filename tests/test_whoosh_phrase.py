@@ -22,6 +22,7 @@ PHRASES = [
     ["hot", "work", "permit"],
     ["work", "work"],  # a word twice
     ["permit", "missing"],  # a word no post holds
+    ["permit", "\udc80"],  # half a surrogate pair: no word the field can hold
 ]
 
 
@@ -59,7 +60,7 @@ def test_the_same_posts_and_scores_as_whooshs_phrase(searcher, words, boost) -> 
     theirs = matches(searcher, wq.Phrase("text", words, boost=boost))
     ours = matches(searcher, Phrase("text", words, boost=boost))
     assert ours == theirs
-    if words[-1] != "missing":
+    if words[-1] not in ("missing", "\udc80"):
         assert len(ours) > 10, "the corpus says each phrase often"
     for start in (1, 150, 599):  # skipping ahead to a post, as a slice is read
         assert matches(searcher, Phrase("text", words), start) == matches(

@@ -21,7 +21,10 @@ class Phrase(wq.Phrase):
     def matcher(self, searcher, context=None):  # noqa: ANN001, ANN201
         reader = searcher.reader()
         field = searcher.schema[self.fieldname]
-        words = [field.to_bytes(word) for word in self.words]
+        try:
+            words = [field.to_bytes(word) for word in self.words]
+        except ValueError:  # as Whoosh's Phrase: a word the field cannot hold (half a surrogate)
+            return matching.NullMatcher()
         if any((self.fieldname, word) not in reader for word in words):
             return matching.NullMatcher()
         terms = [wq.Term(self.fieldname, word).matcher(searcher, context) for word in words]
