@@ -1,6 +1,7 @@
-"""The search's own phrase matcher finds the same posts, with the same scores, as Whoosh's
-Phrase: on a corpus where the phrases' words stand together, apart, reversed and repeated,
-whole and read a slice at a time (as the search reads a segment backwards)."""
+"""The search's phrases, read from the pairs of words the index holds, find the same posts
+with the same scores as Whoosh's Phrase reading each word's positions: on a corpus indexed as
+the forum indexes posts, where the phrases' words stand together, apart, reversed and
+repeated, whole and read a slice at a time (as the search reads a segment backwards)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 from whoosh import fields, index
 from whoosh import query as wq
 
+from forum.search.whoosh_analysis import ANALYZER, pair, words_of
 from forum.search.whoosh_phrase import Phrase
+from forum.search.whoosh_schema import TextWithPairs
 
 WORDS = ["safety", "data", "sheet", "fire", "watch", "hot", "work", "permit", "crew", "site"]
 PHRASES = [
@@ -30,7 +33,7 @@ PHRASES = [
 def searcher(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     rng = random.Random(11)
     folder = Path(tmp_path_factory.mktemp("phrase"))
-    made = index.create_in(folder, fields.Schema(text=fields.TEXT(stored=False)))
+    made = index.create_in(folder, fields.Schema(text=TextWithPairs(analyzer=ANALYZER)))
     writer = made.writer()
     for _ in range(600):
         words = [rng.choice(WORDS) for _ in range(rng.randint(1, 30))]
@@ -54,22 +57,47 @@ def matches(searcher, query: wq.Query, start: int = 0) -> list[tuple[int, float]
     return found
 
 
+def posts(searcher, query: wq.Query, start: int = 0) -> list[int]:  # noqa: ANN001
+    return [post for post, _ in matches(searcher, query, start)]
+
+
+def indexed(words: list[str]) -> list[str]:
+    """The words as the index holds them (stemmed)."""
+    return [next(iter(words_of(word, "en")), word) for word in words]
+
+
 @pytest.mark.parametrize("words", PHRASES, ids=" ".join)
 @pytest.mark.parametrize("boost", [1.0, 0.4])
 def test_the_same_posts_and_scores_as_whooshs_phrase(searcher, words, boost) -> None:  # noqa: ANN001
-    theirs = matches(searcher, wq.Phrase("text", words, boost=boost))
-    ours = matches(searcher, Phrase("text", words, boost=boost))
-    assert ours == theirs
-    if words[-1] not in ("missing", "\udc80"):
-        assert len(ours) > 10, "the corpus says each phrase often"
+    said = words[-1] not in ("missing", "\udc80")
+    words = indexed(words)
+    found = matches(searcher, Phrase("text", words, boost=boost))
+    assert found == matches(searcher, wq.Phrase("text", words, boost=boost))
+    if said:
+        assert len(found) > 10, "the corpus says each phrase often"
     for start in (1, 150, 599):  # skipping ahead to a post, as a slice is read
-        assert matches(searcher, Phrase("text", words), start) == matches(
+        assert posts(searcher, Phrase("text", words), start) == posts(
             searcher, wq.Phrase("text", words), start
         )
 
 
 def test_within_a_query_as_the_search_builds_it(searcher) -> None:  # noqa: ANN001
     def either(phrase: type[wq.Phrase]) -> wq.Query:
-        return wq.Or([wq.Term("text", "watch"), phrase("text", ["safety", "data", "sheet"])])
+        return wq.Or(
+            [wq.Term("text", "watch"), phrase("text", indexed(["safety", "data", "sheet"]))]
+        )
 
     assert matches(searcher, either(Phrase)) == matches(searcher, either(wq.Phrase))
+
+
+def test_pairs_are_indexed_but_count_in_no_length_nor_query(tmp_path: Path) -> None:
+    """A post is as long as its words (BM25 weighs a match in a long post less); a query's
+    words are read without pairs."""
+    made = index.create_in(tmp_path, fields.Schema(text=TextWithPairs(analyzer=ANALYZER)))
+    with made.writer() as writer:
+        writer.add_document(text="The hot work permit for the crew")
+    with made.searcher() as searcher:
+        assert searcher.doc_field_length(0, "text") == 4  # hot work permit crew
+        assert ("text", pair("work", "permit")) in searcher.reader()
+        assert ("text", pair("permit", "crew")) in searcher.reader()  # over the common word
+    assert words_of("safety data sheet", "en") == ["safeti", "data", "sheet"]

@@ -24,6 +24,7 @@ from forum.search.backend import (
 # the text field holds LANGUAGE_MARK code, then TITLE_MARK title TITLE_MARK body, then
 # (when the post has attachments) ATTACHMENT_MARK and their names and text
 TITLE_MARK, LANGUAGE_MARK, ATTACHMENT_MARK = "\x1f", "\x1e", "\x1d"
+PAIR_MARK = "\x1c"  # between the two words of an indexed pair (_Pairs)
 
 
 class _TitleWeight(Filter):
@@ -95,6 +96,32 @@ class _ByLanguage(Filter):
             yield token
 
 
+class _Pairs(Filter):
+    """When a document is indexed, after each word also the pair it makes with the word
+    before ("data sheet", as one term, at the first word's position): a phrase is then read
+    from its pairs' posting lists, which hold only the posts where its words stand together,
+    instead of from every post holding each of its words (forum.search.whoosh_phrase)."""
+
+    def __call__(self, tokens: Iterator) -> Iterator:
+        before = None
+        for token in tokens:
+            if token.mode != "index" or token.stopped:
+                yield token
+                continue
+            word, position, boost = token.text, token.pos, token.boost
+            yield token
+            if before is not None:
+                token.text = pair(before[0], word)
+                token.pos, token.boost = before[1], min(before[2], boost)
+                yield token
+            before = (word, position, boost)
+
+
+def pair(first: str, second: str) -> str:
+    """The term two words in a row are indexed as, besides each word."""
+    return f"{first}{PAIR_MARK}{second}"
+
+
 # letters, with the Arabic marks (harakat, tatweel) that \w alone would split words at
 _WORD = r"[\w\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]+"
 
@@ -108,6 +135,7 @@ def _analyzer(default: str):  # noqa: ANN202
         | LowercaseFilter()
         | _ArabicNormaliser()
         | _ByLanguage(default)
+        | _Pairs()
     )
 
 

@@ -11,13 +11,13 @@ from forum.search.backend import InstitutionDocument, InstitutionHit
 from forum.search.institutions import folded, themes_and_networks
 from forum.search.query import SearchQuery
 from forum.search.whoosh_analysis import ANALYZER, LANGUAGE_MARK, TITLE_MARK
-from forum.search.whoosh_schema import excluding, matching
+from forum.search.whoosh_schema import TextWithPairs, excluding, matching
 
 INDEX_NAME = "institutions"
 
 SCHEMA = fields.Schema(
     institution_id=fields.ID(unique=True, stored=True),
-    text=fields.TEXT(analyzer=ANALYZER),
+    text=TextWithPairs(analyzer=ANALYZER),
     network=fields.KEYWORD(),
     theme=fields.KEYWORD(),
 )

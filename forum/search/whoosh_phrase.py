@@ -1,53 +1,67 @@
-"""A phrase ("safety data sheet") read as Whoosh's Phrase reads it, checked more cheaply.
+"""A phrase ("safety data sheet") read from the pairs of words the index holds besides the
+words ("safety data", "data sheet": forum.search.whoosh_analysis._Pairs).
 
-Whoosh steps through the posts holding all the words in the phrase's order (on "safety data
-sheet", through every post saying "safety") and checks each by building a Span object for
-every position of every word, walked with binary searches: on a common phrase, most of a
-search's time. Here the posts are stepped through rarest word first and each one's positions
-are intersected as sets (where the first word stands, the second one place on, and so on):
-the same posts, the same scores, in about half the time.
+Whoosh's Phrase steps through every post holding all of the phrase's words (on "safety data
+sheet", every post saying "safety") and checks each by building a Span object for every
+position of every word: most of a search's time, and all of it for a concept's label whose
+words are common but never stand together. A pair's posting list holds only the posts where
+two words stand together: a two-word phrase is one term; a longer one is read from its
+pairs, rarest first, and checked where they follow one another (each post's positions
+intersected as sets). A found post is scored by its words, as Whoosh scores a phrase.
 """
 
 from __future__ import annotations
 
+import itertools
+
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.matching import mcore
+
+from forum.search.whoosh_analysis import pair
 
 
 class Phrase(wq.Phrase):
     """Words next to each other in this order; no slop (the forum never asks for any)."""
 
     def matcher(self, searcher, context=None):  # noqa: ANN001, ANN201
+        if len(self.words) == 1:
+            return wq.Term(self.fieldname, self.words[0], boost=self.boost).matcher(
+                searcher, context
+            )
         reader = searcher.reader()
         field = searcher.schema[self.fieldname]
         try:
-            words = [field.to_bytes(word) for word in self.words]
+            pairs = [field.to_bytes(pair(a, b)) for a, b in itertools.pairwise(self.words)]
         except ValueError:  # as Whoosh's Phrase: a word the field cannot hold (half a surrogate)
             return matching.NullMatcher()
-        if any((self.fieldname, word) not in reader for word in words):
+        if not pairs or any((self.fieldname, term) not in reader for term in pairs):
             return matching.NullMatcher()
-        terms = [wq.Term(self.fieldname, word).matcher(searcher, context) for word in words]
+        found = [wq.Term(self.fieldname, term).matcher(searcher, context) for term in pairs]
         counts = {
-            id(term): reader.doc_frequency(self.fieldname, word)
-            for term, word in zip(terms, words, strict=True)
+            id(matcher): reader.doc_frequency(self.fieldname, term)
+            for matcher, term in zip(found, pairs, strict=True)
         }
-        found = _Adjacent(terms, sorted(terms, key=lambda term: counts[id(term)]))
-        return matching.WrappingMatcher(found, boost=self.boost) if self.boost != 1.0 else found
+        words = [wq.Term(self.fieldname, word).matcher(searcher, context) for word in self.words]
+        phrase = _Adjacent(found, sorted(found, key=lambda matcher: counts[id(matcher)]), words)
+        return matching.WrappingMatcher(phrase, boost=self.boost) if self.boost != 1.0 else phrase
 
 
 class _Adjacent(mcore.Matcher):
-    """The posts holding every word where they stand in a row."""
+    """The posts holding every pair where they follow one another, scored as Whoosh scores
+    a phrase: by its words (a pair, rarer than its words, would weigh more than the same
+    words typed apart)."""
 
-    def __init__(self, terms: list, rarest_first: list) -> None:
+    def __init__(self, terms: list, rarest_first: list, words: list) -> None:
         self.terms = terms  # in the phrase's order
         self.rarest_first = rarest_first
+        self.words = words
         self._active = True
         self._settle()
 
     def _settle(self) -> None:
-        """From where the rarest word stands, on to the first post holding every word in a
-        row (each word skipped ahead to the post the others stand at)."""
+        """From where the rarest pair stands, on to the first post holding every pair in a
+        row (each pair skipped ahead to the post the others stand at)."""
         rarest, *others = self.rarest_first
         while rarest.is_active():
             post = rarest.id()
@@ -69,6 +83,8 @@ class _Adjacent(mcore.Matcher):
         self._active = False
 
     def _in_a_row(self) -> bool:
+        if len(self.terms) == 1:
+            return True
         starts = set(self.terms[0].value_as("positions"))
         for offset, term in enumerate(self.terms[1:], start=1):
             starts.intersection_update(p - offset for p in term.value_as("positions"))
@@ -92,7 +108,11 @@ class _Adjacent(mcore.Matcher):
             self._settle()
 
     def score(self) -> float:
-        return sum(term.score() for term in self.terms)
+        post = self.id()
+        for word in self.words:
+            if word.id() < post:
+                word.skip_to(post)
+        return sum(word.score() for word in self.words)
 
     def children(self) -> list:
         return self.terms
@@ -102,6 +122,7 @@ class _Adjacent(mcore.Matcher):
         return self.__class__(
             [copies[id(term)] for term in self.terms],
             [copies[id(term)] for term in self.rarest_first],
+            [word.copy() for word in self.words],
         )
 
     def replace(self, minquality: float = 0):  # noqa: ANN201

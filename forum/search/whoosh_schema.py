@@ -25,6 +25,7 @@ from forum.search.whoosh_analysis import (  # noqa: F401
     ANALYZER,
     ATTACHMENT_MARK,
     LANGUAGE_MARK,
+    PAIR_MARK,
     TITLE_MARK,
     _ArabicNormaliser,
     _ByLanguage,
@@ -34,13 +35,25 @@ from forum.search.whoosh_analysis import (  # noqa: F401
 )
 from forum.search.whoosh_phrase import Phrase
 
-SCHEMA_VERSION = 5  # a change to SCHEMA below needs a new number: old indexes are rebuilt
-# (4: each generation holds the institutions' index too; 5: attachments' names and text)
+PAIR_BYTE = PAIR_MARK.encode()
+SCHEMA_VERSION = 6  # a change to SCHEMA below needs a new number: old indexes are rebuilt
+# (4: each generation holds the institutions' index too; 5: attachments' names and text;
+# 6: pairs of words, for phrases)
+
+
+class TextWithPairs(fields.TEXT):
+    """Words, and the pairs they make (for phrases), which do not count in a document's
+    length: BM25 weighs a match in a long post less, and a post is as long as its words."""
+
+    def index(self, value, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        for term, frequency, weight, positions in super().index(value, **kwargs):
+            yield term, 0 if PAIR_BYTE in term else frequency, weight, positions
+
 
 SCHEMA = fields.Schema(
     post_id=fields.ID(unique=True, stored=True),
     thread_id=fields.ID(),
-    text=fields.TEXT(analyzer=ANALYZER),
+    text=TextWithPairs(analyzer=ANALYZER),
     body=fields.STORED(),  # for snippets
     attachments=fields.STORED(),  # ((name, text), ...): snippets from an attachment
     language=fields.STORED(),
