@@ -166,3 +166,51 @@ def test_a_label_holding_a_shorter_label_is_not_searched_again(forum: Forum) -> 
         labels = {label.text for label in expansion.expand(parse("SDS")).expansions[0].labels}
     assert "safety data sheet" in labels
     assert "material safety data sheet" not in labels
+
+
+def test_only_labels_holding_a_shorter_one_word_for_word_as_written_are_left_out() -> None:
+    """PostgreSQL keeps a common word's place in a phrase: "politique de santé et de sécurité
+    au travail" does not hold "politique santé sécurité" there, though the analysed words
+    (Whoosh's) would."""
+    found = [
+        expansion.Label("politique santé sécurité", "fr"),
+        expansion.Label("politique de santé et de sécurité au travail", "fr"),
+        expansion.Label("safety data sheet", "en"),
+        expansion.Label("Material Safety Data Sheet", "en"),
+        expansion.Label("SDS", expansion.ACRONYM),
+        expansion.Label("SDS register", "en"),
+        expansion.Label("fiche de données de sécurité", "fr"),
+        expansion.Label("données de sécurité", "es"),  # another language: not compared
+    ]
+    assert [label.text for label in expansion._without_longer(found)] == [
+        "politique santé sécurité",
+        "politique de santé et de sécurité au travail",
+        "safety data sheet",
+        "SDS",
+        "fiche de données de sécurité",
+        "données de sécurité",
+    ]
+
+
+def test_a_label_is_left_out_only_for_a_shorter_one_also_searched(monkeypatch) -> None:  # noqa: ANN001
+    """With the shipped vocabulary: each concept's labels within the bound, as searched
+    before labels holding others were left out, are each still found through one searched
+    now ("risk assessment" still finds a post saying "évaluation des risques
+    professionnels", whose shorter "évaluation des risques" comes past the bound)."""
+    from forum.vocabulary import load
+
+    shipped = load()
+    monkeypatch.setattr(expansion, "vocabulary", lambda: shipped)
+    for concept in shipped.concepts.values():
+        typed = concept.labels["en"].pref
+        named = expansion.expand(parse(typed)).expansions
+        if not named or named[0].concepts != (concept.id,):
+            continue
+        before = expansion.labels(concept, named[0].typed[0])[: expansion.MAX_LABELS]
+        searched = named[0].labels
+        for label in before:
+            assert any(
+                other.language in (label.language, expansion.ACRONYM)
+                and expansion._holds(expansion._written(label.text), expansion._written(other.text))
+                for other in searched
+            ), (concept.id, label)

@@ -101,3 +101,32 @@ def test_pairs_are_indexed_but_count_in_no_length_nor_query(tmp_path: Path) -> N
         assert ("text", pair("work", "permit")) in searcher.reader()
         assert ("text", pair("permit", "crew")) in searcher.reader()  # over the common word
     assert words_of("safety data sheet", "en") == ["safeti", "data", "sheet"]
+
+
+def test_a_pair_whose_posts_are_all_deleted_finds_nothing(tmp_path: Path) -> None:
+    """Whoosh keeps a deleted post's terms in its segment until a merge: a pair of deleted
+    posts only is in the index, with no post to step through (an edit deletes and adds)."""
+    schema = fields.Schema(id=fields.ID(unique=True), text=TextWithPairs(analyzer=ANALYZER))
+    made = index.create_in(tmp_path, schema)
+    with made.writer() as writer:
+        writer.add_document(id="0", text="We keep every safety data binder here")
+        writer.add_document(id="1", text="Where is the data sheet")
+    with made.writer() as writer:
+        writer.delete_by_term("id", "1")
+    with made.searcher() as searcher:
+        for words in (["safeti", "data", "sheet"], ["data", "sheet"]):
+            assert matches(searcher, Phrase("text", words)) == []
+            assert matches(searcher, Phrase("text", words).copy()) == []
+        assert posts(searcher, Phrase("text", ["safeti", "data"])) == [0]
+
+
+def test_whooshs_own_search_of_the_best_few(searcher) -> None:  # noqa: ANN001
+    """Whoosh's top-N search (the institutions' search) asks each part's best score."""
+    ours = searcher.search(
+        wq.Or([wq.Term("text", "crew"), Phrase("text", indexed(["fire", "watch"]))]), limit=5
+    )
+    theirs = searcher.search(
+        wq.Or([wq.Term("text", "crew"), wq.Phrase("text", indexed(["fire", "watch"]))]), limit=5
+    )
+    assert [hit.docnum for hit in ours] == [hit.docnum for hit in theirs]
+    assert ours.scored_length() == 5

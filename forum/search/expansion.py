@@ -125,7 +125,11 @@ def _merged(found: list[tuple[int, int, Concept, str]]) -> tuple[Expansion, ...]
             first,
             last,
             tuple(concept.id for concept, _ in named),
-            tuple(dict.fromkeys(label for c, t in named for label in labels(c, t)[:share])),
+            tuple(
+                dict.fromkeys(
+                    label for c, t in named for label in _without_longer(labels(c, t)[:share])
+                )
+            ),
             tuple(dict.fromkeys(typed for _, typed in named)),
         )
         for first, last, named in spans
@@ -170,27 +174,30 @@ def labels(concept: Concept, typed: str) -> list[Label]:
     for language, entry in entries:
         for alt in entry.alt:
             add(alt, language)
-    return _without_longer(found)
+    return found
 
 
-def _without_longer(found: list[Label]) -> list[Label]:
-    """Without the labels that hold another's words in a row ("material safety data sheet"
-    beside "safety data sheet"): they find nothing more, and each costs a phrase read, which
-    on Whoosh walks every post holding all its words."""
+def _without_longer(searched: list[Label]) -> list[Label]:
+    """Without the labels that hold another searched label's words in a row, as written
+    ("material safety data sheet" beside "safety data sheet"): they find nothing more, on
+    either backend, and each costs a phrase read. As written, not as analysed: PostgreSQL
+    keeps a common word's place in a phrase ("politique de santé et de sécurité au travail"
+    does not hold "politique santé sécurité")."""
+    written = [_written(label.text) for label in searched]
     kept = []
-    for label in found:
-        if label.language == ACRONYM:
-            kept.append(label)
-            continue
-        words = tuple(words_of(label.text, label.language))
-        shorter = (
-            tuple(words_of(other.text, label.language))
-            for other in found
-            if other is not label and other.language in (label.language, ACRONYM)
-        )
-        if not any(0 < len(other) < len(words) and _holds(words, other) for other in shorter):
+    for label, words in zip(searched, written, strict=True):
+        if label.language == ACRONYM or not any(
+            other.language in (label.language, ACRONYM)
+            and 0 < len(shorter) < len(words)
+            and _holds(words, shorter)
+            for other, shorter in zip(searched, written, strict=True)
+        ):
             kept.append(label)
     return kept
+
+
+def _written(text: str) -> tuple[str, ...]:
+    return tuple(word.lower() for word in _QUERY_WORD.findall(text))
 
 
 def _holds(words: tuple[str, ...], run: tuple[str, ...]) -> bool:

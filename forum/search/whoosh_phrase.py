@@ -66,10 +66,11 @@ class _Adjacent(mcore.Matcher):
         while rarest.is_active():
             post = rarest.id()
             for term in others:
-                if term.id() < post:
+                if term.is_active() and term.id() < post:
                     term.skip_to(post)
-                if not term.is_active():
-                    break
+                if not term.is_active():  # also a pair whose posts are all deleted
+                    self._active = False
+                    return
                 if term.id() > post:
                     rarest.skip_to(term.id())
                     break
@@ -77,9 +78,6 @@ class _Adjacent(mcore.Matcher):
                 if self._in_a_row():
                     return
                 rarest.next()
-                continue
-            if not term.is_active():
-                break
         self._active = False
 
     def _in_a_row(self) -> bool:
@@ -130,3 +128,7 @@ class _Adjacent(mcore.Matcher):
 
     def supports_block_quality(self) -> bool:
         return False
+
+    def max_quality(self) -> float:
+        """Whoosh's top-N search asks it of every part, once its heap is full."""
+        return sum(word.max_quality() for word in self.words)
