@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from forum import search
 from forum.attachments import extract, storage
 from forum.database import write_transaction
 from forum.extensions import db
@@ -69,14 +67,6 @@ def opening(thread: Thread) -> Post:
 def stored(sha256: str) -> StoredFile:
     db.session.expire_all()
     return db.session.get(StoredFile, sha256)
-
-
-@pytest.fixture
-def forum(app: Flask) -> Iterator[Forum]:
-    with app.app_context():
-        search.backend().clear()
-        yield Forum(app)
-        db.session.remove()
 
 
 @pytest.fixture
