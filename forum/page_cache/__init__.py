@@ -110,7 +110,8 @@ def for_visitors(
             if not _keepable(cache, for_everyone):
                 return view(**kwargs)
             current = versions.read(shows, kwargs)
-            key = (request.host_url, request.path, tuple(sorted(request.args.items(multi=True))),
+            # the root holds the path the forum is mounted at: a page's links begin with it
+            key = (request.root_url, request.path, tuple(sorted(request.args.items(multi=True))),
                    languages.current())  # fmt: skip
             etag = hashlib.blake2b(repr((key, current)).encode(), digest_size=12).hexdigest()
             if etag in request.if_none_match:
