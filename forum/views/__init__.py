@@ -13,6 +13,7 @@ from forum import languages, permissions, reference, standing
 from forum.forms import LARGEST_ID
 from forum.forms.events import EVENT_KIND_LABELS
 from forum.forms.threads import KIND_LABELS, SHOW_LABELS
+from forum.template_urls import remembered_url_for
 from forum.views import (
     admin,
     api,
@@ -97,6 +98,7 @@ def init_app(app: Flask) -> None:
         interface_language=languages.current,
         text_direction=languages.direction,
         csrf_field=csrf_field,
+        url_for=remembered_url_for(app),
     )
     app.jinja_env.filters["isolate"] = languages.isolate
     app.jinja_env.filters["bdi"] = languages.bdi
