@@ -104,7 +104,8 @@ _NAMES = {
 def read(shows: str, kwargs: dict[str, Any]) -> tuple[int, ...]:
     """The versions a page is kept under, in one statement."""
     values = {name: kwargs[name] for name in _NAMES[shows]}
-    rows = db.session.execute(_READ[shows], values).all()
+    # the connection's plain rows: every visitor's request asks, kept page or not
+    rows = db.session.connection().execute(_READ[shows], values).all()
     return tuple(number for _id, number in sorted(rows))
 
 
