@@ -12,7 +12,7 @@ from sqlalchemy import select
 from forum.attachments import storage
 from forum.extensions import db
 from forum.models import Attachment, AuditEntry, StoredFile, TextState
-from forum.services import browsing, moderation
+from forum.services import browsing, moderation, thread_posts
 from tests.attachment_rows import attach, opening_post
 from tests.conftest import Person, make_person, readable, thread_id_from
 
@@ -126,7 +126,7 @@ def test_a_hidden_post_s_attachment_is_not_found_by_members(
 ) -> None:
     assert member.reply(thread_id, "My own form").status_code == 302
     with app.app_context():
-        reply = browsing.thread_posts(browsing.get_thread(thread_id), 1, 10).items[-1].id
+        reply = thread_posts.page_of(browsing.get_thread(thread_id), 1, 10).items[-1].id
     attachment_id = attach(app, reply, "reply.pdf")
     with app.app_context():
         mod = db.session.scalar(

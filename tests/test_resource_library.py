@@ -10,7 +10,7 @@ from flask import Flask
 
 from forum.models import FileKind
 from forum.models._time import utcnow
-from forum.services import browsing, moderation
+from forum.services import browsing, moderation, thread_posts
 from tests.attachment_rows import attach, opening_post
 from tests.conftest import Person, counting_queries, make_person, thread_id_from
 
@@ -83,7 +83,7 @@ def test_what_no_one_may_read_is_not_listed(app: Flask, member: Person) -> None:
     assert member.reply(kept, "Another reply with a file").status_code == 302
     with app.app_context():
         thread = browsing.get_thread(kept)
-        replies = browsing.thread_posts(thread, 1, 10).items[1:]
+        replies = thread_posts.page_of(thread, 1, 10).items[1:]
         reply_ids = [post.id for post in replies]
     hidden_id = attach(app, reply_ids[0], "in-hidden-post.pdf")
     attach(app, reply_ids[1], "in-deleted-post.pdf")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AuditEntry, ThreadTopic
-from forum.services import browsing, moderation
+from forum.services import browsing, moderation, thread_posts
 from tests.conftest import Person, errors_in, make_person, thread_id_from
 from tests.topic_samples import sample_vocabulary  # noqa: F401 (a fixture)
 
@@ -83,7 +83,7 @@ def test_editing_the_first_post_changes_its_topics_and_the_topic_page(
     assert kept.headers.get("X-Page-Cache") == "hit"
     with app.app_context():
         opening = browsing.get_thread(thread_id)
-        post_id = min(post.id for post in browsing.thread_posts(opening, 1, 10).items)
+        post_id = min(post.id for post in thread_posts.page_of(opening, 1, 10).items)
     edit = f"/posts/{post_id}/edit"
     form = member.get(edit).get_data(as_text=True)
     assert 'value="gas-detector" checked' in form
@@ -167,7 +167,7 @@ def test_a_moderator_changing_only_the_topics_goes_on_the_record(
     moderator = make_person(app, "mod", moderates=("oic-oshnet",))
     with app.app_context():
         opening = browsing.get_thread(thread_id)
-        post_id = min(post.id for post in browsing.thread_posts(opening, 1, 10).items)
+        post_id = min(post.id for post in thread_posts.page_of(opening, 1, 10).items)
     retagged = moderator.post(
         f"/posts/{post_id}/edit",
         {

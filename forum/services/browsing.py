@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.database import read_once
 from forum.extensions import db
-from forum.models import Board, ControlLevel, Network, Post, Theme, Thread, ThreadKind, User
+from forum.models import Board, ControlLevel, Network, Post, Theme, Thread, ThreadKind
+from forum.services import slices
 
 
 @dataclass
@@ -207,26 +207,39 @@ def boards_of_theme(theme: Theme) -> Sequence[Board]:
 
 
 def board_threads(board: Board, page: int, per_page: int, shown: ThreadFilter) -> Page:
-    query = select(Thread).where(Thread.board_id == board.id)
-    return _thread_page(query, page, per_page, shown, pinned_first=True)
+    query = listed_threads([board.id], shown).order_by(*slices.order_by(slices.PINNED_FIRST))
+    return paginate(query, page, per_page)
 
 
 def threads_across_boards(
     board_ids: Sequence[int], page: int, per_page: int, shown: ThreadFilter
 ) -> Page:
     """A theme page or network page: threads from many boards, latest activity first."""
-    query = select(Thread).where(Thread.board_id.in_(board_ids))
-    return _thread_page(query, page, per_page, shown, pinned_first=False)
+    query = listed_threads(board_ids, shown).order_by(*slices.order_by(slices.THREADS))
+    return paginate(query, page, per_page)
 
 
-def _thread_page(
-    query: Select, page: int, per_page: int, shown: ThreadFilter, *, pinned_first: bool
-) -> Page:
-    query = shown.apply(query.where(Thread.deleted_at.is_(None)))
-    order = [Thread.last_activity_at.desc(), Thread.id.desc()]
-    if pinned_first:
-        order.insert(0, Thread.is_pinned.desc())
-    return paginate(with_list_details(query).order_by(*order), page, per_page)
+def threads_after(
+    board_ids: Sequence[int],
+    shown: ThreadFilter,
+    key: Sequence[Any] | None,
+    limit: int,
+    *,
+    pinned_first: bool,
+) -> slices.Slice:
+    """The API's thread lists, read after a cursor's thread: a board's as its page orders
+    them (pinned first), or as theme and network pages do."""
+    order = slices.PINNED_FIRST if pinned_first else slices.THREADS
+    return slices.read(listed_threads(board_ids, shown), order, key, limit)
+
+
+def listed_threads(board_ids: Sequence[int], shown: ThreadFilter) -> Select:
+    """The threads a list shows: these boards', not deleted, as filtered, with row details."""
+    on_boards = (
+        Thread.board_id == board_ids[0] if len(board_ids) == 1 else Thread.board_id.in_(board_ids)
+    )
+    query = select(Thread).where(on_boards, Thread.deleted_at.is_(None))
+    return with_list_details(shown.apply(query))
 
 
 def with_list_details(query: Select) -> Select:
@@ -246,58 +259,6 @@ def move_targets(thread: Thread, *, admin: bool) -> Sequence[Board]:
 
 def get_thread(thread_id: int) -> Thread | None:
     return db.session.scalar(_THREAD_BY_ID, {"thread_id": thread_id})
-
-
-# built once, like the lookups above: every thread page reads a page of posts
-_THREAD_POST_COUNT = select(func.count(Post.id)).where(Post.thread_id == bindparam("thread_id"))
-# what a post's card shows of its author (forum/services/post_cards.py): not their profile's
-# text, settings and mail choices
-POST_AUTHOR = joinedload(Post.author).load_only(User.username, User.display_name, User.institution)
-_THREAD_POSTS = {
-    by_votes: select(Post)
-    .where(Post.thread_id == bindparam("thread_id"))
-    .options(POST_AUTHOR)
-    .order_by(*order)
-    .limit(bindparam("limit"))
-    .offset(bindparam("offset"))
-    for by_votes, order in (
-        (False, [Post.id]),
-        (True, [Post.is_opening.desc(), Post.vote_count.desc(), Post.id]),
-    )
-}
-
-
-# the same, each row with the thread's number of posts: a page and its total in one query
-_THREAD_POSTS_COUNTED = {
-    by_votes: statement.add_columns(func.count().over())
-    for by_votes, statement in _THREAD_POSTS.items()
-}
-
-
-# a larger offset overflows the database's integers: such a page is counted first, and refused
-_OFFSET_MAX = 2**31
-
-
-def thread_posts(thread: Thread, page: int | None, per_page: int, by_votes: bool = False) -> Page:
-    """A page of a thread's posts, deleted ones as placeholders; page None: the last page.
-
-    By votes: the opening post first, then the most helpful replies.
-    """
-    parameters = {"thread_id": thread.id}
-    rows = []
-    if page is not None and page >= 1 and (page - 1) * per_page < _OFFSET_MAX:
-        window = {**parameters, "limit": per_page, "offset": (page - 1) * per_page}
-        rows = db.session.execute(_THREAD_POSTS_COUNTED[by_votes], window).all()
-    if rows:
-        posts = Page([post for post, _total in rows], page, per_page, rows[0][1])
-    else:  # the last page (its number needs the count first), or none there
-        posts = paginate_built(
-            _THREAD_POST_COUNT, _THREAD_POSTS[by_votes], parameters, page, per_page
-        )
-    for post in posts.items:
-        # the page already holds the thread: no query per post for it
-        set_committed_value(post, "thread", thread)
-    return posts
 
 
 def page_of_post(post: Post, per_page: int) -> int:

@@ -23,7 +23,8 @@ from forum.models import (
     Vote,
 )
 from forum.services import notifications
-from forum.services.browsing import POST_AUTHOR, Page, paginate, with_list_details
+from forum.services.browsing import Page, paginate, with_list_details
+from forum.services.thread_posts import POST_AUTHOR
 
 
 def accept(actor: User, post: Post) -> None:

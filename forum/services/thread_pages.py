@@ -4,6 +4,7 @@ post as a card of plain data (forum/services/post_cards.py) that the template on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -11,9 +12,18 @@ from sqlalchemy import and_, bindparam, distinct, func, select
 
 from forum.extensions import db
 from forum.models import ExpertVerification, Post, Report, ReportReason, ReportStatus, Thread
-from forum.services import attachment_pages, browsing, experts, inbox, profiles, qa, topics
+from forum.services import (
+    attachment_pages,
+    experts,
+    inbox,
+    profiles,
+    qa,
+    thread_posts,
+    topics,
+)
 from forum.services.browsing import Page
 from forum.services.post_cards import PostCard, PostCards
+from forum.services.slices import Slice
 from forum.vocabulary import Concept
 
 
@@ -40,9 +50,19 @@ def thread_page(
 ) -> ThreadPage:
     """A page of the thread's posts as `reader` sees it (page None: the last); a page past
     the end is a PageOutOfRange (404)."""
-    posts = browsing.thread_posts(thread, page, per_page, by_votes)
+    posts = thread_posts.page_of(thread, page, per_page, by_votes)
     shown = _shown(reader, thread, posts, by_votes, inbox.thread_watch(reader, thread.id))
     return replace(shown, topics=topics.concepts_of(topics.of_thread(thread.id)))
+
+
+def posts_after(
+    reader: Any, thread: Thread, key: Sequence[Any] | None, limit: int, by_votes: bool
+) -> tuple[ThreadPage, Slice]:
+    """The API's posts of a thread as `reader` sees them, after a cursor's post; and the
+    slice they were read in (whether more follow)."""
+    found = thread_posts.after(thread, key, limit, by_votes)
+    posts = Page(found.items, 1, limit, len(found.items))
+    return _shown(reader, thread, posts, by_votes, watch_state="none"), found
 
 
 def one_post(reader: Any, thread: Thread, post: Post) -> ThreadPage:

@@ -38,7 +38,9 @@ DESCRIPTION = (
     "Read the forum as a visitor, or as a member with a personal access token (made on "
     "your profile's API tokens page) sent as `Authorization: Bearer <token>`. Tokens with "
     "the write scope may also post, edit, vote, accept answers and watch. Lists come a page "
-    "at a time: send `next_cursor` back as `?cursor=`. Reads carry an ETag: send it as "
+    "at a time: send `next_cursor` back as `?cursor=`, with the same filters. Threads and "
+    "posts are read on after the last one sent: one started or posted meanwhile is neither "
+    "repeated nor skipped. Reads carry an ETag: send it as "
     "If-None-Match for a 304. Every refusal is JSON with a status, a code and a message."
 )
 

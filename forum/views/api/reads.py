@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from forum import permissions, reference
 from forum.languages import lazy_gettext as _l
 from forum.models import ControlLevel, Thread
-from forum.services import browsing, thread_pages
+from forum.services import browsing, slices, thread_pages
 from forum.views.api import bp, cursors, shapes
 from forum.views.api.errors import invalid
 from forum.views.api.spec import operation
@@ -97,13 +97,12 @@ def threads(query: dict[str, Any]) -> dict[str, Any]:
     found = _boards(query["network"], query["theme"])
     shown = thread_filter(MultiDict({k: v for k, v in query.items() if v is not None}))
     _check_practice(query)
-    page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
+    one_board = len(found) == 1 and bool(query["network"] and query["theme"])
+    order = slices.PINNED_FIRST if one_board else slices.THREADS
+    after, limit = cursors.key(query, current_app.config["THREADS_PER_PAGE"], order)
     ids = [board.id for board in found]
-    if len(found) == 1 and query["network"] and query["theme"]:
-        listed = browsing.board_threads(found[0], page, per_page, shown)
-    else:
-        listed = browsing.threads_across_boards(ids, page, per_page, shown)
-    return cursors.listing([shapes.thread(row) for row in listed.items], listed)
+    listed = browsing.threads_after(ids, shown, after, limit, pinned_first=one_board)
+    return cursors.slice_listing([shapes.thread(row) for row in listed.items], listed, order, limit)
 
 
 def _check_practice(query: dict[str, Any]) -> None:
@@ -154,16 +153,16 @@ def thread(thread_id: int) -> dict[str, Any]:
 )
 def posts(thread_id: int, query: dict[str, Any]) -> dict[str, Any]:
     thread = visible_thread(thread_id)
-    page, per_page = cursors.position(query, current_app.config["POSTS_PER_PAGE"])
-    shown = thread_pages.thread_page(
-        current_user, thread, page, per_page, by_votes=query["sort"] == "votes"
-    )
+    by_votes = query["sort"] == "votes"
+    order = slices.POSTS_BY_VOTES if by_votes else slices.POSTS
+    after, limit = cursors.key(query, current_app.config["POSTS_PER_PAGE"], order)
+    shown, found = thread_pages.posts_after(current_user, thread, after, limit, by_votes)
     rows = {row.id: row for row in shown.posts.items}
     items = [
         shapes.post(card, thread.id, rows[card.id].body_source, rows[card.id].edited_at)
         for card in shown.cards
     ]
-    return cursors.listing(items, shown.posts)
+    return cursors.slice_listing(items, found, order, limit)
 
 
 def visible_thread(thread_id: int) -> Thread:
