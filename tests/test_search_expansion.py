@@ -134,11 +134,15 @@ def test_the_page_says_what_else_it_searched_and_offers_the_words_alone(
     assert "Only the words typed were searched." in html
     assert 'href="/search?q=SDS"' in html  # related terms again
 
-    # facets and pages keep the choice
+    # facets and pages keep the choice, and so does the form, sent again with other filters
     html = anonymous.get("/search?q=acetone+SDS+OR+drums&words=typed").get_data(as_text=True)
     assert (
         "words=typed&amp;theme=fire-safety" in html or "theme=fire-safety&amp;words=typed" in html
     )
+    for address, carried in (("/search?q=SDS&words=typed", True), ("/search?q=SDS", False)):
+        html = anonymous.get(address).get_data(as_text=True)
+        form = re.search(r'<form method="get"[^>]*role="search">(.*?)</form>', html, re.S)
+        assert ('<input type="hidden" name="words" value="typed">' in form.group(1)) is carried
 
 
 def test_a_query_naming_no_concept_says_nothing_more(forum: Forum, anonymous: Person) -> None:
