@@ -20,6 +20,7 @@ from sqlalchemy.orm import contains_eager
 from forum import permissions
 from forum.extensions import db
 from forum.models import Attachment, Board, FileKind, Network, Post, StoredFile, Theme, Thread
+from forum.services.attachment_pages import size_text
 from forum.services.browsing import Page, paginate
 
 
@@ -36,7 +37,7 @@ class ResourceRow:
     attachment_id: int
     name: str
     kind: FileKind
-    size: int
+    size: str  # "1.2 MB", in the reader's language
     language: str  # the post's; "" for posts from before languages
     created_at: datetime
     reviewed_at: datetime | None
@@ -139,7 +140,7 @@ def _row(reader: Any, attachment: Attachment) -> ResourceRow:
         attachment_id=attachment.id,
         name=attachment.name,
         kind=file.kind,
-        size=file.size,
+        size=size_text(file.size),
         language=post.language,
         created_at=attachment.created_at,
         reviewed_at=attachment.reviewed_at,
