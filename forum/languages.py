@@ -99,7 +99,6 @@ def install_template_gettext(app: Flask) -> None:
     """Jinja's newstyle gettext: values escaped in HTML, every message %-formatted. Jinja's
     own callables reach the catalogue through two template calls per message; these, through
     one, and a thread page shows about fifty messages."""
-    app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]  ({% trans %} blocks)
     app.jinja_env.globals.update(
         _=_template_gettext,

@@ -59,6 +59,28 @@ def test_a_thread_started_while_reading_neither_repeats_nor_skips_one(
     assert _all(client, f"{THREADS}&limit=100", f"{THREADS}&")[0][:3] == newer[::-1]
 
 
+def test_threads_started_last_first_meet_every_thread_once_whatever_moves(
+    app: Flask, member: Person, other_member: Person
+) -> None:
+    ids = _started(member, 5)
+    replied = iter(ids)  # after each page, a reply to a thread not read yet, or read
+    client = app.test_client()
+    by_activity = _all(
+        client,
+        f"{THREADS}&limit=2",
+        f"{THREADS}&",
+        lambda: other_member.reply(next(replied), "Still open?"),
+    )
+    assert sorted(sum(by_activity, [])) != sorted(ids)  # moved: met twice, or not at all
+    newest = _all(
+        client,
+        f"{THREADS}&sort=newest&limit=2",
+        f"{THREADS}&sort=newest&",
+        lambda: other_member.reply(next(replied, ids[0]), "Still open?"),
+    )
+    assert sum(newest, []) == ids[::-1]
+
+
 def test_a_boards_list_reads_on_past_its_pinned_threads(app: Flask, member: Person) -> None:
     ids = _started(member, 5)
     with app.app_context(), write_transaction() as session:

@@ -51,14 +51,30 @@ def test_a_template_address_is_the_one_flask_builds(app: Flask) -> None:
             ("search.results", {"q": ["a", "b"]}),  # unhashable: built each time
         ]:
             assert url_for(endpoint, **values) == app.url_for(endpoint, **values)
-            assert url_for(endpoint, **values) == app.url_for(endpoint, **values)  # remembered
+            assert url_for(endpoint, **values) == app.url_for(endpoint, **values)
+    assert url_for.cache_info().hits == 4  # all but the list, asked again
 
 
 def test_equal_values_of_other_types_are_other_addresses(app: Flask) -> None:
     url_for = remembered_url_for(app)
     with app.test_request_context("/"):
-        built = [url_for("search.results", q=value) for value in (1, True, 1.0)]
-    assert built == ["/search?q=1", "/search?q=True", "/search?q=1.0"]
+        built = [url_for("search.results", q=value) for value in (1, True, 1.0, 0.0, -0.0)]
+    assert built == [
+        "/search?q=1",
+        "/search?q=True",
+        "/search?q=1.0",
+        "/search?q=0.0",
+        "/search?q=-0.0",
+    ]
+
+
+def test_a_visitors_long_text_is_not_remembered(app: Flask) -> None:
+    url_for = remembered_url_for(app)
+    with app.test_request_context("/"):
+        for n in range(3):
+            url_for("auth.login", next=f"/search?q={'x' * 200}{n}")
+            url_for("auth.login", next=f"/search?q=short{n}")
+    assert url_for.cache_info().currsize == 3
 
 
 def test_links_follow_the_path_the_forum_is_mounted_at(app: Flask, anonymous) -> None:  # noqa: ANN001

@@ -110,9 +110,9 @@ def for_visitors(
             if not _keepable(cache, for_everyone):
                 return view(**kwargs)
             current = versions.read(shows, kwargs)
-            # the root holds the path the forum is mounted at: a page's links begin with it
-            key = (request.root_url, request.path, tuple(sorted(request.args.items(multi=True))),
-                   languages.current())  # fmt: skip
+            # the path the forum is mounted at, as its links begin with it
+            key = (request.host_url, request.script_root, request.path,
+                   tuple(sorted(request.args.items(multi=True))), languages.current())  # fmt: skip
             etag = hashlib.blake2b(repr((key, current)).encode(), digest_size=12).hexdigest()
             if etag in request.if_none_match:
                 return _not_modified(etag)

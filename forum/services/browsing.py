@@ -222,14 +222,11 @@ def threads_across_boards(
 def threads_after(
     board_ids: Sequence[int],
     shown: ThreadFilter,
+    order: slices.Order,
     key: Sequence[Any] | None,
     limit: int,
-    *,
-    pinned_first: bool,
 ) -> slices.Slice:
-    """The API's thread lists, read after a cursor's thread: a board's as its page orders
-    them (pinned first), or as theme and network pages do."""
-    order = slices.PINNED_FIRST if pinned_first else slices.THREADS
+    """The API's thread lists in `order`, read after a cursor's thread."""
     return slices.read(listed_threads(board_ids, shown), order, key, limit)
 
 

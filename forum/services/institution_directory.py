@@ -21,7 +21,7 @@ from forum.models.institutions import (
     NetworkRole,
     search_key,
 )
-from forum.services import browsing
+from forum.services import browsing, slices
 from forum.services.browsing import Page, paginate
 
 FACETS = ("country", "kind", "network", "theme", "capacity")
@@ -237,7 +237,7 @@ def country_page(code: str, language: str) -> CountryPage:
                 or_(Thread.practice_country == code, Thread.author_id.in_(from_country)),
             )
         )
-        .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+        .order_by(*slices.order_by(slices.THREADS))
         .limit(COUNTRY_THREADS)
     ).all()
     return CountryPage(

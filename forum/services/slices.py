@@ -1,9 +1,11 @@
 """Lists read after a row (keyset pagination), for the API's cursors: a slice is the rows that
-follow the last one a caller saw, in the list's order. A thread started or a post deleted
-while a caller reads on neither repeats nor skips a row at the seam, as a page number would.
+follow the last one a caller saw, in the list's order. A row added before the seam (a thread
+started, a thread's new reply) neither repeats nor skips one there, as a page number would.
+A row whose own place changes while a caller reads (a thread's latest activity, a post's
+votes) can: it is met again, or not at all. NEWEST never moves.
 
-The orders are the pages' own (forum/services/browsing.py sorts by them too), each ending in
-the id, so that every row has a place of its own in them."""
+The orders are the lists' own (the pages sort by them too), each ending in the id, so that
+every row has a place of its own in them."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ Order = tuple[tuple[Any, bool], ...]  # (column, descending), the last one uniqu
 
 THREADS: Order = ((Thread.last_activity_at, True), (Thread.id, True))
 PINNED_FIRST: Order = ((Thread.is_pinned, True), *THREADS)  # one board's list
+NEWEST: Order = ((Thread.id, True),)  # the threads started last first
 POSTS: Order = ((Post.id, False),)
 POSTS_BY_VOTES: Order = ((Post.is_opening, True), (Post.vote_count, True), (Post.id, False))
 
@@ -49,7 +52,7 @@ def after(order: Order, key: Sequence[Any]) -> ColumnElement[bool]:
 
 
 def _past(column: Any, descending: bool, value: Any) -> ColumnElement[bool]:
-    if isinstance(value, bool):  # SQL compares truth only for equality: true comes first
+    if isinstance(value, bool):  # SQLAlchemy takes no < or > with True and False
         return column.is_(not value) if value == descending else false()
     return column < value if descending else column > value
 

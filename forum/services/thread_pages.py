@@ -18,12 +18,12 @@ from forum.services import (
     inbox,
     profiles,
     qa,
+    slices,
     thread_posts,
     topics,
 )
 from forum.services.browsing import Page
 from forum.services.post_cards import PostCard, PostCards
-from forum.services.slices import Slice
 from forum.vocabulary import Concept
 
 
@@ -56,12 +56,13 @@ def thread_page(
 
 
 def posts_after(
-    reader: Any, thread: Thread, key: Sequence[Any] | None, limit: int, by_votes: bool
-) -> tuple[ThreadPage, Slice]:
-    """The API's posts of a thread as `reader` sees them, after a cursor's post; and the
-    slice they were read in (whether more follow)."""
-    found = thread_posts.after(thread, key, limit, by_votes)
+    reader: Any, thread: Thread, order: slices.Order, key: Sequence[Any] | None, limit: int
+) -> tuple[ThreadPage, slices.Slice]:
+    """The API's posts of a thread in `order` (slices.POSTS or POSTS_BY_VOTES) as `reader`
+    sees them, after a cursor's post; and the slice they were read in (whether more follow)."""
+    found = thread_posts.after(thread, order, key, limit)
     posts = Page(found.items, 1, limit, len(found.items))
+    by_votes = order == slices.POSTS_BY_VOTES
     return _shown(reader, thread, posts, by_votes, watch_state="none"), found
 
 

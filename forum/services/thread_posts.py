@@ -60,9 +60,10 @@ def page_of(thread: Thread, page: int | None, per_page: int, by_votes: bool = Fa
     return replace(posts, items=_in_thread(posts.items, thread))
 
 
-def after(thread: Thread, key: Sequence[Any] | None, limit: int, by_votes: bool) -> slices.Slice:
-    """The API's posts of a thread, read after a cursor's post."""
-    order = slices.POSTS_BY_VOTES if by_votes else slices.POSTS
+def after(
+    thread: Thread, order: slices.Order, key: Sequence[Any] | None, limit: int
+) -> slices.Slice:
+    """The API's posts of a thread in `order`, read after a cursor's post."""
     found = slices.read(_POSTS_OF_THREAD.params(thread_id=thread.id), order, key, limit)
     return replace(found, items=_in_thread(found.items, thread))
 

@@ -15,7 +15,7 @@ from forum.extensions import db
 from forum.languages import LANGUAGES
 from forum.models import Post, Theme, Thread, ThreadKind, ThreadTopic
 from forum.search.query import SearchQuery, Term
-from forum.services import browsing, experts, institution_directory
+from forum.services import browsing, experts, institution_directory, slices
 from forum.services.browsing import Page
 from forum.vocabulary import Concept, Labels
 
@@ -148,9 +148,7 @@ def _tagged(concept_id: str):  # noqa: ANN202
         .join(ThreadTopic, ThreadTopic.thread_id == Thread.id)
         .where(ThreadTopic.concept_id == concept_id, _shown_to_all())
     )
-    return browsing.with_list_details(query).order_by(
-        Thread.last_activity_at.desc(), Thread.id.desc()
-    )
+    return browsing.with_list_details(query).order_by(*slices.order_by(slices.THREADS))
 
 
 def _found_by_labels(concept: Concept) -> list[Any]:

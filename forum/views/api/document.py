@@ -40,7 +40,8 @@ DESCRIPTION = (
     "the write scope may also post, edit, vote, accept answers and watch. Lists come a page "
     "at a time: send `next_cursor` back as `?cursor=`, with the same filters. Threads and "
     "posts are read on after the last one sent: one started or posted meanwhile is neither "
-    "repeated nor skipped. Reads carry an ETag: send it as "
+    "repeated nor skipped, but a thread whose activity changes while you read moves (drop "
+    "repeats by id, or use `sort=newest`). Reads carry an ETag: send it as "
     "If-None-Match for a 304. Every refusal is JSON with a status, a code and a message."
 )
 

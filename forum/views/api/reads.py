@@ -79,6 +79,9 @@ THREAD_QUERY = {
     "practice_country": {"type": "string", "minLength": 2, "maxLength": 2},
     "practice_sector": {"type": "string", "minLength": 1, "maxLength": 1},
     "practice_control": {"type": "string", "enum": [level.value for level in ControlLevel]},
+    # activity: latest activity first, as the pages; newest: the threads started last first,
+    # an order no reply or deletion changes, for scripts that must meet every thread once
+    "sort": {"type": "string", "enum": ["activity", "newest"]},
     **cursors.QUERY,
 }
 
@@ -87,7 +90,7 @@ THREAD_QUERY = {
     bp,
     "GET",
     "/threads",
-    summary="Threads, latest activity first, filtered as on the list pages",
+    summary="Threads, latest activity first (or started last first), filtered as on the lists",
     tag="Threads",
     response=shapes.listing(shapes.THREAD),
     query=THREAD_QUERY,
@@ -97,11 +100,15 @@ def threads(query: dict[str, Any]) -> dict[str, Any]:
     found = _boards(query["network"], query["theme"])
     shown = thread_filter(MultiDict({k: v for k, v in query.items() if v is not None}))
     _check_practice(query)
-    one_board = len(found) == 1 and bool(query["network"] and query["theme"])
-    order = slices.PINNED_FIRST if one_board else slices.THREADS
+    if query["sort"] == "newest":
+        order = slices.NEWEST
+    elif len(found) == 1 and query["network"] and query["theme"]:
+        order = slices.PINNED_FIRST  # as the board's page lists them
+    else:
+        order = slices.THREADS
     after, limit = cursors.key(query, current_app.config["THREADS_PER_PAGE"], order)
     ids = [board.id for board in found]
-    listed = browsing.threads_after(ids, shown, after, limit, pinned_first=one_board)
+    listed = browsing.threads_after(ids, shown, order, after, limit)
     return cursors.slice_listing([shapes.thread(row) for row in listed.items], listed, order, limit)
 
 
@@ -153,10 +160,9 @@ def thread(thread_id: int) -> dict[str, Any]:
 )
 def posts(thread_id: int, query: dict[str, Any]) -> dict[str, Any]:
     thread = visible_thread(thread_id)
-    by_votes = query["sort"] == "votes"
-    order = slices.POSTS_BY_VOTES if by_votes else slices.POSTS
+    order = slices.POSTS_BY_VOTES if query["sort"] == "votes" else slices.POSTS
     after, limit = cursors.key(query, current_app.config["POSTS_PER_PAGE"], order)
-    shown, found = thread_pages.posts_after(current_user, thread, after, limit, by_votes)
+    shown, found = thread_pages.posts_after(current_user, thread, order, after, limit)
     rows = {row.id: row for row in shown.posts.items}
     items = [
         shapes.post(card, thread.id, rows[card.id].body_source, rows[card.id].edited_at)
