@@ -36,6 +36,13 @@ def _all(client, first: str, then: str, between=lambda: None) -> list[list[int]]
     raise AssertionError(f"no end after 20 pages: {pages}")
 
 
+def _with_replies(member: Person, other_member: Person, count: int) -> int:
+    thread_id = thread_id_from(member.start_thread("Harness inspection", "How often?"))
+    for n in range(count):
+        other_member.reply(thread_id, f"Reply {n}")
+    return thread_id
+
+
 def _started(member: Person, count: int, prefix: str = "Thread") -> list[int]:
     return [thread_id_from(member.start_thread(f"{prefix} {n}", "Body")) for n in range(count)]
 
@@ -93,9 +100,7 @@ def test_a_boards_list_reads_on_past_its_pinned_threads(app: Flask, member: Pers
 def test_a_threads_posts_come_once_each_in_its_order(
     app: Flask, member: Person, other_member: Person, sort: str
 ) -> None:
-    thread_id = thread_id_from(member.start_thread("Harness inspection", "How often?"))
-    for n in range(4):
-        other_member.reply(thread_id, f"Reply {n}")
+    thread_id = _with_replies(member, other_member, 4)
     client = app.test_client()
     posts = f"/api/v1/threads/{thread_id}/posts?sort={sort}"
     everything = client.get(f"{posts}&limit=100").json["items"]
@@ -115,9 +120,7 @@ def test_a_threads_posts_come_once_each_in_its_order(
 def test_a_reply_posted_while_reading_is_on_the_last_page(
     app: Flask, member: Person, other_member: Person
 ) -> None:
-    thread_id = thread_id_from(member.start_thread("Harness inspection", "How often?"))
-    for n in range(3):
-        other_member.reply(thread_id, f"Reply {n}")
+    thread_id = _with_replies(member, other_member, 3)
     client = app.test_client()
     posts = f"/api/v1/threads/{thread_id}/posts?"
     first = client.get(f"{posts}limit=2").json
