@@ -57,8 +57,20 @@ class _ForumServer(BaseApplication):
         return self.application
 
 
+def _quiet_socket_writer_hang_ups(args: threading.ExceptHookArgs) -> None:
+    """engineio's WebSocket writer thread ends by closing the socket, and simple-websocket's
+    reader closes it too when the client goes: if the reader wins, the writer's last send
+    fails (OSError: bad file descriptor) and the thread dies with a traceback in the server's
+    log. The client is merely gone: nothing to report. Anything else keeps Python's report."""
+    thread_name = args.thread.name if args.thread is not None else ""
+    if isinstance(args.exc_value, OSError) and thread_name.endswith("(writer)"):
+        return
+    threading.__excepthook__(args)
+
+
 def _worker_ready(app: Flask) -> None:
     """In the worker, not before: gunicorn forks it, and threads do not cross a fork."""
+    threading.excepthook = _quiet_socket_writer_hang_ups
     # What start-up made lives as long as the process: keep it out of the collector's full
     # passes, which otherwise add 100 ms pauses to requests that allocate a lot (search).
     # Read the OSH vocabulary now, off the first search's or composer's time (about a second)
