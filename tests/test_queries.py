@@ -24,7 +24,8 @@ from forum.models import (
 )
 from forum.models._time import utcnow
 from forum.services import home_page, inbox
-from tests.conftest import Person, counting_queries
+from tests.attachment_rows import attach
+from tests.conftest import Person, counting_queries, reply_ids, thread_id_from
 from tests.topic_samples import sample_vocabulary  # noqa: F401 (a fixture)
 
 MAX_QUERIES = 12  # a member's thread page, with its posts' attachments and its topics
@@ -285,3 +286,39 @@ def test_a_topic_page_reads_as_many_queries_whatever_its_threads_and_experts(
     many = {name: _queries(app, person, url) for name, url in urls.items()}
     assert many == few
     assert many["topic"] <= TOPIC_PAGE_QUERIES, many
+
+
+def test_a_thread_page_reads_files_cautions_and_expertise_only_for_posts_that_have_them(
+    app: Flask, anonymous: Person, member: Person, other_member: Person
+) -> None:
+    """Its posts' query says which posts have files or open unsafe-advice reports and which
+    authors have expertise in the theme: a page of plain posts reads none of those, and
+    each kind present costs one query more, whatever the number of posts."""
+    thread_id = thread_id_from(member.start_thread("Wet well entry", "What do we wear?"))
+    other_member.reply(thread_id, "A dust mask is enough.")
+    reply_id = reply_ids(app, thread_id)[0]
+    url = f"/threads/{thread_id}"
+    plain = _queries(app, anonymous, url)
+
+    attach(app, reply_id, "entry-permit.pdf")
+    assert _queries(app, anonymous, url) == plain + 1
+    assert "entry-permit.pdf" in anonymous.get(url).get_data(as_text=True)
+
+    reported = member.post(f"/posts/{reply_id}/report", {"reason": "unsafe_advice"})
+    assert reported.status_code == 302
+    assert _queries(app, anonymous, url) == plain + 2  # one member's report: counted, no caution
+
+    with app.app_context():
+        board = db.session.scalar(select(Board).join(Thread).where(Thread.id == thread_id))
+        author_id = db.session.scalar(select(User.id).where(User.username == "kemal"))
+        db.session.add(
+            ExpertVerification(
+                user_id=author_id,
+                theme_id=board.theme_id,
+                network_id=board.network_id,
+                note="trainer",
+            )
+        )
+        db.session.commit()
+    assert _queries(app, anonymous, url) == plain + 3
+    assert "Verified expert: Confined spaces" in anonymous.get(url).get_data(as_text=True)

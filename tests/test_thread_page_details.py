@@ -192,8 +192,8 @@ def test_one_post_renders_from_its_card_as_the_page_shows_it(
 
     page = _page(anonymous, thread_id)
     with app.test_request_context(f"/threads/{thread_id}"):
-        thread, post = browsing.get_thread(thread_id), browsing.get_post(reply_id)
-        card = thread_pages.post_cards(current_user, thread, [post], None).card(post)
+        thread = browsing.get_thread(thread_id)
+        card = thread_pages.one_post(current_user, thread, reply_id).cards[0]
         alone = render_template_string(
             '{% from "threads/_post.html" import post_card %}{{ post_card(card) }}', card=card
         )

@@ -4,7 +4,7 @@ suspension or ban stops."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import format_date
 
@@ -12,6 +12,9 @@ from forum import standing
 from forum.extensions import db
 from forum.languages import lazy_gettext as _l
 from forum.models import Board, Network, Post, Thread
+
+if TYPE_CHECKING:
+    from forum.services.thread_posts import ThreadPost
 
 Reason = Any  # a lazy translatable string
 Policy = Callable[[Any, Any], Reason | None]
@@ -88,9 +91,12 @@ def taking_part(policy: Policy) -> Policy:
     return checked
 
 
-def network_of(target: Board | Thread | Post) -> int:
-    thread = target.thread if isinstance(target, Post) else target
-    return (thread.board if isinstance(thread, Thread) else thread).network_id
+def network_of(target: Board | Thread | Post | ThreadPost) -> int:
+    if isinstance(target, Board):
+        return target.network_id
+    # a post (a Post, or a ThreadPost as its thread's page reads it) is in its thread's
+    thread = target if isinstance(target, Thread) else target.thread
+    return thread.board.network_id
 
 
 def signed_in_or(reason: Reason) -> Policy:

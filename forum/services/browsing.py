@@ -157,10 +157,9 @@ _BOARD_BY_SLUGS = (
     .where(Network.slug == bindparam("network_slug"), Theme.slug == bindparam("theme_slug"))
 )
 _THREAD_BY_ID = (
-    select(Thread)
-    .where(Thread.id == bindparam("thread_id"))
-    .options(joinedload(Thread.board), joinedload(Thread.author))
+    select(Thread).where(Thread.id == bindparam("thread_id")).options(joinedload(Thread.board))
 )
+_THREAD_BY_ID_WITH_AUTHOR = _THREAD_BY_ID.options(joinedload(Thread.author))
 
 
 def get_network(slug: str) -> Network | None:
@@ -254,8 +253,11 @@ def move_targets(thread: Thread, *, admin: bool) -> Sequence[Board]:
     return db.session.scalars(query.order_by(Network.position, Board.position)).all()
 
 
-def get_thread(thread_id: int) -> Thread | None:
-    return db.session.scalar(_THREAD_BY_ID, {"thread_id": thread_id})
+def get_thread(thread_id: int, *, with_author: bool = False) -> Thread | None:
+    """A thread with its board (the board's network and theme); its author only when asked:
+    its page shows the author's post, not the thread's author."""
+    statement = _THREAD_BY_ID_WITH_AUTHOR if with_author else _THREAD_BY_ID
+    return db.session.scalar(statement, {"thread_id": thread_id})
 
 
 def page_of_post(post: Post, per_page: int) -> int:

@@ -15,10 +15,11 @@ from werkzeug.routing.converters import UnicodeConverter
 
 from forum import languages, permissions
 from forum.forms import LARGEST_ID
-from forum.models import Post, Thread
+from forum.models import Thread
 from forum.services.attachment_pages import AttachmentCard
 from forum.services.experts import Expertise
 from forum.services.profiles import ShownAffiliation
+from forum.services.thread_posts import ThreadPost
 
 _ANY_ID = LARGEST_ID  # an id no address holds otherwise: where each post's own id goes
 _ANY_NAME = "__any_member__"
@@ -136,10 +137,9 @@ class PostCards:
         reader: Any,
         thread: Thread,
         *,
-        accepted: Post | None,
+        accepted: ThreadPost | None,
         my_votes: Container[int],
         expertise: Mapping[int, list[Expertise]],
-        affiliations: Mapping[int, ShownAffiliation],
         cautioned: Container[int],
         attachments: Mapping[int, list[AttachmentCard]],
     ) -> None:
@@ -150,16 +150,15 @@ class PostCards:
         self.accepted = accepted
         self.my_votes = my_votes
         self.expertise = expertise
-        self.affiliations = affiliations
         self.cautioned = cautioned
         self.attachments = attachments
         self.addresses = Addresses(thread.id)
         self.interface_language = languages.current()
         self.short_datetime = languages.short_datetimes()
 
-    def card(self, post: Post) -> PostCard:
-        """What one post of the thread shows (post.thread and post.author loaded)."""
-        author, addresses = post.author, self.addresses
+    def card(self, post: ThreadPost) -> PostCard:
+        """What one post of the thread shows."""
+        addresses, username = self.addresses, post.author_username
         deleted, hidden = post.deleted_at is not None, post.hidden_at is not None
         refusal = permissions.why_not(self.reader, "read_post", post)
         can = permissions.post_actions(post, self.thread, self.accepted, self.my_votes)
@@ -174,12 +173,12 @@ class PostCards:
             is_hidden=hidden,
             is_accepted=self.accepted is not None and self.accepted.id == post.id,
             cautioned=post.id in self.cautioned,
-            author_username=author.username,
-            author_name=author.display_name or author.username,
-            author_initial=author.username[:1].upper(),
-            author_url=addresses.profile(author.username),
-            institution=author.institution or "",
-            affiliation=self.affiliations.get(post.author_id),
+            author_username=username,
+            author_name=post.author_display_name or username,
+            author_initial=username[:1].upper(),
+            author_url=addresses.profile(username),
+            institution=post.author_institution or "",
+            affiliation=post.affiliation,
             expertise=self.expertise.get(post.author_id, []),
             language=language,
             language_name=languages.LANGUAGES.get(language, "") if other_language else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import url_for
 from sqlalchemy import bindparam, delete, func, select
@@ -192,17 +193,36 @@ def confirmed_affiliations(user_ids: Sequence[int]) -> dict[int, ShownAffiliatio
     pending one is nobody's business but theirs and the institution's."""
     if not user_ids:
         return {}
-    language = languages.current()
-    prefix, suffix = url_for("institutions.page", slug="__slug__").split("__slug__")
+    shown = AffiliationShown()
     return {
-        user_id: ShownAffiliation(
-            name=(other_names or {}).get(language) or name,
+        user_id: shown(*affiliation)
+        # plain rows: the connection's, without the session's ORM work
+        for user_id, *affiliation in db.session.connection().execute(
+            _CONFIRMED, {"user_ids": list(user_ids)}
+        )
+    }
+
+
+class AffiliationShown:
+    """A confirmed affiliation as pages show it, from its row (position, and the institution's
+    slug, name, other names and acronym): named in the reader's language, linked."""
+
+    @cached_property
+    def _language(self) -> str:
+        return languages.current()
+
+    @cached_property
+    def _address(self) -> tuple[str, str]:  # what comes before and after the slug
+        prefix, suffix = url_for("institutions.page", slug="__slug__").split("__slug__")
+        return prefix, suffix
+
+    def __call__(
+        self, position: str, slug: str, name: str, other_names: dict | None, acronym: str
+    ) -> ShownAffiliation:
+        prefix, suffix = self._address
+        return ShownAffiliation(
+            name=(other_names or {}).get(self._language) or name,
             acronym=acronym,
             url=f"{prefix}{slug}{suffix}",  # slugs are [a-z0-9-]: nothing to quote
             position=position,
         )
-        # plain rows: the connection's, without the session's ORM work
-        for user_id, position, slug, name, other_names, acronym in db.session.connection().execute(
-            _CONFIRMED, {"user_ids": list(user_ids)}
-        )
-    }

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from sqlalchemy import Select, bindparam, case, delete, select, union, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import permissions
 from forum.database import write_transaction
@@ -24,7 +23,6 @@ from forum.models import (
 )
 from forum.services import notifications
 from forum.services.browsing import Page, paginate, with_list_details
-from forum.services.thread_posts import POST_AUTHOR
 
 
 def accept(actor: User, post: Post) -> None:
@@ -81,25 +79,6 @@ def _count_vote(session, post: Post, change: int) -> None:  # noqa: ANN001
     session.execute(
         update(Post).where(Post.id == post.id).values(vote_count=Post.vote_count + change)
     )
-
-
-def accepted_post(thread: Thread) -> Post | None:
-    if not thread.is_answered:
-        return None
-    post = db.session.scalar(_ACCEPTED_POST, {"thread_id": thread.id})
-    if post is not None:
-        # the page's permissions read post.thread (a hidden answer: who may see it)
-        set_committed_value(post, "thread", thread)
-    return post
-
-
-# built once, like the one below: every answered thread's page asks it
-_ACCEPTED_POST = (
-    select(Post)
-    .join(AcceptedAnswer, AcceptedAnswer.post_id == Post.id)
-    .where(AcceptedAnswer.thread_id == bindparam("thread_id"))
-    .options(POST_AUTHOR)
-)
 
 
 # built once: every thread page a member reads asks it

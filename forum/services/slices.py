@@ -57,9 +57,16 @@ def _past(column: Any, descending: bool, value: Any) -> ColumnElement[bool]:
     return column < value if descending else column > value
 
 
-def read(query: Select, order: Order, key: Sequence[Any] | None, limit: int) -> Slice:
-    """Up to `limit` rows of `query` after `key` (from the first when None), in `order`."""
+def read(
+    query: Select, order: Order, key: Sequence[Any] | None, limit: int, *, plain_rows: bool = False
+) -> Slice:
+    """Up to `limit` rows of `query` after `key` (from the first when None), in `order`: its
+    ORM entities, or with plain_rows its rows of columns."""
     if key is not None:
         query = query.where(after(order, key))
-    rows = db.session.scalars(query.order_by(*order_by(order)).limit(limit + 1)).unique().all()
+    query = query.order_by(*order_by(order)).limit(limit + 1)
+    if plain_rows:
+        rows = db.session.connection().execute(query).all()
+    else:
+        rows = db.session.scalars(query).unique().all()
     return Slice(list(rows[:limit]), has_more=len(rows) > limit)

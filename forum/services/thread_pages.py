@@ -11,12 +11,11 @@ from typing import Any
 from sqlalchemy import and_, bindparam, distinct, func, select
 
 from forum.extensions import db
-from forum.models import ExpertVerification, Post, Report, ReportReason, ReportStatus, Thread
+from forum.models import ExpertVerification, Report, ReportReason, ReportStatus, Thread
 from forum.services import (
     attachment_pages,
     experts,
     inbox,
-    profiles,
     qa,
     slices,
     thread_posts,
@@ -24,6 +23,7 @@ from forum.services import (
 )
 from forum.services.browsing import Page
 from forum.services.post_cards import PostCard, PostCards
+from forum.services.thread_posts import ThreadPost
 from forum.vocabulary import Concept
 
 
@@ -66,16 +66,19 @@ def posts_after(
     return _shown(reader, thread, posts, by_votes, watch_state="none"), found
 
 
-def one_post(reader: Any, thread: Thread, post: Post) -> ThreadPage:
-    """One post as `reader` sees it on its thread's page: a live thread adds a new reply to
-    an open page (views.threads.post_fragment)."""
+def one_post(reader: Any, thread: Thread, post_id: int) -> ThreadPage | None:
+    """One post as `reader` sees it on its thread's page (None: not in that thread): a live
+    thread adds a new reply to an open page (views.threads.post_fragment)."""
+    post = thread_posts.one(thread, post_id)
+    if post is None:
+        return None
     return _shown(reader, thread, Page([post], 1, 1, 1), by_votes=False, watch_state="none")
 
 
 def _shown(
     reader: Any, thread: Thread, posts: Page, by_votes: bool, watch_state: str
 ) -> ThreadPage:
-    cards = post_cards(reader, thread, posts.items, qa.accepted_post(thread))
+    cards = post_cards(reader, thread, posts.items, thread_posts.accepted(thread))
     accepted = cards.accepted
     return ThreadPage(
         thread=thread,
@@ -88,26 +91,24 @@ def _shown(
     )
 
 
-def post_cards(reader: Any, thread: Thread, posts: list[Post], accepted: Post | None) -> PostCards:
-    """What makes the cards of these posts of `thread` (and of its accepted answer), read in
-    one query per kind: the reader's votes, the authors' expertise and confirmed affiliations,
-    the posts' cautions and attachments. The one way a post of a thread is shown, a whole
-    page of them or a single new reply."""
-    authors = {post.author_id for post in posts}
-    shown = list(posts)
-    if accepted is not None:
-        authors.add(accepted.author_id)
-        shown.append(accepted)
+def post_cards(
+    reader: Any, thread: Thread, posts: list[ThreadPost], accepted: ThreadPost | None
+) -> PostCards:
+    """What makes the cards of these posts of `thread` (and of its accepted answer): the
+    reader's votes, and for the posts that have them, their authors' expertise, their
+    cautions and their attachments, each read in one query for the page. The one way a post
+    of a thread is shown, a whole page of them or a single new reply."""
+    shown = [*posts, accepted] if accepted is not None else list(posts)
     theme_id = thread.board.theme_id
+    experts_shown = sorted({post.author_id for post in shown if post.author_has_expertise})
     return PostCards(
         reader,
         thread,
         accepted=accepted,
         my_votes=qa.votes_by(reader, posts),
-        expertise=experts.expertise_of(sorted(authors), theme_id),
-        affiliations=profiles.confirmed_affiliations(sorted(authors)),
-        cautioned=reported_unsafe([post.id for post in shown], theme_id),
-        attachments=attachment_pages.cards_for(post.id for post in shown),
+        expertise=experts.expertise_of(experts_shown, theme_id),
+        cautioned=reported_unsafe([post.id for post in shown if post.reported_unsafe], theme_id),
+        attachments=attachment_pages.cards_for(post.id for post in shown if post.has_files),
     )
 
 

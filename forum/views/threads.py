@@ -145,11 +145,10 @@ def post_fragment(thread_id: int, post_id: int):
     """One post as it shows on the thread page, for a page that adds a new reply live
     (static/js/live-thread.js). Made for each reader, never kept: its forms carry their token."""
     thread = _visible_thread(thread_id)
-    post = browsing.get_post(post_id)
-    if post is None or post.thread_id != thread.id or not permissions.may("read_post", post):
+    shown = thread_pages.one_post(current_user, thread, post_id)
+    if shown is None or shown.cards[0].refusal is not None:
         abort(404)
-    shown = thread_pages.one_post(current_user, thread, post)
-    return render_template("threads/_post_fragment.html", thread=thread, post=post, shown=shown)
+    return render_template("threads/_post_fragment.html", thread=thread, shown=shown)
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])

@@ -145,7 +145,7 @@ def known(find: Any, name: str, slug: str | None) -> Any:
     errors=(404,),
 )
 def thread(thread_id: int) -> dict[str, Any]:
-    return shapes.thread(visible_thread(thread_id))
+    return shapes.thread(visible_thread(thread_id, with_author=True))
 
 
 @operation(
@@ -171,9 +171,9 @@ def posts(thread_id: int, query: dict[str, Any]) -> dict[str, Any]:
     return cursors.slice_listing(items, found, order, limit)
 
 
-def visible_thread(thread_id: int) -> Thread:
+def visible_thread(thread_id: int, *, with_author: bool = False) -> Thread:
     """The same rule as the thread page: a deleted thread is missing but to its moderators."""
-    thread = browsing.get_thread(thread_id)
+    thread = browsing.get_thread(thread_id, with_author=with_author)
     if thread is None or not permissions.may("view_thread", thread):
         abort(404)
     return thread

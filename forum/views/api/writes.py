@@ -42,8 +42,8 @@ def _first_day(allowance: limits.FirstDay) -> None:
 
 def _post_json(post_id: int) -> dict[str, Any]:
     post = browsing.get_post(post_id) or abort(404)
-    card = thread_pages.one_post(current_user, post.thread, post).cards[0]
-    return shapes.post(card, post.thread_id, post.body_source, post.edited_at)
+    shown = thread_pages.one_post(current_user, post.thread, post.id) or abort(404)
+    return shapes.post(shown.cards[0], post.thread_id, post.body_source, post.edited_at)
 
 
 @operation(
@@ -89,7 +89,7 @@ def start_thread(body: dict[str, Any]) -> dict[str, Any]:
         language=body.get("language", ""),
     )
     limits.new_account_thread_allowance.count(current_user)
-    return shapes.thread(browsing.get_thread(thread.id) or abort(404))
+    return shapes.thread(browsing.get_thread(thread.id, with_author=True) or abort(404))
 
 
 @operation(
