@@ -48,7 +48,7 @@ def current() -> str:
     return locale.language if locale is not None and is_supported(locale.language) else DEFAULT
 
 
-_TRANSLATIONS: dict[object, babel_support.Translations] = {}
+_TRANSLATIONS: dict[tuple, babel_support.Translations] = {}
 
 
 def _translations() -> babel_support.NullTranslations:
@@ -58,9 +58,12 @@ def _translations() -> babel_support.NullTranslations:
         locale = g._flask_babel.babel_locale  # force_locale sets it too
     except (AttributeError, RuntimeError):  # the locale not chosen yet, or no app context
         return get_translations()
-    found = _TRANSLATIONS.get(locale)
+    # keyed by its parts: each request has a Locale of its own, and comparing two Locales
+    # (a dict key's check) costs ten Python calls, for each message
+    key = (locale.language, locale.territory, locale.script, locale.variant, locale.modifier)
+    found = _TRANSLATIONS.get(key)
     if found is None:
-        found = _TRANSLATIONS[locale] = get_translations()
+        found = _TRANSLATIONS[key] = get_translations()
     return found
 
 
@@ -111,7 +114,10 @@ def install_template_gettext(app: Flask) -> None:
 
 def _formatted(eval_ctx: EvalContext, message: str, values: dict[str, object]) -> str:
     # a catalogue's message is the forum's own text, markup as Jinja's gettext takes it
-    return (Markup(message) if eval_ctx.autoescape else message) % values  # noqa: S704
+    text = Markup(message) if eval_ctx.autoescape else message  # noqa: S704
+    if not values and "%" not in message:  # most: nothing to put in, no %% to unescape
+        return text
+    return text % values
 
 
 @pass_eval_context

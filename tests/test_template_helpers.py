@@ -22,6 +22,15 @@ def test_a_messages_values_are_escaped_in_html_and_left_alone_in_text(app: Flask
         assert _in_text(app, source, reason="<b>&") == "Reason: <b>&"
 
 
+def test_a_message_without_values_is_the_same_text_jinja_would_give(app: Flask) -> None:
+    """Newstyle gettext %-formats every message: "%%" is a percent sign, values or none
+    (the forum's own fast path skips the formatting only where it would change nothing)."""
+    source = '{{ _("Done: 100%% checked") }}|{{ _("Safety & health") }}'
+    with app.test_request_context("/"):
+        assert render_template_string(source) == "Done: 100% checked|Safety & health"
+    assert _in_text(app, source) == "Done: 100% checked|Safety & health"
+
+
 def test_messages_plurals_and_contexts_speak_the_readers_language(app: Flask) -> None:
     page = (
         '{{ _("Networks") }}|{{ ngettext("%(num)s reply", "%(num)s replies", n) }}|'
