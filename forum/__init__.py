@@ -16,6 +16,7 @@ from forum.config import PROJECT_ROOT, build_config
 from forum.database import configure_engine, report_query_counts
 from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
 from forum.languages import lazy_gettext as _l
+from forum.templating import ForumEnvironment
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -26,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.jinja_environment = ForumEnvironment  # before anything asks for app.jinja_env
     app.config.from_mapping(build_config(app.instance_path, config))
     app.request_class = ForumRequest  # larger bodies only where a view takes files
 
