@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from flask import current_app, url_for
@@ -15,10 +16,10 @@ from werkzeug.routing.converters import UnicodeConverter
 
 from forum import languages, permissions
 from forum.forms import LARGEST_ID
-from forum.models import Thread
 from forum.services.attachment_pages import AttachmentCard
 from forum.services.experts import Expertise
 from forum.services.profiles import ShownAffiliation
+from forum.services.thread_heads import AnyThread
 from forum.services.thread_posts import ThreadPost
 
 _ANY_ID = LARGEST_ID  # an id no address holds otherwise: where each post's own id goes
@@ -85,11 +86,14 @@ class Addresses:
     def __init__(self, thread_id: int) -> None:
         self.thread_id = thread_id
         self.permalink = _pattern("threads.permalink", post_id=_ANY_ID)
-        self.history = _pattern("threads.history", thread_id=thread_id, post_id=_ANY_ID)
         prefix, suffix = url_for("profiles.show", username=_ANY_NAME).split(_ANY_NAME)
         quote = UnicodeConverter(current_app.url_map).to_url  # what url_for quotes a name with
         self._profile = lambda name: f"{prefix}{quote(name)}{suffix}"
         self._actions: dict[str, Callable[[int], str]] | None = None
+
+    @cached_property
+    def history(self) -> Callable[[int], str]:  # an edited post's: most pages have none
+        return _pattern("threads.history", thread_id=self.thread_id, post_id=_ANY_ID)
 
     def profile(self, username: str) -> str:
         return self._profile(username)
@@ -135,7 +139,7 @@ class PostCards:
     def __init__(
         self,
         reader: Any,
-        thread: Thread,
+        thread: AnyThread,
         *,
         accepted: ThreadPost | None,
         my_votes: Container[int],
