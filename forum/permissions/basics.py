@@ -14,6 +14,7 @@ from forum.languages import lazy_gettext as _l
 from forum.models import Board, Network, Post, Thread
 
 if TYPE_CHECKING:
+    from forum.services.thread_heads import ThreadHead
     from forum.services.thread_posts import ThreadPost
 
 Reason = Any  # a lazy translatable string
@@ -91,11 +92,14 @@ def taking_part(policy: Policy) -> Policy:
     return checked
 
 
-def network_of(target: Board | Thread | Post | ThreadPost) -> int:
-    if isinstance(target, Board):
+def network_of(target: Board | Thread | Post | ThreadHead | ThreadPost) -> int:
+    """A board's network, a thread's (its board's) or a post's (its thread's): ORM objects,
+    or the plain ones a thread page reads (asked of their classes: an ORM object's
+    relationships may not be loaded)."""
+    kind = type(target)
+    if hasattr(kind, "network_id"):  # a board
         return target.network_id
-    # a post (a Post, or a ThreadPost as its thread's page reads it) is in its thread's
-    thread = target if isinstance(target, Thread) else target.thread
+    thread = target if hasattr(kind, "board") else target.thread
     return thread.board.network_id
 
 

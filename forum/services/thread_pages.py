@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, distinct, func, select
 
 from forum.extensions import db
-from forum.models import ExpertVerification, Report, ReportReason, ReportStatus, Thread
+from forum.models import ExpertVerification, Report, ReportReason, ReportStatus
 from forum.services import (
     attachment_pages,
     experts,
@@ -23,13 +23,14 @@ from forum.services import (
 )
 from forum.services.browsing import Page
 from forum.services.post_cards import PostCard, PostCards
+from forum.services.thread_heads import AnyThread
 from forum.services.thread_posts import ThreadPost
 from forum.vocabulary import Concept
 
 
 @dataclass(frozen=True)
 class ThreadPage:
-    thread: Thread
+    thread: AnyThread
     posts: Page
     cards: list[PostCard]  # the page's posts, in its order
     accepted: PostCard | None
@@ -46,7 +47,7 @@ CAUTION_REPORTS = 3
 
 
 def thread_page(
-    reader: Any, thread: Thread, page: int | None, per_page: int, by_votes: bool
+    reader: Any, thread: AnyThread, page: int | None, per_page: int, by_votes: bool
 ) -> ThreadPage:
     """A page of the thread's posts as `reader` sees it (page None: the last); a page past
     the end is a PageOutOfRange (404)."""
@@ -56,7 +57,7 @@ def thread_page(
 
 
 def posts_after(
-    reader: Any, thread: Thread, order: slices.Order, key: Sequence[Any] | None, limit: int
+    reader: Any, thread: AnyThread, order: slices.Order, key: Sequence[Any] | None, limit: int
 ) -> tuple[ThreadPage, slices.Slice]:
     """The API's posts of a thread in `order` (slices.POSTS or POSTS_BY_VOTES) as `reader`
     sees them, after a cursor's post; and the slice they were read in (whether more follow)."""
@@ -66,7 +67,7 @@ def posts_after(
     return _shown(reader, thread, posts, by_votes, watch_state="none"), found
 
 
-def one_post(reader: Any, thread: Thread, post_id: int) -> ThreadPage | None:
+def one_post(reader: Any, thread: AnyThread, post_id: int) -> ThreadPage | None:
     """One post as `reader` sees it on its thread's page (None: not in that thread): a live
     thread adds a new reply to an open page (views.threads.post_fragment)."""
     post = thread_posts.one(thread, post_id)
@@ -76,7 +77,7 @@ def one_post(reader: Any, thread: Thread, post_id: int) -> ThreadPage | None:
 
 
 def _shown(
-    reader: Any, thread: Thread, posts: Page, by_votes: bool, watch_state: str
+    reader: Any, thread: AnyThread, posts: Page, by_votes: bool, watch_state: str
 ) -> ThreadPage:
     cards = post_cards(reader, thread, posts.items, thread_posts.accepted(thread))
     accepted = cards.accepted
@@ -92,7 +93,7 @@ def _shown(
 
 
 def post_cards(
-    reader: Any, thread: Thread, posts: list[ThreadPost], accepted: ThreadPost | None
+    reader: Any, thread: AnyThread, posts: list[ThreadPost], accepted: ThreadPost | None
 ) -> PostCards:
     """What makes the cards of these posts of `thread` (and of its accepted answer): the
     reader's votes, and for the posts that have them, their authors' expertise, their

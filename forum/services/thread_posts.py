@@ -27,11 +27,11 @@ from forum.models import (
     Report,
     ReportReason,
     ReportStatus,
-    Thread,
     User,
 )
 from forum.services import profiles, slices
 from forum.services.browsing import Page, check_page
+from forum.services.thread_heads import AnyThread
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class ThreadPost:
     has_files: bool
     reported_unsafe: bool  # open unsafe-advice reports: whether they call for a caution
     author_has_expertise: bool  # in the thread's theme, claimed or verified
-    thread: Thread
+    thread: AnyThread
     body_source: str | None = None  # the Markdown, read for the API only
 
     @property
@@ -144,7 +144,7 @@ _ACCEPTED = _POSTS.join(AcceptedAnswer, AcceptedAnswer.post_id == Post.id).where
 _OFFSET_MAX = 2**31
 
 
-def page_of(thread: Thread, page: int | None, per_page: int, by_votes: bool = False) -> Page:
+def page_of(thread: AnyThread, page: int | None, per_page: int, by_votes: bool = False) -> Page:
     """A page of a thread's posts, deleted ones as placeholders; page None: the last page.
     By votes: the opening post first, then the most helpful replies."""
     parameters = _parameters(thread)
@@ -165,7 +165,7 @@ def page_of(thread: Thread, page: int | None, per_page: int, by_votes: bool = Fa
 
 
 def after(
-    thread: Thread, order: slices.Order, key: Sequence[Any] | None, limit: int
+    thread: AnyThread, order: slices.Order, key: Sequence[Any] | None, limit: int
 ) -> slices.Slice:
     """The API's posts of a thread in `order`, read after a cursor's post, with their
     Markdown."""
@@ -178,13 +178,13 @@ def after(
     return replace(found, items=posts)
 
 
-def one(thread: Thread, post_id: int) -> ThreadPost | None:
+def one(thread: AnyThread, post_id: int) -> ThreadPost | None:
     """One post of the thread (a reply added live, or written through the API)."""
     rows = _execute(_ONE, {**_parameters(thread), "post_id": post_id}).all()
     return next(iter(_shown(rows, thread)), None)
 
 
-def accepted(thread: Thread) -> ThreadPost | None:
+def accepted(thread: AnyThread) -> ThreadPost | None:
     """The thread's accepted answer, if it has one (no query when it has none)."""
     if not thread.is_answered:
         return None
@@ -192,7 +192,7 @@ def accepted(thread: Thread) -> ThreadPost | None:
     return next(iter(_shown(rows, thread)), None)
 
 
-def _parameters(thread: Thread) -> dict[str, Any]:
+def _parameters(thread: AnyThread) -> dict[str, Any]:
     return {"thread_id": thread.id, "theme_id": thread.board.theme_id}
 
 
@@ -201,7 +201,7 @@ def _execute(statement: Select, parameters: dict[str, Any]) -> Any:
     return db.session.connection().execute(statement, parameters)
 
 
-def _shown(rows: Sequence[Any], thread: Thread) -> list[ThreadPost]:
+def _shown(rows: Sequence[Any], thread: AnyThread) -> list[ThreadPost]:
     affiliation = profiles.AffiliationShown()
     return [
         ThreadPost(

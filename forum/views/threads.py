@@ -25,6 +25,7 @@ from forum.services import (
     post_history,
     posting,
     qa,
+    thread_heads,
     thread_pages,
     topics,
 )
@@ -36,7 +37,9 @@ bp = Blueprint("threads", __name__)
 @bp.get("/threads/<int:thread_id>")
 @for_visitors(reads=("page", "sort"), shows="thread")
 def show(thread_id: int):
-    thread = _visible_thread(thread_id)
+    thread = thread_heads.head(thread_id)
+    if thread is None or not permissions.may("view_thread", thread):
+        abort(404)
     # a form holds a CSRF token: a visitor's page, kept for all, has none
     form = ReplyForm() if current_user.is_authenticated else None
     return _render_thread(thread, form, request.args.get("page", 1, type=int))
