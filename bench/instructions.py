@@ -77,7 +77,7 @@ def main() -> None:
     runs = [(kind, n) for kind in ("healthz", "thread") for n in (0, args.requests)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         totals = dict(zip(runs, pool.map(lambda run: count(args.folder, *run), runs), strict=True))
-    per = {kind: (totals[kind, args.requests] - totals[kind, 0]) / args.requests for kind, _ in runs}
+    per = {kind: (totals[kind, n] - totals[kind, 0]) / n for kind, n in runs if n}
     print(f"instructions per request, {args.requests} requests each, in-process:")
     print(f"  /healthz                              {per['healthz'] / 1e6:6.2f} M")
     print(f"  a visitor's thread page made afresh   {per['thread'] / 1e6:6.2f} M")
