@@ -58,6 +58,8 @@ def _translations() -> babel_support.NullTranslations:
         locale = g._flask_babel.babel_locale  # force_locale sets it too
     except (AttributeError, RuntimeError):  # the locale not chosen yet, or no app context
         return get_translations()
+    if locale is None:  # what force_locale puts back when none had been chosen
+        return get_translations()
     # keyed by its parts: each request has a Locale of its own, and comparing two Locales
     # (a dict key's check) costs ten Python calls, for each message
     key = (locale.language, locale.territory, locale.script, locale.variant, locale.modifier)

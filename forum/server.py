@@ -65,7 +65,7 @@ def _quiet_socket_writer_hang_ups(args: threading.ExceptHookArgs) -> None:
     thread_name = args.thread.name if args.thread is not None else ""
     if isinstance(args.exc_value, OSError) and thread_name.endswith("(writer)"):
         return
-    threading.__excepthook__(args)
+    threading.__excepthook__(args)  # the server installs no other hook
 
 
 def _worker_ready(app: Flask) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
@@ -11,10 +10,8 @@ from forum.server import _quiet_socket_writer_hang_ups
 
 
 @pytest.fixture
-def hook() -> Iterator[None]:
-    threading.excepthook = _quiet_socket_writer_hang_ups
-    yield
-    threading.excepthook = threading.__excepthook__
+def hook(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threading, "excepthook", _quiet_socket_writer_hang_ups)
 
 
 def _die_in_thread(name: str, error: BaseException) -> None:

@@ -31,6 +31,14 @@ def test_a_message_without_values_is_the_same_text_jinja_would_give(app: Flask) 
     assert _in_text(app, source) == "Done: 100% checked|Safety & health"
 
 
+def test_a_message_after_a_forced_language_when_none_was_chosen_yet(app: Flask) -> None:
+    """force_locale puts back "no locale" as None (mail composed inside a request does it)."""
+    with app.test_request_context("/"):
+        with force_locale("fr"):
+            assert render_template_string('{{ _("Networks") }}') == "Réseaux"
+        assert render_template_string('{{ _("Networks") }}') == "Networks"
+
+
 def test_messages_plurals_and_contexts_speak_the_readers_language(app: Flask) -> None:
     page = (
         '{{ _("Networks") }}|{{ ngettext("%(num)s reply", "%(num)s replies", n) }}|'

@@ -127,14 +127,28 @@ _POSTS = (
 _COLUMNS = len(_POSTS.selected_columns)
 _OF_THREAD = _POSTS.where(Post.thread_id == bindparam("thread_id"))
 _THREAD_POST_COUNT = select(func.count(Post.id)).where(Post.thread_id == bindparam("thread_id"))
-# a page of them and the thread's number of posts, in one query
-_PAGE = {
-    by_votes: _OF_THREAD.add_columns(func.count().over())
-    .order_by(*slices.order_by(order))
-    .limit(bindparam("limit"))
-    .offset(bindparam("offset"))
-    for by_votes, order in ((False, slices.POSTS), (True, slices.POSTS_BY_VOTES))
-}
+
+
+def _page_query(order: slices.Order) -> Select:
+    """A page of a thread's posts and the thread's number of posts, in one query: the page's
+    ids are chosen first, so that the flags above are worked out for its posts alone, not
+    for every post of a long thread."""
+    page = (
+        select(Post.id, func.count().over().label("total"))
+        .where(Post.thread_id == bindparam("thread_id"))
+        .order_by(*slices.order_by(order))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery()
+    )
+    return (
+        _POSTS.add_columns(page.c.total)
+        .join(page, page.c.id == Post.id)
+        .order_by(*slices.order_by(order))
+    )
+
+
+_PAGE = {False: _page_query(slices.POSTS), True: _page_query(slices.POSTS_BY_VOTES)}
 _ONE = _POSTS.where(Post.id == bindparam("post_id"), Post.thread_id == bindparam("thread_id"))
 _ACCEPTED = _POSTS.join(AcceptedAnswer, AcceptedAnswer.post_id == Post.id).where(
     AcceptedAnswer.thread_id == bindparam("thread_id")
