@@ -61,13 +61,8 @@ class ThreadPost:
     thread: AnyThread
     body_source: str | None = None  # the Markdown, read for the API only
 
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
+    is_deleted = Post.is_deleted
+    is_hidden = Post.is_hidden
 
 
 _HAS_FILES = exists().where(Attachment.post_id == Post.id, Attachment.removed_at.is_(None))
