@@ -254,8 +254,8 @@ def move_targets(thread: Thread, *, admin: bool) -> Sequence[Board]:
 
 
 def get_thread(thread_id: int, *, with_author: bool = False) -> Thread | None:
-    """A thread with its board (the board's network and theme); its author only when asked:
-    its page shows the author's post, not the thread's author."""
+    """A thread with its board (the board's network and theme); its author only when asked
+    (the API's thread shows it). The thread page reads thread_heads.head instead."""
     statement = _THREAD_BY_ID_WITH_AUTHOR if with_author else _THREAD_BY_ID
     return db.session.scalar(statement, {"thread_id": thread_id})
 
