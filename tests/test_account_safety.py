@@ -154,3 +154,10 @@ def test_a_name_that_case_folding_lengthens_past_the_limit_is_refused(anonymous:
     response = anonymous.register("\u00df" * 32)  # ß: its key is "ss" * 32
     assert response.status_code == 422
     assert "Use 3 to 32 letters, digits, dots, dashes or underscores." in errors_in(response)
+
+
+def test_a_login_holding_a_nul_byte_names_no_account(anonymous: Person) -> None:
+    """Found by the sweep on PostgreSQL, which refuses NUL in a comparison: the log-in form's
+    rate limit looked the account up before the form was checked, and answered 500."""
+    response = anonymous.post("/auth/login", {"login": "amina\x00", "password": PASSWORD})
+    assert response.status_code == 422  # the form's own refusal of the character

@@ -111,6 +111,8 @@ def authenticate(login: str, password: str) -> User | None:
 def account_for(login: str) -> User | None:
     """The account a username or email address, as typed at log-in, names."""
     login = login.strip()[:254]
+    if "\x00" in login:  # no name or address holds NUL (and PostgreSQL refuses to compare it)
+        return None
     return read_once(
         ("account", login),
         lambda: db.session.scalar(
