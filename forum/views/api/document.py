@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask.wrappers import Response
 
 from forum.views.api import bp, errors
+from forum.views.api import reference as reference_rows
 from forum.views.api.spec import OPERATIONS, Operation
 
 VERSION = "1.0.0"
@@ -22,7 +22,6 @@ ERROR = {
         "status": {"type": "integer"},
         "code": {"type": "string"},
         "message": {"type": "string"},
-        "error": {"type": "string"},
         "errors": {
             "type": "array",
             "items": {
@@ -38,11 +37,13 @@ DESCRIPTION = (
     "Read the forum as a visitor, or as a member with a personal access token (made on "
     "your profile's API tokens page) sent as `Authorization: Bearer <token>`. Tokens with "
     "the write scope may also post, edit, vote, accept answers and watch. Lists come a page "
-    "at a time: send `next_cursor` back as `?cursor=`, with the same filters. Threads and "
-    "posts are read on after the last one sent: one started or posted meanwhile is neither "
+    "at a time: send `next_cursor` back as `?cursor=`, with the same filters (a cursor "
+    "given for other filters is refused). Threads, posts and notifications are read on "
+    "after the last one sent: one started, posted or marked read meanwhile is neither "
     "repeated nor skipped, but a thread whose activity changes while you read moves (drop "
     "repeats by id, or use `sort=newest`). Reads carry an ETag: send it as "
-    "If-None-Match for a 304. Every refusal is JSON with a status, a code and a message."
+    "If-None-Match for a 304. Answers are in the language of Accept-Language. Every "
+    "refusal is JSON with a status, a code and a message."
 )
 
 
@@ -73,7 +74,7 @@ def _operation(declared: Operation) -> dict[str, Any]:
         {"name": name, "in": "query", "required": False, "schema": schema}
         for name, schema in declared.query.items()
     ]
-    success: dict[str, Any] = {"description": declared.summary}
+    success: dict[str, Any] = {"description": str(declared.summary)}
     if declared.status != 204:
         success["content"] = {"application/json": {"schema": declared.response}}
     responses: dict[str, Any] = {str(declared.status): success}
@@ -90,8 +91,8 @@ def _operation(declared: Operation) -> dict[str, Any]:
             }
     found: dict[str, Any] = {
         "operationId": declared.endpoint.removeprefix("api."),
-        "summary": declared.summary,
-        "tags": [declared.tag],
+        "summary": str(declared.summary),
+        "tags": [str(declared.tag)],
         "parameters": parameters,
         "responses": responses,
         "security": [{"token": []}] if declared.access != "public" else [{}, {"token": []}],
@@ -121,11 +122,11 @@ def old_reference() -> Response:
 
 @pages.get("/help/api")
 def reference() -> str:
-    """The reference, readable without a script: each operation with its arguments and
-    answers, grouped by tag."""
-    groups: dict[str, list[tuple[Operation, str, str]]] = {}
+    """The reference, readable without a script: each operation with its arguments, body,
+    answer and refusals in tables, grouped by tag, made from the document's own operations."""
+    groups: dict[str, list[reference_rows.Entry]] = {}
     for declared in OPERATIONS:
-        body = json.dumps(declared.body, indent=2) if declared.body else ""
-        answer = json.dumps(declared.response, indent=2) if declared.status != 204 else ""
-        groups.setdefault(declared.tag, []).append((declared, body, answer))
-    return render_template("api/docs.html", groups=groups, version=VERSION)
+        entry = reference_rows.entry(declared, _operation(declared))
+        groups.setdefault(str(declared.tag), []).append(entry)
+    anchors = {tag: f"tag-{n}" for n, tag in enumerate(groups, 1)}  # tags are translated
+    return render_template("api/docs.html", groups=groups, anchors=anchors, version=VERSION)
