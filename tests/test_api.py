@@ -95,14 +95,29 @@ def test_pages_come_by_cursor(app: Flask, member: Person) -> None:
         member.start_thread(f"Thread number {n}", "Body")
     client = app.test_client()
     first = client.get("/api/v1/threads?network=oic-oshnet&limit=2").json
-    second = client.get(f"/api/v1/threads?cursor={first['next_cursor']}").json
+    following = f"/api/v1/threads?network=oic-oshnet&cursor={first['next_cursor']}"
+    second = client.get(following).json
     assert len(first["items"]) == 2
     assert len(second["items"]) == 1
     assert second["next_cursor"] is None
     assert {t["id"] for t in first["items"]}.isdisjoint(t["id"] for t in second["items"])
+    assert len(client.get(following + "&limit=1").json["items"]) == 1  # a limit of its own
     bad = client.get("/api/v1/threads?cursor=nonsense")
     assert bad.status_code == 400
     assert bad.json["errors"][0]["field"] == "cursor"
+
+
+@pytest.mark.parametrize("others", ["", "&network=ilo-global", "&show=unanswered"])
+def test_a_cursor_is_refused_with_other_filters(app: Flask, member: Person, others: str) -> None:
+    """A script that drops or changes a filter half-way would read another list's rows."""
+    for n in range(3):
+        member.start_thread(f"Thread number {n}", "Body")
+    client = app.test_client()
+    first = client.get("/api/v1/threads?network=oic-oshnet&limit=2").json
+    refused = client.get(f"/api/v1/threads?cursor={first['next_cursor']}{others}")
+    assert refused.status_code == 400
+    assert refused.json["errors"][0]["field"] == "cursor"
+    assert "other filters" in refused.json["message"]
 
 
 def test_a_read_carries_an_etag_and_answers_304(app: Flask, thread_id: int) -> None:
@@ -230,8 +245,10 @@ def test_cors_only_for_listed_origins(app: Flask) -> None:
         "/api/v1/threads",
         headers={**origin, "Access-Control-Request-Method": "POST"},
     )
-    assert preflight.status_code == 200
+    assert preflight.status_code == 204
+    assert preflight.data == b""
     assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    assert "If-None-Match" in preflight.headers["Access-Control-Allow-Headers"]  # for a 304
     assert "Set-Cookie" not in preflight.headers
     stranger = client.get("/api/v1/themes", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in stranger.headers
@@ -266,6 +283,21 @@ def test_institutions_and_events(app: Flask) -> None:
     listed = client.get("/api/v1/institutions?country=MY").json["items"]
     assert slug in [item["slug"] for item in listed]
     assert client.get("/api/v1/institutions?country=ZZ").json["errors"][0]["field"] == "country"
+    one = client.get(f"/api/v1/institutions/{slug}", headers={"Accept-Language": "ar"}).json
+    assert one["name"] == "المعهد الوطني للسلامة والصحة المهنية"  # as its page names it
+    assert {(n["network"], n["role"]) for n in one["networks"]} == {
+        ("asean-oshnet", "member"),
+        ("oic-oshnet", "focal_point"),
+    }
+    assert one["capacities"] == [
+        {
+            "theme": "chemical-safety",
+            "kind": "laboratory",
+            "note": "Respirable crystalline silica, NIOSH 7500",
+        }
+    ]
+    assert "<strong>laboratory</strong>" in one["description_html"]
+    assert client.get("/api/v1/institutions/no-such-place").status_code == 404
     assert client.get("/api/v1/events?past=1").status_code == 200
     assert client.get("/api/v1/events?month=2026-13").status_code == 400
     assert client.get("/api/v1/events/12345").status_code == 404

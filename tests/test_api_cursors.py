@@ -171,3 +171,31 @@ def test_a_threads_cursor_does_not_read_a_threads_posts(app: Flask, member: Pers
     thread_id = thread_id_from(member.start_thread("Another", "Body"))
     answer = app.test_client().get(f"/api/v1/threads/{thread_id}/posts?cursor={cursor}")
     assert answer.status_code == 400
+
+
+def test_notifications_marked_read_page_by_page_are_each_met_once(
+    app: Flask, member: Person, other_member: Person
+) -> None:
+    """The loop a tool runs: read a page of notifications, mark it read, read the next. Read
+    ones used to sink below the unread, so the next page skipped some and repeated others."""
+    from tests.api_helpers import bearer, token_for
+
+    for n in range(5):
+        thread_id = thread_id_from(member.start_thread(f"Question {n}", "Body"))
+        other_member.reply(thread_id, "An answer")
+    client, headers = app.test_client(), bearer(token_for(app, member.username))
+    pages, answer = [], client.get("/api/v1/notifications?limit=2", headers=headers).json
+    while True:
+        ids = [item["id"] for item in answer["items"]]
+        pages.append(ids)
+        marked = client.post("/api/v1/notifications/read", json={"ids": ids}, headers=headers)
+        assert marked.json["marked"] == len(ids)
+        if answer["next_cursor"] is None:
+            break
+        following = f"/api/v1/notifications?cursor={answer['next_cursor']}"
+        answer = client.get(following, headers=headers).json
+    met = [n for page in pages for n in page]
+    assert len(met) == 5
+    assert met == sorted(met, reverse=True)  # newest first, each once
+    unread = client.get("/api/v1/notifications?unread=true", headers=headers).json
+    assert unread["items"] == []

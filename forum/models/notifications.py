@@ -34,6 +34,8 @@ class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_inbox", "recipient_id", "read_at", "id"),
+        # the API's list, newest first by id (an order no reading or grouping changes)
+        Index("ix_notifications_recent", "recipient_id", "id"),
         # the inbox's order (inbox.listing): a page is read from it, not sorted each time
         Index(
             "ix_notifications_listing",

@@ -12,7 +12,16 @@ from sqlalchemy.orm import joinedload
 
 from forum.database import read_once
 from forum.extensions import db
-from forum.models import Board, ControlLevel, Network, Post, Theme, Thread, ThreadKind
+from forum.models import (
+    Board,
+    ControlLevel,
+    Network,
+    Post,
+    Theme,
+    Thread,
+    ThreadKind,
+    ThreadTopic,
+)
 from forum.services import slices
 
 
@@ -61,8 +70,12 @@ class ThreadFilter:
     practice_country: str | None = None
     practice_sector: str | None = None
     practice_control: ControlLevel | None = None
+    topic: str | None = None  # a concept of the vocabulary the threads are tagged with
 
     def apply(self, query: Select) -> Select:
+        if self.topic is not None:
+            tagged = select(ThreadTopic.thread_id).where(ThreadTopic.concept_id == self.topic)
+            query = query.where(Thread.id.in_(tagged))
         if self.answered is not None:
             query = query.where(
                 Thread.kind == ThreadKind.question, Thread.is_answered == self.answered

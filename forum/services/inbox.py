@@ -24,6 +24,7 @@ from forum.models import (
     Watch,
 )
 from forum.models._time import utcnow
+from forum.services import slices
 from forum.services.browsing import Page, paginate_built
 
 Kind = NotificationKind
@@ -147,6 +148,24 @@ _INBOX_PAGE = (
 def listing(user_id: int, page: int, per_page: int) -> Page:
     """Unread first, then newest first."""
     return paginate_built(_INBOX_SIZE, _INBOX_PAGE, {"user_id": user_id}, page, per_page)
+
+
+def newest_after(
+    user_id: int, unread_only: bool, after: Sequence[int] | None, limit: int
+) -> slices.Slice:
+    """The API's list: newest first, read on after the last one sent."""
+    query = (
+        select(Notification)
+        .where(Notification.recipient_id == user_id)
+        .options(
+            joinedload(Notification.actor),
+            joinedload(Notification.thread),
+            joinedload(Notification.recipient),
+        )
+    )
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return slices.read(query, slices.NOTIFICATIONS, after, limit)
 
 
 def load(ids: Sequence[int]) -> Sequence[Notification]:

@@ -164,6 +164,7 @@ class ShownAffiliation:
     acronym: str
     url: str
     position: str
+    slug: str
 
     @property
     def short(self) -> str:
@@ -225,4 +226,5 @@ class AffiliationShown:
             acronym=acronym,
             url=f"{prefix}{slug}{suffix}",  # slugs are [a-z0-9-]: nothing to quote
             position=position,
+            slug=slug,
         )

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, or_
 
 from forum.extensions import db
-from forum.models import Post, Thread
+from forum.models import Notification, Post, Thread
 
 Order = tuple[tuple[Any, bool], ...]  # (column, descending), the last one unique
 
@@ -25,6 +25,8 @@ PINNED_FIRST: Order = ((Thread.is_pinned, True), *THREADS)  # one board's list
 NEWEST: Order = ((Thread.id, True),)  # the threads started last first
 POSTS: Order = ((Post.id, False),)
 POSTS_BY_VOTES: Order = ((Post.is_opening, True), (Post.vote_count, True), (Post.id, False))
+# newest first by when each was made: a notification read, or gathering more votes, stays put
+NOTIFICATIONS: Order = ((Notification.id, True),)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,24 @@ def of_thread(thread_id: int) -> list[str]:
     return list(db.session.connection().execute(_OF_THREAD, {"thread_id": thread_id}).scalars())
 
 
+def of_threads(thread_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Each listed thread's topics, in one query."""
+    found: dict[int, list[str]] = {thread_id: [] for thread_id in thread_ids}
+    if thread_ids:
+        rows = db.session.execute(
+            select(ThreadTopic.thread_id, ThreadTopic.concept_id)
+            .where(ThreadTopic.thread_id.in_(thread_ids))
+            .order_by(ThreadTopic.concept_id)
+        )
+        for thread_id, concept_id in rows:
+            found[thread_id].append(concept_id)
+    return found
+
+
+def exists(concept_id: str) -> bool:
+    return concept_id in vocabulary.load().concepts
+
+
 _OF_THREAD = (
     select(ThreadTopic.concept_id)
     .where(ThreadTopic.thread_id == bindparam("thread_id"))

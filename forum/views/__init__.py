@@ -163,7 +163,11 @@ def _security_headers(response):  # noqa: ANN001, ANN202
         response.headers.setdefault(name, value)
     if current_app.config["SECURE_COOKIES"]:  # served over HTTPS: browsers keep to it
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.endpoint not in PRIVATELY_CACHED and current_user.is_authenticated:
+    if (
+        request.endpoint not in PRIVATELY_CACHED
+        and current_user.is_authenticated
+        and not request.path.startswith("/api/")  # the API's say it (forum/views/api/)
+    ):
         # A member's page is theirs alone: no shared cache or back-button copy keeps it.
         response.headers["Cache-Control"] = "private, no-store"
     return response

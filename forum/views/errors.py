@@ -139,9 +139,10 @@ def _render(code: int, title=None, message=None, **context):  # noqa: ANN001, AN
     if wants_json():
         from forum.views.api.errors import CODES
 
-        response = jsonify(
-            status=code, code=CODES.get(code, "error"), error=str(title), message=str(message)
-        )
+        answer = {"status": code, "code": CODES.get(code, "error"), "message": str(message)}
+        if not request.path.startswith("/api/"):  # the pages' scripts show the title too
+            answer["error"] = str(title)
+        response = jsonify(answer)
         response.status_code = code
         if context.get("retry_after"):
             response.headers["Retry-After"] = str(context["retry_after"])

@@ -11,7 +11,9 @@ import re
 
 from flask import Blueprint, Flask, current_app, request
 from flask.wrappers import Response
+from flask_login import current_user
 
+from forum import languages
 from forum.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -55,10 +57,23 @@ def _cross_origin(response: Response) -> Response:
     origin = request.headers.get("Origin")
     if origin and origin in allowed_origins():
         response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Authorization, Content-Type, If-None-Match, Accept-Language"
+        )
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE"
-        response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After, Content-Language"
         response.headers["Access-Control-Max-Age"] = "600"
     response.vary.add("Origin")
     response.vary.add("Authorization")  # a member's answer is theirs, a visitor's is everyone's
+    # names and messages are in the reader's language (Accept-Language, else the default)
+    response.vary.add("Accept-Language")
+    response.headers["Content-Language"] = languages.current()
+    if request.method == "OPTIONS" and response.status_code == 200:  # a preflight: no body
+        response.status_code = 204
+        response.set_data(b"")
+        response.headers.pop("Content-Type", None)
+    if current_user.is_authenticated:
+        # the member's own answer, kept by no shared cache; a copy may be kept to be asked
+        # again with its ETag (no-store would forbid the copy a 304 revalidates)
+        response.headers["Cache-Control"] = "private, no-cache"
     return response

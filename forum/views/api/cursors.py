@@ -1,14 +1,16 @@
 """Lists come a page at a time: the answer's `next_cursor`, sent back as `?cursor=` (with the
-same filters), names the next page and keeps the first request's `limit`. Cursors are opaque
-to callers. Threads and posts are read after the last row sent (forum/services/slices.py):
-a row added or removed meanwhile neither repeats nor skips one at the seam. The other lists
-(members, experts, institutions, events, search, notifications) hold a position in their
-stable order, where a change between two requests may."""
+same filters), names the next page and keeps the first request's `limit` unless the request
+gives another. A cursor holds a digest of the filters it was given for, and is refused with
+others. Cursors are opaque to callers. Threads, posts and notifications are read after the
+last row sent (forum/services/slices.py): a row added or removed meanwhile neither repeats
+nor skips one at the seam. The other lists (experts, institutions, events, search) hold a
+position in their stable order, where a change between two requests may."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,22 +32,16 @@ def position(query: dict[str, Any], per_page: int) -> tuple[int, int]:
     """(page number, rows per page) for this request."""
     if query.get("cursor") is None:
         return 1, query.get("limit") or per_page
-    try:
-        page, size = base64.urlsafe_b64decode(query["cursor"].encode("ascii")).split(b".")
-        page_number, rows = int(page), int(size)
-    except (ValueError, UnicodeError, binascii.Error):
-        page_number = rows = 0
-    if not (1 <= page_number <= 2**20 and 1 <= rows <= MAX_LIMIT):
-        raise _not_ours()
-    return page_number, rows
+    rows, page_number = _open(query)
+    if type(page_number) is not int or not 2 <= page_number <= 2**20:
+        raise not_ours()
+    return page_number, query.get("limit") or rows
 
 
-def cursor(page: int, per_page: int) -> str:
-    return base64.urlsafe_b64encode(f"{page}.{per_page}".encode()).decode("ascii")
-
-
-def listing(items: list[Any], page: Page) -> dict[str, Any]:
-    following = cursor(page.number + 1, page.per_page) if page.has_next else None
+def listing(items: list[Any], page: Page, query: dict[str, Any]) -> dict[str, Any]:
+    if page.number > 1 and not items:
+        raise not_ours()  # past the end: no cursor the forum gave points there
+    following = _seal(query, page.per_page, [page.number + 1]) if page.has_next else None
     return {"items": items, "next_cursor": following}
 
 
@@ -53,28 +49,57 @@ def key(query: dict[str, Any], per_page: int, order: slices.Order) -> tuple[list
     """(where in `order` to read on after, None for the first rows; rows per request)."""
     if query.get("cursor") is None:
         return None, query.get("limit") or per_page
+    rows, *values = _open(query)
     try:
-        rows, *values = json.loads(base64.urlsafe_b64decode(query["cursor"].encode("ascii")))
         found = [
             _value(column.type.python_type, value)
             for (column, _), value in zip(order, values, strict=True)
         ]
-    except (ValueError, TypeError, UnicodeError, binascii.Error, OverflowError):
-        raise _not_ours() from None
-    if type(rows) is not int or not 1 <= rows <= MAX_LIMIT:
-        raise _not_ours()
-    return found, rows
+    except (ValueError, TypeError, OverflowError):
+        raise not_ours() from None
+    return found, query.get("limit") or rows
 
 
 def slice_listing(
-    items: list[Any], found: slices.Slice, order: slices.Order, limit: int
+    items: list[Any], found: slices.Slice, order: slices.Order, limit: int, query: dict[str, Any]
 ) -> dict[str, Any]:
     following = None
     if found.has_more:
         values = [_plain(value) for value in slices.key_of(found.items[-1], order)]
-        text = json.dumps([limit, *values], separators=(",", ":"))
-        following = base64.urlsafe_b64encode(text.encode()).decode("ascii")
+        following = _seal(query, limit, values)
     return {"items": items, "next_cursor": following}
+
+
+def _filters(query: dict[str, Any]) -> str:
+    """A digest of the request's filters (everything but the cursor and the limit)."""
+    given = {name: value for name, value in query.items() if name not in QUERY}
+    text = json.dumps(given, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _seal(query: dict[str, Any], rows: int, place: list[Any]) -> str:
+    text = json.dumps([rows, _filters(query), *place], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode("ascii")
+
+
+def _open(query: dict[str, Any]) -> list[Any]:
+    """[rows, *place] from the request's cursor, or a 400: not one the forum gave, or given
+    for other filters."""
+    try:
+        text = base64.urlsafe_b64decode(query["cursor"].encode("ascii"))
+        rows, filters, *place = json.loads(text)
+    except (ValueError, TypeError, UnicodeError, binascii.Error):
+        raise not_ours() from None
+    if type(rows) is not int or not 1 <= rows <= MAX_LIMIT or not place:
+        raise not_ours()
+    if filters != _filters(query):
+        raise ApiError(
+            400,
+            "invalid",
+            _l("This cursor was given for other filters."),
+            [FieldError("cursor", _l("Send the same filters as the request that gave it."))],
+        )
+    return [rows, *place]
 
 
 _EPOCH = datetime(1970, 1, 1)  # the forum's times are UTC, without a zone
@@ -98,7 +123,7 @@ def _value(kind: type, value: Any) -> Any:
     raise ValueError(value)
 
 
-def _not_ours() -> ApiError:
+def not_ours() -> ApiError:
     return ApiError(
         400,
         "invalid",

@@ -10,7 +10,7 @@ from flask import jsonify
 from flask.wrappers import Response
 
 CODES = {
-    400: "bad_request",
+    400: "invalid",  # as every refusal of the input says it
     401: "unauthorized",
     403: "forbidden",
     404: "not_found",

@@ -7,8 +7,19 @@ from typing import Any
 from flask import abort, current_app
 from flask_login import current_user
 
-from forum.services import accounts, browsing, experts, inbox, profile_pages
+from forum.languages import lazy_gettext as _l
+from forum.services import (
+    accounts,
+    browsing,
+    experts,
+    inbox,
+    institution_pages,
+    profile_pages,
+    profiles,
+    slices,
+)
 from forum.services.experts import DirectoryFilter, Expertise
+from forum.services.profiles import ShownAffiliation
 from forum.views.api import bp, cursors, shapes
 from forum.views.api.reads import SLUG, check_country, known
 from forum.views.api.spec import operation
@@ -33,10 +44,27 @@ def _expertise(found: list[Expertise]) -> list[dict[str, Any]]:
     ]
 
 
+AFFILIATION = {
+    "type": ["object", "null"],
+    "properties": {"institution": shapes.TEXT, "name": shapes.TEXT, "position": shapes.TEXT},
+    "required": ["institution", "name", "position"],
+    "additionalProperties": False,
+}
+
+
+def _affiliation(shown: ShownAffiliation | None) -> dict[str, str] | None:
+    """Confirmed by the institution: `institution` is its slug (GET /institutions/{slug})."""
+    if shown is None:
+        return None
+    return {"institution": shown.slug, "name": shown.name, "position": shown.position}
+
+
 PROFILE = shapes.obj(
     username=shapes.TEXT,
     name=shapes.TEXT,
+    # what the pages show: the confirmed institution's short name, else the member's words
     institution=shapes.TEXT,
+    affiliation=AFFILIATION,
     country=shapes.MAYBE_TEXT,
     bio_html=shapes.TEXT,
     joined_at=shapes.WHEN,
@@ -50,8 +78,8 @@ PROFILE = shapes.obj(
     bp,
     "GET",
     "/members/<username>",
-    summary="A member's public profile",
-    tag="People",
+    summary=_l("A member's public profile"),
+    tag=_l("People"),
     response=PROFILE,
     errors=(404,),
 )
@@ -62,6 +90,7 @@ def member(username: str) -> dict[str, Any]:
         "username": found.username,
         "name": found.display_name or found.username,
         "institution": shown.affiliation.short if shown.affiliation else found.institution,
+        "affiliation": _affiliation(shown.affiliation),
         "country": found.country,
         "bio_html": found.bio_html,
         "joined_at": shapes.when(found.created_at),
@@ -75,6 +104,7 @@ EXPERT = shapes.obj(
     username=shapes.TEXT,
     name=shapes.TEXT,
     institution=shapes.TEXT,
+    affiliation=AFFILIATION,
     country=shapes.MAYBE_TEXT,
     expertise={"type": "array", "items": EXPERTISE},
 )
@@ -84,41 +114,46 @@ EXPERT = shapes.obj(
     bp,
     "GET",
     "/experts",
-    summary="The expert directory: verified experts first",
-    tag="People",
+    summary=_l("The expert directory: verified experts first"),
+    tag=_l("People"),
     response=shapes.listing(EXPERT),
     query={
         "theme": SLUG,
         "network": SLUG,
         "country": {"type": "string", "minLength": 2, "maxLength": 2},
         "verified": {"type": "string", "enum": ["true", "false"]},
+        "institution": {"type": "string", "minLength": 1, "maxLength": 80},
         "q": {"type": "string", "maxLength": 100},
         **cursors.QUERY,
     },
 )
 def expert_directory(query: dict[str, Any]) -> dict[str, Any]:
+    institution = known(institution_pages.find, "institution", query["institution"])
     criteria = DirectoryFilter(
         theme=known(browsing.get_theme, "theme", query["theme"]),
         network=known(browsing.get_network, "network", query["network"]),
         country=query["country"],
         verified_only=query["verified"] == "true",
         text=(query["q"] or "").strip(),
+        institution_id=institution.id if institution is not None else None,
     )
     check_country(criteria.country, "country")
     page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
     members = experts.directory(criteria, page, per_page)
-    expertise = experts.expertise_of([m.id for m in members.items])
+    ids = [m.id for m in members.items]
+    expertise, confirmed = experts.expertise_of(ids), profiles.confirmed_affiliations(ids)
     items = [
         {
             "username": m.username,
             "name": m.display_name or m.username,
-            "institution": m.institution,
+            "institution": confirmed[m.id].short if m.id in confirmed else m.institution,
+            "affiliation": _affiliation(confirmed.get(m.id)),
             "country": m.country,
             "expertise": _expertise(expertise.get(m.id, [])),
         }
         for m in members.items
     ]
-    return cursors.listing(items, members)
+    return cursors.listing(items, members, query)
 
 
 NOTIFICATION = shapes.obj(
@@ -135,25 +170,26 @@ NOTIFICATION = shapes.obj(
     bp,
     "GET",
     "/notifications",
-    summary="The calling member's notifications, unread first, then newest first",
-    tag="Notifications",
+    summary=_l("The calling member's notifications, newest first (or only the unread ones)"),
+    tag=_l("Notifications"),
     response=shapes.listing(NOTIFICATION),
-    query=cursors.QUERY,
+    query={"unread": {"type": "string", "enum": ["true", "false"]}, **cursors.QUERY},
     access="member",
     errors=(401,),
 )
 def notifications(query: dict[str, Any]) -> dict[str, Any]:
-    page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
-    found = inbox.listing(current_user.id, page, per_page)
+    order = slices.NOTIFICATIONS
+    after, limit = cursors.key(query, current_app.config["THREADS_PER_PAGE"], order)
+    found = inbox.newest_after(current_user.id, query["unread"] == "true", after, limit)
     items = [
         {
             "id": n.id,
             "kind": n.kind.value,
             "text": str(inbox.sentence(n)),
-            "url": inbox.destination(n),
+            "url": shapes.absolute(inbox.destination(n)),
             "created_at": shapes.when(n.created_at),
             "read": n.read_at is not None,
         }
         for n in found.items
     ]
-    return cursors.listing(items, found)
+    return cursors.slice_listing(items, found, order, limit, query)

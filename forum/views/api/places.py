@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from forum import languages, permissions
 from forum.languages import lazy_gettext as _l
 from forum.models import CapacityKind, Event, EventKind, InstitutionKind
-from forum.services import browsing, events_pages, institution_directory
+from forum.services import browsing, events_pages, institution_directory, institution_pages
 from forum.services.events_pages import EventFilter
 from forum.views.api import bp, cursors, shapes
 from forum.views.api.errors import invalid
@@ -40,8 +41,8 @@ INSTITUTION = shapes.obj(
     bp,
     "GET",
     "/institutions",
-    summary="The institution directory, by name",
-    tag="Institutions and events",
+    summary=_l("The institution directory, by name"),
+    tag=_l("Institutions and events"),
     response=shapes.listing(INSTITUTION),
     query={
         "country": COUNTRY,
@@ -77,7 +78,100 @@ def institutions(query: dict[str, Any]) -> dict[str, Any]:
         }
         for card in found.items
     ]
-    return cursors.listing(items, found)
+    return cursors.listing(items, found, query)
+
+
+PERSON = shapes.obj(username=shapes.TEXT, name=shapes.TEXT)
+CONTRIBUTION = shapes.obj(
+    thread_id=shapes.ID,
+    post_id={"type": ["integer", "null"]},
+    title=shapes.TEXT,
+    author=shapes.TEXT,
+    network=shapes.TEXT,
+    created_at=shapes.WHEN,
+)
+INSTITUTION_PAGE = shapes.obj(
+    slug=shapes.TEXT,
+    name=shapes.TEXT,
+    acronym=shapes.TEXT,
+    other_names={"type": "object", "additionalProperties": shapes.TEXT},
+    country=shapes.MAYBE_TEXT,
+    kind=shapes.TEXT,
+    website=shapes.TEXT,
+    description_html=shapes.TEXT,
+    networks=INSTITUTION["properties"]["networks"],
+    capacities={
+        "type": "array",
+        "items": shapes.obj(
+            theme=shapes.TEXT,
+            kind=shapes.TEXT,
+            note=shapes.TEXT,
+        ),
+    },
+    members={"type": "array", "items": shapes.obj(position=shapes.TEXT, **PERSON["properties"])},
+    experts={
+        "type": "array",
+        "items": shapes.obj(
+            theme=shapes.TEXT,
+            verified_in={"type": "array", "items": shapes.TEXT},
+            **PERSON["properties"],
+        ),
+    },
+    good_practices={"type": "array", "items": CONTRIBUTION},
+    accepted_answers={"type": "array", "items": CONTRIBUTION},
+)
+
+
+def _contribution(row: institution_pages.Contribution) -> dict[str, Any]:
+    return {
+        "thread_id": row.thread_id,
+        "post_id": row.post_id,
+        "title": row.title,
+        "author": row.author,
+        "network": row.network,
+        "created_at": shapes.when(row.created_at),
+    }
+
+
+@operation(
+    bp,
+    "GET",
+    "/institutions/<slug>",
+    summary=_l("One institution as its page shows it: networks, capacities, members, experts"),
+    tag=_l("Institutions and events"),
+    response=INSTITUTION_PAGE,
+    errors=(404,),
+)
+def institution(slug: str) -> dict[str, Any]:
+    found = institution_pages.find(slug) or abort(404)
+    shown = institution_pages.page(found, current_user)
+    return {
+        "slug": found.slug,
+        "name": shown.name,
+        "acronym": found.acronym,
+        "other_names": dict(found.other_names or {}),
+        "country": found.country,
+        "kind": found.kind.value,
+        "website": found.website,
+        "description_html": found.description_html,
+        "networks": [{"network": n.slug, "role": n.role.value} for n in shown.networks],
+        "capacities": [
+            {"theme": theme.slug, "kind": line.kind.value, "note": line.note}
+            for theme in shown.capacities
+            for line in theme.capacities
+        ],
+        "members": [
+            {"username": p.username, "name": p.shown_name, "position": p.position}
+            for p in shown.members
+        ],
+        "experts": [
+            {"theme": theme.slug, "username": p.username, "name": p.shown_name, "verified_in": nets}
+            for theme in shown.experts
+            for p, nets in theme.experts
+        ],
+        "good_practices": [_contribution(row) for row in shown.practices],
+        "accepted_answers": [_contribution(row) for row in shown.answers],
+    }
 
 
 EVENT = shapes.obj(
@@ -125,8 +219,8 @@ def _event(row: Event) -> dict[str, Any]:
     bp,
     "GET",
     "/events",
-    summary="Coming events (or past ones), soonest first, filtered as on the events page",
-    tag="Institutions and events",
+    summary=_l("Coming events (or past ones), soonest first, filtered as on the events page"),
+    tag=_l("Institutions and events"),
     response=shapes.listing(EVENT),
     query={
         "network": SLUG,
@@ -140,21 +234,23 @@ def _event(row: Event) -> dict[str, Any]:
 )
 def events(query: dict[str, Any]) -> dict[str, Any]:
     check_country(query["country"], "country")
+    known(browsing.get_network, "network", query["network"])
+    known(browsing.get_theme, "theme", query["theme"])
     given = MultiDict({k: v for k, v in query.items() if v is not None})
     shown = EventFilter.from_args(given)
     if query["month"] and not shown.month:
         raise invalid("month", _l("Give the month as YYYY-MM."))
     page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
     listed = events_pages.listing(shown, page, per_page)
-    return cursors.listing([_event(row) for row in listed.items], listed)
+    return cursors.listing([_event(row) for row in listed.items], listed, query)
 
 
 @operation(
     bp,
     "GET",
     "/events/<int:event_id>",
-    summary="One event",
-    tag="Institutions and events",
+    summary=_l("One event"),
+    tag=_l("Institutions and events"),
     response=EVENT,
 )
 def event(event_id: int) -> dict[str, Any]:

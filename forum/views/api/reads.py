@@ -3,6 +3,7 @@ lists' filters) and a thread's posts, as a visitor or the token's member may see
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, current_app
@@ -12,7 +13,8 @@ from werkzeug.datastructures import MultiDict
 from forum import permissions, reference
 from forum.languages import lazy_gettext as _l
 from forum.models import ControlLevel, Thread
-from forum.services import browsing, slices, thread_pages
+from forum.models.topics import CONCEPT_ID_MAX
+from forum.services import browsing, slices, thread_pages, topics
 from forum.views.api import bp, cursors, shapes
 from forum.views.api.errors import invalid
 from forum.views.api.spec import operation
@@ -25,8 +27,8 @@ SLUG = {"type": "string", "minLength": 1, "maxLength": 64}
     bp,
     "GET",
     "/networks",
-    summary="Every network",
-    tag="Structure",
+    summary=_l("Every network"),
+    tag=_l("Structure"),
     response={"type": "array", "items": shapes.NETWORK},
 )
 def networks() -> list[dict[str, Any]]:
@@ -37,8 +39,8 @@ def networks() -> list[dict[str, Any]]:
     bp,
     "GET",
     "/themes",
-    summary="Every theme",
-    tag="Structure",
+    summary=_l("Every theme"),
+    tag=_l("Structure"),
     response={"type": "array", "items": shapes.THEME},
 )
 def themes() -> list[dict[str, Any]]:
@@ -49,25 +51,28 @@ def themes() -> list[dict[str, Any]]:
     bp,
     "GET",
     "/boards",
-    summary="Boards, of a network or a theme or all",
-    tag="Structure",
+    summary=_l("Boards, of a network or a theme or all"),
+    tag=_l("Structure"),
     response={"type": "array", "items": shapes.BOARD},
     query={"network": SLUG, "theme": SLUG},
-    errors=(404,),
 )
 def boards(query: dict[str, Any]) -> list[dict[str, Any]]:
     return [shapes.board(row) for row in _boards(query["network"], query["theme"])]
 
 
 def _boards(network_slug: str | None, theme_slug: str | None) -> list:
-    if network_slug and theme_slug:
-        board = browsing.get_board(network_slug, theme_slug)
-        return [board] if board is not None else abort(404)
-    if network_slug:
-        network = browsing.get_network(network_slug) or abort(404)
+    """The boards a list reads: of a network, of a theme, the one of both, or all; a filter
+    naming nothing is a 400 on its argument, as every list's are."""
+    network = known(browsing.get_network, "network", network_slug)
+    theme = known(browsing.get_theme, "theme", theme_slug)
+    if network and theme:
+        board = browsing.get_board(network.slug, theme.slug)
+        if board is None:
+            raise invalid("theme", _l("This network has no board on this theme."))
+        return [board]
+    if network:
         return list(browsing.boards_of_network(network))
-    if theme_slug:
-        theme = browsing.get_theme(theme_slug) or abort(404)
+    if theme:
         return list(browsing.boards_of_theme(theme))
     return [board for overview in browsing.networks_with_boards() for board in overview.boards]
 
@@ -79,6 +84,7 @@ THREAD_QUERY = {
     "practice_country": {"type": "string", "minLength": 2, "maxLength": 2},
     "practice_sector": {"type": "string", "minLength": 1, "maxLength": 1},
     "practice_control": {"type": "string", "enum": [level.value for level in ControlLevel]},
+    "topic": {"type": "string", "minLength": 1, "maxLength": CONCEPT_ID_MAX},
     # activity: latest activity first, as the pages; newest: the threads started last first,
     # an order no reply or deletion changes, for scripts that must meet every thread once
     "sort": {"type": "string", "enum": ["activity", "newest"]},
@@ -90,16 +96,20 @@ THREAD_QUERY = {
     bp,
     "GET",
     "/threads",
-    summary="Threads, latest activity first (or started last first), filtered as on the lists",
-    tag="Threads",
+    summary=_l("Threads, latest activity first (or started last first), filtered as on the lists"),
+    tag=_l("Threads"),
     response=shapes.listing(shapes.THREAD),
     query=THREAD_QUERY,
     errors=(404,),
 )
 def threads(query: dict[str, Any]) -> dict[str, Any]:
     found = _boards(query["network"], query["theme"])
-    shown = thread_filter(MultiDict({k: v for k, v in query.items() if v is not None}))
     _check_practice(query)
+    shown = thread_filter(MultiDict({k: v for k, v in query.items() if v is not None}))
+    if query["topic"] is not None:
+        if not topics.exists(query["topic"]):
+            raise invalid("topic", _l("There is no such %(what)s.", what="topic"))
+        shown = replace(shown, topic=query["topic"])
     if query["sort"] == "newest":
         order = slices.NEWEST
     elif len(found) == 1 and query["network"] and query["theme"]:
@@ -109,15 +119,25 @@ def threads(query: dict[str, Any]) -> dict[str, Any]:
     after, limit = cursors.key(query, current_app.config["THREADS_PER_PAGE"], order)
     ids = [board.id for board in found]
     listed = browsing.threads_after(ids, shown, order, after, limit)
-    return cursors.slice_listing([shapes.thread(row) for row in listed.items], listed, order, limit)
+    tagged = topics.of_threads([row.id for row in listed.items])
+    items = [shapes.thread(row, tagged[row.id]) for row in listed.items]
+    return cursors.slice_listing(items, listed, order, limit, query)
 
 
 def _check_practice(query: dict[str, Any]) -> None:
-    """The pages ignore values they do not know; the API says so."""
+    """The pages ignore values they do not know, and details without show=good_practice;
+    the API says so."""
+    given = [name for name in _PRACTICE if query[name] is not None]
+    if given and query["show"] != "good_practice":
+        only = _l("Only good practices have these details: add show=good_practice.")
+        raise invalid(given[0], only)
     check_country(query["practice_country"], "practice_country")
     sector = query["practice_sector"]
     if sector is not None and sector not in reference.ISIC_SECTIONS:
         raise invalid("practice_sector", _l("Not an ISIC Rev. 4 section."))
+
+
+_PRACTICE = ("practice_country", "practice_sector", "practice_control")
 
 
 def check_country(code: str | None, name: str) -> None:
@@ -139,21 +159,21 @@ def known(find: Any, name: str, slug: str | None) -> Any:
     bp,
     "GET",
     "/threads/<int:thread_id>",
-    summary="One thread",
-    tag="Threads",
+    summary=_l("One thread"),
+    tag=_l("Threads"),
     response=shapes.THREAD,
     errors=(404,),
 )
 def thread(thread_id: int) -> dict[str, Any]:
-    return shapes.thread(visible_thread(thread_id, with_author=True))
+    return shapes.thread(visible_thread(thread_id, with_author=True), topics.of_thread(thread_id))
 
 
 @operation(
     bp,
     "GET",
     "/threads/<int:thread_id>/posts",
-    summary="A thread's posts, oldest first (or by votes), with sanitised HTML and Markdown",
-    tag="Threads",
+    summary=_l("A thread's posts, oldest first (or by votes), with sanitised HTML and Markdown"),
+    tag=_l("Threads"),
     response=shapes.listing(shapes.POST),
     query={"sort": {"type": "string", "enum": ["oldest", "votes"]}, **cursors.QUERY},
     errors=(404,),
@@ -168,7 +188,7 @@ def posts(thread_id: int, query: dict[str, Any]) -> dict[str, Any]:
         shapes.post(card, thread.id, rows[card.id].body_source, rows[card.id].edited_at)
         for card in shown.cards
     ]
-    return cursors.slice_listing(items, found, order, limit)
+    return cursors.slice_listing(items, found, order, limit, query)
 
 
 def visible_thread(thread_id: int, *, with_author: bool = False) -> Thread:

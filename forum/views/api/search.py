@@ -11,9 +11,11 @@ from flask import current_app
 from forum import limits, search
 from forum.languages import lazy_gettext as _l
 from forum.search.results import SORTS
+from forum.services import topics
 from forum.views.api import bp, cursors, shapes
 from forum.views.api.errors import invalid
 from forum.views.api.spec import operation
+from forum.views.search import TYPED_ONLY
 
 FACET = shapes.obj(slug=shapes.TEXT, name=shapes.TEXT, count=shapes.COUNT)
 RESULT = shapes.obj(
@@ -29,6 +31,7 @@ FOUND = shapes.obj(
     total=shapes.COUNT,
     themes={"type": "array", "items": FACET},
     networks={"type": "array", "items": FACET},
+    also_searched={"type": "array", "items": shapes.TEXT},
 )
 
 
@@ -36,12 +39,17 @@ FOUND = shapes.obj(
     bp,
     "GET",
     "/search",
-    summary="Search threads with the search page's query language, with facets",
-    tag="Search",
+    summary=_l(
+        "Search threads with the search page's query language, with facets; the OSH "
+        "concepts the words name are searched too, in every language (also_searched), unless "
+        "words=typed (institutions: /institutions?q=)"
+    ),
+    tag=_l("Search"),
     response=FOUND,
     query={
         "q": {"type": "string", "minLength": 1, "maxLength": 500},
         "sort": {"type": "string", "enum": list(SORTS)},
+        "words": {"type": "string", "enum": ["all", TYPED_ONLY]},
         **cursors.QUERY,
     },
     limit=limits.searches,
@@ -51,11 +59,17 @@ def search_threads(query: dict[str, Any]) -> dict[str, Any]:
         raise invalid("q", _l("Say what to search for."))
     page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
     found = search.search_page(
-        search.parse(query["q"]), page, per_page, query["sort"] or "relevance", shows="threads"
+        search.parse(query["q"]),
+        page,
+        per_page,
+        query["sort"] or "relevance",
+        shows="threads",
+        expand=query["words"] != TYPED_ONLY,
     )
+    tagged = topics.of_threads([result.thread.id for result in found.results.items])
     items = [
         {
-            "thread": shapes.thread(result.thread),
+            "thread": shapes.thread(result.thread, tagged[result.thread.id]),
             "post_id": result.post.id,
             "snippet": "".join(text for text, _match in result.snippet),
             "accepted": result.accepted,
@@ -63,12 +77,13 @@ def search_threads(query: dict[str, Any]) -> dict[str, Any]:
         }
         for result in found.results.items
     ]
-    listed = cursors.listing(items, found.results)
+    listed = cursors.listing(items, found.results, query)
     return {
         **listed,
         "total": found.results.total,
         "themes": [_facet(theme, n) for theme, n in found.themes],
         "networks": [_facet(network, n) for network, n in found.networks],
+        "also_searched": list(found.also_searched),
     }
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin
+
+from flask import request
 
 from forum.models import Board, Network, Theme, Thread
 from forum.services.post_cards import PostCard
@@ -92,10 +95,12 @@ THREAD = obj(
     practice_country=MAYBE_TEXT,
     practice_sector=MAYBE_TEXT,
     practice_control=MAYBE_TEXT,
+    topics={"type": "array", "items": TEXT},
 )
 
 
-def thread(row: Thread) -> dict[str, Any]:
+def thread(row: Thread, topics: list[str]) -> dict[str, Any]:
+    """`topics`: the vocabulary's concepts it is tagged with (GET /topics names them)."""
     return {
         "id": row.id,
         "title": row.title,
@@ -117,8 +122,17 @@ def thread(row: Thread) -> dict[str, Any]:
         "practice_country": row.practice_country,
         "practice_sector": row.practice_sector,
         "practice_control": row.practice_control.value if row.practice_control else None,
+        "topics": topics,
     }
 
+
+def absolute(path: str) -> str:
+    """A page's or file's whole address, for a script on another site: this request's host
+    (behind a proxy, the one FORUM_PROXY_HOPS trusts)."""
+    return urljoin(request.host_url, path)
+
+
+ATTACHMENT = obj(name=TEXT, kind=TEXT, url=TEXT)
 
 POST = obj(
     id=ID,
@@ -135,6 +149,7 @@ POST = obj(
     withheld=MAYBE_TEXT,
     body_html=MAYBE_TEXT,
     body_markdown=MAYBE_TEXT,
+    attachments={"type": "array", "items": ATTACHMENT},
 )
 
 
@@ -157,4 +172,8 @@ def post(card: PostCard, thread_id: int, source: str, edited_at: datetime | None
         "withheld": None if readable else str(card.refusal),
         "body_html": card.body_html if readable else None,
         "body_markdown": source if readable else None,
+        "attachments": [
+            {"name": file.name, "kind": file.kind.value, "url": absolute(file.url)}
+            for file in card.attachments  # none when the post is withheld
+        ],
     }

@@ -20,7 +20,8 @@ from forum.forms import LARGEST_ID
 from forum.languages import DEFAULT
 from forum.languages import lazy_gettext as _l
 from forum.services import ServiceError
-from forum.views.api import auth
+from forum.services.browsing import PageOutOfRange
+from forum.views.api import auth, cursors
 from forum.views.api.errors import ApiError, FieldError
 
 Schema = dict[str, Any]
@@ -31,8 +32,8 @@ class Operation:
     method: str
     rule: str  # Flask's, e.g. /threads/<int:thread_id>
     endpoint: str
-    summary: str
-    tag: str
+    summary: Any  # lazily translated: str() in the reader's language
+    tag: Any
     response: Schema
     status: int
     query: dict[str, Schema]
@@ -64,8 +65,8 @@ def operation(
     method: str,
     rule: str,
     *,
-    summary: str,
-    tag: str,
+    summary: Any,
+    tag: Any,
     response: Schema | None,
     status: int = 200,
     query: dict[str, Schema] | None = None,
@@ -99,14 +100,17 @@ def operation(
         def run(**values: Any) -> Response:
             auth.require(declared.access)
             extra: dict[str, Any] = {}
+            asked = parse_query(query or {})  # an argument not declared is refused
             if query is not None:
-                extra["query"] = parse_query(query)
+                extra["query"] = asked
             if body is not None:
                 extra["body"] = parse_body(body)
             try:
                 result = view(**values, **extra)
             except ServiceError as error:
                 raise from_service_error(error) from None
+            except PageOutOfRange:  # a page number past the end: no cursor given points there
+                raise cursors.not_ours() from None
             if result is None:
                 return Response(status=204)
             answer = jsonify(result)
@@ -141,11 +145,10 @@ def parse_query(declared: dict[str, Schema]) -> dict[str, Any]:
             continue
         value: Any = raw[0]
         if schema.get("type") == "integer":
-            try:
-                value = int(value, 10)
-            except ValueError:
+            if not re.fullmatch(r"-?[0-9]{1,12}", value):  # int() takes "+5", " 5" and "1_0"
                 problems.append(FieldError(name, _l("Give a whole number.")))
                 continue
+            value = int(value)
         problems += check(schema, value, name)
         values[name] = value
     if problems:

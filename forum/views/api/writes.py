@@ -11,10 +11,12 @@ from flask_login import current_user
 from forum import limits
 from forum.extensions import db
 from forum.languages import LANGUAGES
+from forum.languages import lazy_gettext as _l
 from forum.models import Board, ControlLevel, Post, ThreadKind
-from forum.services import browsing, inbox, posting, qa, thread_pages
+from forum.models.topics import CONCEPT_ID_MAX
+from forum.services import browsing, inbox, posting, qa, thread_pages, topics
 from forum.views.api import bp, shapes
-from forum.views.api.errors import ApiError
+from forum.views.api.errors import ApiError, invalid
 from forum.views.api.reads import SLUG, visible_thread
 from forum.views.api.spec import operation
 
@@ -22,6 +24,12 @@ WRITE_ERRORS = (401, 403, 404, 409, 413, 429)
 LANGUAGE = {"type": "string", "enum": ["", *LANGUAGES]}
 BODY = {"type": "string", "minLength": 1, "maxLength": posting.BODY_MAX}
 TITLE = {"type": "string", "minLength": 1, "maxLength": posting.TITLE_MAX}
+TOPICS = {
+    "type": "array",
+    "maxItems": topics.MOST_TOPICS,
+    "items": {"type": "string", "minLength": 1, "maxLength": CONCEPT_ID_MAX},
+}
+PRACTICE = ("practice_country", "practice_sector", "practice_control")
 
 
 def _fields(required: list[str], **properties: dict) -> dict[str, Any]:
@@ -50,8 +58,8 @@ def _post_json(post_id: int) -> dict[str, Any]:
     bp,
     "POST",
     "/threads",
-    summary="Start a thread on a board",
-    tag="Writing",
+    summary=_l("Start a thread on a board"),
+    tag=_l("Writing"),
     response=shapes.THREAD,
     status=201,
     body=_fields(
@@ -68,12 +76,16 @@ def _post_json(post_id: int) -> dict[str, Any]:
             "type": ["string", "null"],
             "enum": [None, *(c.value for c in ControlLevel)],
         },
+        topics=TOPICS,
     ),
     access="write",
     errors=WRITE_ERRORS,
 )
 def start_thread(body: dict[str, Any]) -> dict[str, Any]:
     board = browsing.get_board(body["network"], body["theme"]) or abort(404)
+    given = [name for name in PRACTICE if body.get(name) is not None]
+    if given and body["kind"] != ThreadKind.good_practice.value:
+        raise invalid(given[0], _l("Only good practices have these details."))
     _first_day(limits.new_account_thread_allowance)
     thread = posting.start_thread(
         current_user,
@@ -87,17 +99,19 @@ def start_thread(body: dict[str, Any]) -> dict[str, Any]:
             "control": body.get("practice_control"),
         },
         language=body.get("language", ""),
+        topic_ids=body.get("topics", ()),
     )
     limits.new_account_thread_allowance.count(current_user)
-    return shapes.thread(browsing.get_thread(thread.id, with_author=True) or abort(404))
+    shown = browsing.get_thread(thread.id, with_author=True) or abort(404)
+    return shapes.thread(shown, topics.of_thread(thread.id))
 
 
 @operation(
     bp,
     "POST",
     "/threads/<int:thread_id>/posts",
-    summary="Reply to a thread",
-    tag="Writing",
+    summary=_l("Reply to a thread"),
+    tag=_l("Writing"),
     response=shapes.POST,
     status=201,
     body=_fields(["body"], body=BODY, language=LANGUAGE),
@@ -116,16 +130,29 @@ def reply(thread_id: int, body: dict[str, Any]) -> dict[str, Any]:
     bp,
     "PATCH",
     "/posts/<int:post_id>",
-    summary="Edit one's own post (the title too, for an opening post)",
-    tag="Writing",
+    summary=_l(
+        "Edit one's own post (its title and topics too, for an opening post); a language "
+        "not given stays as it was, and an empty one is recognised again from the text"
+    ),
+    tag=_l("Writing"),
     response=shapes.POST,
-    body=_fields(["body"], body=BODY, title=TITLE, language=LANGUAGE),
+    body=_fields(["body"], body=BODY, title=TITLE, language=LANGUAGE, topics=TOPICS),
     access="write",
     errors=WRITE_ERRORS,
 )
 def edit_post(post_id: int, body: dict[str, Any]) -> dict[str, Any]:
     post = _visible_post(post_id)
-    posting.edit_post(current_user, post, body["body"], body.get("title"), body.get("language", ""))
+    for name in ("title", "topics"):
+        if name in body and not post.is_opening:
+            raise invalid(name, _l("Only a thread's opening post has a title and topics."))
+    posting.edit_post(
+        current_user,
+        post,
+        body["body"],
+        body.get("title"),
+        body.get("language", post.language),
+        topic_ids=body.get("topics"),
+    )
     return _post_json(post.id)
 
 
@@ -136,8 +163,8 @@ VOTE = shapes.obj(post_id=shapes.ID, voted=shapes.FLAG)
     bp,
     "PUT",
     "/posts/<int:post_id>/vote",
-    summary="Vote a reply helpful (once)",
-    tag="Writing",
+    summary=_l("Vote a reply helpful (once)"),
+    tag=_l("Writing"),
     response=VOTE,
     access="write",
     errors=WRITE_ERRORS,
@@ -152,8 +179,8 @@ def vote(post_id: int) -> dict[str, Any]:
     bp,
     "DELETE",
     "/posts/<int:post_id>/vote",
-    summary="Withdraw one's vote",
-    tag="Writing",
+    summary=_l("Withdraw one's vote"),
+    tag=_l("Writing"),
     response=VOTE,
     access="write",
     errors=WRITE_ERRORS,
@@ -171,8 +198,8 @@ ACCEPTED = shapes.obj(thread_id=shapes.ID, post_id={"type": ["integer", "null"]}
     bp,
     "PUT",
     "/threads/<int:thread_id>/accepted",
-    summary="Accept a reply as the question's answer",
-    tag="Writing",
+    summary=_l("Accept a reply as the question's answer"),
+    tag=_l("Writing"),
     response=ACCEPTED,
     body=_fields(["post_id"], post_id={"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
     access="write",
@@ -191,8 +218,8 @@ def accept(thread_id: int, body: dict[str, Any]) -> dict[str, Any]:
     bp,
     "DELETE",
     "/threads/<int:thread_id>/accepted",
-    summary="Withdraw the accepted answer",
-    tag="Writing",
+    summary=_l("Withdraw the accepted answer"),
+    tag=_l("Writing"),
     response=ACCEPTED,
     access="write",
     errors=WRITE_ERRORS,
@@ -210,8 +237,8 @@ WATCHED = shapes.obj(state={"type": "string", "enum": ["watch", "mute", "none"]}
     bp,
     "PUT",
     "/threads/<int:thread_id>/watch",
-    summary="Watch, mute or reset one's watch of a thread",
-    tag="Writing",
+    summary=_l("Watch, mute or reset one's watch of a thread"),
+    tag=_l("Writing"),
     response=WATCHED,
     body=WATCH_STATE,
     access="write",
@@ -229,8 +256,8 @@ def watch_thread(thread_id: int, body: dict[str, Any]) -> dict[str, Any]:
     bp,
     "PUT",
     "/boards/<int:board_id>/watch",
-    summary="Watch, mute or reset one's watch of a board",
-    tag="Writing",
+    summary=_l("Watch, mute or reset one's watch of a board"),
+    tag=_l("Writing"),
     response=WATCHED,
     body=WATCH_STATE,
     access="write",
@@ -246,8 +273,8 @@ def watch_board(board_id: int, body: dict[str, Any]) -> dict[str, Any]:
     bp,
     "POST",
     "/notifications/read",
-    summary="Mark some (ids) or all of one's notifications read",
-    tag="Notifications",
+    summary=_l("Mark some (ids) or all of one's notifications read"),
+    tag=_l("Notifications"),
     response=shapes.obj(marked=shapes.COUNT),
     body=_fields(
         [],
