@@ -199,3 +199,31 @@ def test_notifications_marked_read_page_by_page_are_each_met_once(
     assert met == sorted(met, reverse=True)  # newest first, each once
     unread = client.get("/api/v1/notifications?unread=true", headers=headers).json
     assert unread["items"] == []
+
+
+def test_a_cursor_belongs_to_its_list_and_its_page_size(
+    app: Flask, member: Person, other_member: Person
+) -> None:
+    """A thread's cursor read on another thread would answer nothing, silently; a page of
+    another size in a list of positions starts elsewhere (rows skipped or met twice)."""
+    from tests.institution_helpers import make_institution
+
+    first = _with_replies(member, other_member, 3)
+    second = _with_replies(member, other_member, 3)
+    client = app.test_client()
+    page = client.get(f"/api/v1/threads/{first}/posts?limit=2").json
+    elsewhere = client.get(f"/api/v1/threads/{second}/posts?cursor={page['next_cursor']}")
+    assert elsewhere.status_code == 400
+    assert elsewhere.json["errors"][0]["field"] == "cursor"
+    # the default said aloud is the same filter as the default left out
+    said = client.get(f"/api/v1/threads/{first}/posts?sort=oldest&cursor={page['next_cursor']}")
+    assert said.status_code == 200
+    for n in range(4):
+        make_institution(app, name=f"Institute {n}", acronym=f"I{n}", other_names={})
+    listed = client.get("/api/v1/institutions?limit=2").json
+    resized = client.get(f"/api/v1/institutions?limit=3&cursor={listed['next_cursor']}")
+    assert resized.status_code == 400
+    assert resized.json["errors"][0]["field"] == "limit"
+    kept = client.get(f"/api/v1/institutions?cursor={listed['next_cursor']}").json["items"]
+    assert len(kept) == 2
+    assert {i["slug"] for i in kept}.isdisjoint(i["slug"] for i in listed["items"])

@@ -72,8 +72,8 @@ def _cross_origin(response: Response) -> Response:
         response.status_code = 204
         response.set_data(b"")
         response.headers.pop("Content-Type", None)
-    if current_user.is_authenticated:
-        # the member's own answer, kept by no shared cache; a copy may be kept to be asked
-        # again with its ETag (no-store would forbid the copy a 304 revalidates)
-        response.headers["Cache-Control"] = "private, no-cache"
+    # a copy may be kept, to be asked again with its ETag (no-store would forbid the copy a
+    # 304 revalidates); a member's answer is theirs, kept by no shared cache
+    private = current_user.is_authenticated
+    response.headers["Cache-Control"] = "private, no-cache" if private else "no-cache"
     return response

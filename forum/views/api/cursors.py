@@ -1,10 +1,11 @@
 """Lists come a page at a time: the answer's `next_cursor`, sent back as `?cursor=` (with the
-same filters), names the next page and keeps the first request's `limit` unless the request
-gives another. A cursor holds a digest of the filters it was given for, and is refused with
-others. Cursors are opaque to callers. Threads, posts and notifications are read after the
-last row sent (forum/services/slices.py): a row added or removed meanwhile neither repeats
-nor skips one at the seam. The other lists (experts, institutions, events, search) hold a
-position in their stable order, where a change between two requests may."""
+same filters), names the next page. A cursor holds a digest of the filters (defaults filled
+in) and the path it was given for, and is refused with others. Cursors are opaque to
+callers. Threads, posts and notifications are read after the last row sent (forum/services/
+slices.py): a row added or removed meanwhile neither repeats nor skips one at the seam, and
+each request may ask its own `limit`. The other lists (experts, institutions, events,
+search) hold a position in their stable order, where a change between two requests may;
+their pages keep the first one's `limit`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 from typing import Any
+
+from flask import request
 
 from forum.forms import LARGEST_ID
 from forum.languages import lazy_gettext as _l
@@ -35,12 +38,17 @@ def position(query: dict[str, Any], per_page: int) -> tuple[int, int]:
     rows, page_number = _open(query)
     if type(page_number) is not int or not 2 <= page_number <= 2**20:
         raise not_ours()
-    return page_number, query.get("limit") or rows
+    if query.get("limit") not in (None, rows):  # page N of another size starts elsewhere
+        raise ApiError(
+            400,
+            "invalid",
+            _l("This list keeps the limit of its first page."),
+            [FieldError("limit", _l("Leave limit out, or send the same one."))],
+        )
+    return page_number, rows
 
 
 def listing(items: list[Any], page: Page, query: dict[str, Any]) -> dict[str, Any]:
-    if page.number > 1 and not items:
-        raise not_ours()  # past the end: no cursor the forum gave points there
     following = _seal(query, page.per_page, [page.number + 1]) if page.has_next else None
     return {"items": items, "next_cursor": following}
 
@@ -71,8 +79,10 @@ def slice_listing(
 
 
 def _filters(query: dict[str, Any]) -> str:
-    """A digest of the request's filters (everything but the cursor and the limit)."""
+    """A digest of the request's filters (everything but the cursor and the limit, defaults
+    filled in) and of the path's values (a thread's posts are not another's)."""
     given = {name: value for name, value in query.items() if name not in QUERY}
+    given.update({f"/{name}": value for name, value in (request.view_args or {}).items()})
     text = json.dumps(given, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
@@ -121,6 +131,17 @@ def _value(kind: type, value: Any) -> Any:
     if kind is datetime and type(value) is int:
         return _EPOCH + timedelta(microseconds=value)  # OverflowError past year 9999
     raise ValueError(value)
+
+
+def gone() -> ApiError:
+    """A position past the end: the list lost rows since the cursor was given (or it was
+    never the forum's)."""
+    return ApiError(
+        400,
+        "invalid",
+        _l("The list has no rows past this cursor any more: read it again from the start."),
+        [FieldError("cursor", _l("Use next_cursor from the previous answer."))],
+    )
 
 
 def not_ours() -> ApiError:

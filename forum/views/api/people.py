@@ -8,6 +8,7 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from forum.languages import lazy_gettext as _l
+from forum.public_urls import public_address
 from forum.services import (
     accounts,
     browsing,
@@ -121,7 +122,7 @@ EXPERT = shapes.obj(
         "theme": SLUG,
         "network": SLUG,
         "country": {"type": "string", "minLength": 2, "maxLength": 2},
-        "verified": {"type": "string", "enum": ["true", "false"]},
+        "verified": {"type": "string", "enum": ["true", "false"], "default": "false"},
         "institution": {"type": "string", "minLength": 1, "maxLength": 80},
         "q": {"type": "string", "maxLength": 100},
         **cursors.QUERY,
@@ -173,7 +174,10 @@ NOTIFICATION = shapes.obj(
     summary=_l("The calling member's notifications, newest first (or only the unread ones)"),
     tag=_l("Notifications"),
     response=shapes.listing(NOTIFICATION),
-    query={"unread": {"type": "string", "enum": ["true", "false"]}, **cursors.QUERY},
+    query={
+        "unread": {"type": "string", "enum": ["true", "false"], "default": "false"},
+        **cursors.QUERY,
+    },
     access="member",
     errors=(401,),
 )
@@ -186,7 +190,7 @@ def notifications(query: dict[str, Any]) -> dict[str, Any]:
             "id": n.id,
             "kind": n.kind.value,
             "text": str(inbox.sentence(n)),
-            "url": shapes.absolute(inbox.destination(n)),
+            "url": public_address(inbox.destination(n)),
             "created_at": shapes.when(n.created_at),
             "read": n.read_at is not None,
         }

@@ -228,7 +228,7 @@ def _event(row: Event) -> dict[str, Any]:
         "kind": {"type": "string", "enum": [k.value for k in EventKind]},
         "country": COUNTRY,
         "month": {"type": "string", "minLength": 7, "maxLength": 7},
-        "past": {"type": "string", "enum": ["0", "1"]},
+        "past": {"type": "string", "enum": ["0", "1"], "default": "0"},
         **cursors.QUERY,
     },
 )

@@ -10,11 +10,11 @@ from flask import abort, current_app
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from forum import permissions, reference
+from forum import languages, permissions, reference
 from forum.languages import lazy_gettext as _l
 from forum.models import ControlLevel, Thread
 from forum.models.topics import CONCEPT_ID_MAX
-from forum.services import browsing, slices, thread_pages, topics
+from forum.services import browsing, slices, thread_pages, topic_pages, topics
 from forum.views.api import bp, cursors, shapes
 from forum.views.api.errors import invalid
 from forum.views.api.spec import operation
@@ -45,6 +45,39 @@ def networks() -> list[dict[str, Any]]:
 )
 def themes() -> list[dict[str, Any]]:
     return [shapes.theme(row) for row in browsing.all_themes()]
+
+
+TOPIC = shapes.obj(
+    id=shapes.TEXT,
+    label=shapes.TEXT,
+    labels={"type": "object", "additionalProperties": shapes.TEXT},
+    themes={"type": "array", "items": shapes.TEXT},
+    broader={"type": "array", "items": shapes.TEXT},
+    threads=shapes.COUNT,
+)
+
+
+@operation(
+    bp,
+    "GET",
+    "/topics",
+    summary=_l("Every topic of the OSH vocabulary, by theme, with its threads counted"),
+    tag=_l("Structure"),
+    response={"type": "array", "items": TOPIC},
+)
+def topics_list() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": entry.concept.id,
+            "label": entry.label,  # in the reader's language
+            "labels": {code: names.pref for code, names in entry.concept.labels.items()},
+            "themes": list(entry.concept.themes),
+            "broader": list(entry.concept.broader),
+            "threads": entry.threads,
+        }
+        for group in topic_pages.index(languages.current())
+        for entry in group.entries
+    ]
 
 
 @operation(
@@ -87,7 +120,7 @@ THREAD_QUERY = {
     "topic": {"type": "string", "minLength": 1, "maxLength": CONCEPT_ID_MAX},
     # activity: latest activity first, as the pages; newest: the threads started last first,
     # an order no reply or deletion changes, for scripts that must meet every thread once
-    "sort": {"type": "string", "enum": ["activity", "newest"]},
+    "sort": {"type": "string", "enum": ["activity", "newest"], "default": "activity"},
     **cursors.QUERY,
 }
 
@@ -106,9 +139,7 @@ def threads(query: dict[str, Any]) -> dict[str, Any]:
     found = _boards(query["network"], query["theme"])
     _check_practice(query)
     shown = thread_filter(MultiDict({k: v for k, v in query.items() if v is not None}))
-    if query["topic"] is not None:
-        if not topics.exists(query["topic"]):
-            raise invalid("topic", _l("There is no such %(what)s.", what="topic"))
+    if known(topics.exists, "topic", query["topic"]):
         shown = replace(shown, topic=query["topic"])
     if query["sort"] == "newest":
         order = slices.NEWEST
@@ -127,7 +158,7 @@ def threads(query: dict[str, Any]) -> dict[str, Any]:
 def _check_practice(query: dict[str, Any]) -> None:
     """The pages ignore values they do not know, and details without show=good_practice;
     the API says so."""
-    given = [name for name in _PRACTICE if query[name] is not None]
+    given = [name for name in PRACTICE if query[name] is not None]
     if given and query["show"] != "good_practice":
         only = _l("Only good practices have these details: add show=good_practice.")
         raise invalid(given[0], only)
@@ -137,7 +168,7 @@ def _check_practice(query: dict[str, Any]) -> None:
         raise invalid("practice_sector", _l("Not an ISIC Rev. 4 section."))
 
 
-_PRACTICE = ("practice_country", "practice_sector", "practice_control")
+PRACTICE = ("practice_country", "practice_sector", "practice_control")
 
 
 def check_country(code: str | None, name: str) -> None:
@@ -145,13 +176,22 @@ def check_country(code: str | None, name: str) -> None:
         raise invalid(name, _l("Not a country code (ISO 3166-1)."))
 
 
+UNKNOWN = {
+    "network": _l("There is no such network."),
+    "theme": _l("There is no such theme."),
+    "topic": _l("There is no such topic."),
+    "institution": _l("There is no such institution."),
+}
+
+
 def known(find: Any, name: str, slug: str | None) -> Any:
-    """A theme or network named by an argument, None when not given, a 400 when unknown."""
+    """What an argument names (a network, theme, topic or institution), None when it is not
+    given, a 400 when nothing has that name."""
     if slug is None:
         return None
     found = find(slug)
-    if found is None:
-        raise invalid(name, _l("There is no such %(what)s.", what=name))
+    if not found:
+        raise invalid(name, UNKNOWN[name])
     return found
 
 
@@ -175,7 +215,10 @@ def thread(thread_id: int) -> dict[str, Any]:
     summary=_l("A thread's posts, oldest first (or by votes), with sanitised HTML and Markdown"),
     tag=_l("Threads"),
     response=shapes.listing(shapes.POST),
-    query={"sort": {"type": "string", "enum": ["oldest", "votes"]}, **cursors.QUERY},
+    query={
+        "sort": {"type": "string", "enum": ["oldest", "votes"], "default": "oldest"},
+        **cursors.QUERY,
+    },
     errors=(404,),
 )
 def posts(thread_id: int, query: dict[str, Any]) -> dict[str, Any]:

@@ -48,8 +48,8 @@ FOUND = shapes.obj(
     response=FOUND,
     query={
         "q": {"type": "string", "minLength": 1, "maxLength": 500},
-        "sort": {"type": "string", "enum": list(SORTS)},
-        "words": {"type": "string", "enum": ["all", TYPED_ONLY]},
+        "sort": {"type": "string", "enum": list(SORTS), "default": "relevance"},
+        "words": {"type": "string", "enum": ["all", TYPED_ONLY], "default": "all"},
         **cursors.QUERY,
     },
     limit=limits.searches,

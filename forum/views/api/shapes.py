@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
-
-from flask import request
 
 from forum.models import Board, Network, Theme, Thread
+from forum.public_urls import public_address
 from forum.services.post_cards import PostCard
 
 Schema = dict[str, Any]
@@ -126,12 +124,6 @@ def thread(row: Thread, topics: list[str]) -> dict[str, Any]:
     }
 
 
-def absolute(path: str) -> str:
-    """A page's or file's whole address, for a script on another site: this request's host
-    (behind a proxy, the one FORUM_PROXY_HOPS trusts)."""
-    return urljoin(request.host_url, path)
-
-
 ATTACHMENT = obj(name=TEXT, kind=TEXT, url=TEXT)
 
 POST = obj(
@@ -173,7 +165,7 @@ def post(card: PostCard, thread_id: int, source: str, edited_at: datetime | None
         "body_html": card.body_html if readable else None,
         "body_markdown": source if readable else None,
         "attachments": [
-            {"name": file.name, "kind": file.kind.value, "url": absolute(file.url)}
+            {"name": file.name, "kind": file.kind.value, "url": public_address(file.url)}
             for file in card.attachments  # none when the post is withheld
         ],
     }

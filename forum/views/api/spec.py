@@ -109,8 +109,8 @@ def operation(
                 result = view(**values, **extra)
             except ServiceError as error:
                 raise from_service_error(error) from None
-            except PageOutOfRange:  # a page number past the end: no cursor given points there
-                raise cursors.not_ours() from None
+            except PageOutOfRange:
+                raise cursors.gone() from None
             if result is None:
                 return Response(status=204)
             answer = jsonify(result)

@@ -17,7 +17,7 @@ from forum.models.topics import CONCEPT_ID_MAX
 from forum.services import browsing, inbox, posting, qa, thread_pages, topics
 from forum.views.api import bp, shapes
 from forum.views.api.errors import ApiError, invalid
-from forum.views.api.reads import SLUG, visible_thread
+from forum.views.api.reads import PRACTICE, SLUG, visible_thread
 from forum.views.api.spec import operation
 
 WRITE_ERRORS = (401, 403, 404, 409, 413, 429)
@@ -29,7 +29,6 @@ TOPICS = {
     "maxItems": topics.MOST_TOPICS,
     "items": {"type": "string", "minLength": 1, "maxLength": CONCEPT_ID_MAX},
 }
-PRACTICE = ("practice_country", "practice_sector", "practice_control")
 
 
 def _fields(required: list[str], **properties: dict) -> dict[str, Any]:
