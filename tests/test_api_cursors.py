@@ -206,7 +206,6 @@ def test_a_cursor_belongs_to_its_list_and_its_page_size(
 ) -> None:
     """A thread's cursor read on another thread would answer nothing, silently; a page of
     another size in a list of positions starts elsewhere (rows skipped or met twice)."""
-    from tests.institution_helpers import make_institution
 
     first = _with_replies(member, other_member, 3)
     second = _with_replies(member, other_member, 3)
@@ -219,11 +218,58 @@ def test_a_cursor_belongs_to_its_list_and_its_page_size(
     said = client.get(f"/api/v1/threads/{first}/posts?sort=oldest&cursor={page['next_cursor']}")
     assert said.status_code == 200
     for n in range(4):
-        make_institution(app, name=f"Institute {n}", acronym=f"I{n}", other_names={})
-    listed = client.get("/api/v1/institutions?limit=2").json
-    resized = client.get(f"/api/v1/institutions?limit=3&cursor={listed['next_cursor']}")
+        thread_id_from(member.start_thread(f"Gas detector {n}", "Which one?"))
+    listed = client.get("/api/v1/search?q=detector&limit=2").json
+    resized = client.get(f"/api/v1/search?q=detector&limit=3&cursor={listed['next_cursor']}")
     assert resized.status_code == 400
     assert resized.json["errors"][0]["field"] == "limit"
-    kept = client.get(f"/api/v1/institutions?cursor={listed['next_cursor']}").json["items"]
+    kept = client.get(f"/api/v1/search?q=detector&cursor={listed['next_cursor']}").json["items"]
     assert len(kept) == 2
-    assert {i["slug"] for i in kept}.isdisjoint(i["slug"] for i in listed["items"])
+    assert {i["thread"]["id"] for i in kept}.isdisjoint(i["thread"]["id"] for i in listed["items"])
+
+
+def test_an_institution_or_event_added_while_reading_neither_repeats_nor_skips_one(
+    app: Flask,
+) -> None:
+    """The directory by name, and events by their start: one added before the seam (a name
+    earlier in the alphabet, an event sooner) used to push the next page's first row back
+    onto it."""
+    from tests.conftest import make_person
+    from tests.institution_helpers import make_institution
+    from tests.test_events import create_event
+
+    for name in ("Delta", "Echo", "Foxtrot", "Golf"):
+        make_institution(app, name=f"{name} Institute", acronym=name[:3], other_names={})
+    moderator = make_person(app, "oic.mod", moderates=("oic-oshnet",))
+    for days in (10, 11, 12, 13):
+        create_event(moderator, title=f"Visit in {days} days", **_when(days))
+    client = app.test_client()
+    added = iter(
+        [
+            lambda: make_institution(app, name="Alpha Institute", acronym="Alp", other_names={}),
+            lambda: create_event(moderator, title="Sooner", **_when(1)),
+        ]
+    )
+    for path, name in (("/api/v1/institutions?", "slug"), ("/api/v1/events?", "id")):
+        add = next(added)
+        answer, met = client.get(f"{path}limit=2").json, []
+        add()  # before the seam, after the first page was read
+        while True:
+            met += [item[name] for item in answer["items"]]
+            if answer["next_cursor"] is None:
+                break
+            answer = client.get(f"{path}cursor={answer['next_cursor']}").json
+        assert len(met) == len(set(met)) == 4, (path, met)
+
+
+def _when(days: int) -> dict[str, str]:
+    """An event's form fields: starting in this many days, for a day."""
+    from datetime import timedelta
+
+    from forum.models._time import utcnow
+
+    starts = (utcnow() + timedelta(days=days)).replace(hour=9, minute=0)
+    return {
+        "starts": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends": (starts + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M"),
+    }

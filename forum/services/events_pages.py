@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,7 +30,7 @@ from forum.models import (
     User,
 )
 from forum.models._time import utcnow
-from forum.services import browsing
+from forum.services import browsing, slices
 from forum.services.browsing import Page
 from forum.services.events_fields import from_utc, known_zone
 from forum.services.institution_import import FORMULA_STARTS
@@ -117,12 +118,28 @@ def _with_names(query: Select) -> Select:
 
 
 def listing(shown: EventFilter, page: int, per_page: int) -> Page:
+    query, order = _listed(shown)
+    return browsing.paginate(query.order_by(*slices.order_by(order)), page, per_page)
+
+
+def listing_after(
+    shown: EventFilter, after: Sequence[Any] | None, limit: int
+) -> tuple[slices.Slice, slices.Order]:
+    """The API's list, read on after a cursor's event, and the order it is read in."""
+    query, order = _listed(shown)
+    return slices.read(query, order, after, limit), order
+
+
+def order_of(shown: EventFilter) -> slices.Order:
+    return slices.PAST_EVENTS if shown.past else slices.COMING_EVENTS
+
+
+def _listed(shown: EventFilter) -> tuple[Select, slices.Order]:
+    """The events a list shows (not proposals), filtered; coming ones soonest first, past
+    ones latest first."""
     now = utcnow()
     query = _with_names(select(Event)).where(Event.status != EventStatus.proposed)
-    if shown.past:
-        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
-    else:
-        query = query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    query = query.where(Event.ends_at < now) if shown.past else query.where(Event.ends_at >= now)
     if shown.network:
         query = query.join(Network, Network.id == Event.network_id).where(
             Network.slug == shown.network
@@ -139,7 +156,7 @@ def listing(shown: EventFilter, page: int, per_page: int) -> Page:
         following = datetime(year + month // 12, month % 12 + 1, 1)
         # an event that overlaps the month, by UTC: close enough for a filter
         query = query.where(Event.starts_at < following, Event.ends_at >= first)
-    return browsing.paginate(query, page, per_page)
+    return query, order_of(shown)
 
 
 def next_events(*, network_id: int | None = None, theme_id: int | None = None) -> list[Event]:

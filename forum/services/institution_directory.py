@@ -70,10 +70,19 @@ def directory(
     """One page of cards, sorted by name, and for each facet how many institutions match the
     other filters and each of its values (facet -> value -> count)."""
     query = select(Institution).where(*_conditions(criteria).values())
-    found = paginate(_with_card_details(query.order_by(Institution.name_key, Institution.id)),
-                     page, per_page)  # fmt: skip
+    ordered = query.order_by(*slices.order_by(slices.INSTITUTIONS))
+    found = paginate(_with_card_details(ordered), page, per_page)
     found.items = cards(found.items, language)
     return found, facet_counts(criteria)
+
+
+def cards_after(
+    criteria: InstitutionFilter, after: Sequence[object] | None, limit: int, language: str
+) -> tuple[list[InstitutionCard], slices.Slice]:
+    """The API's list: cards by name, read on after a cursor's institution (no facets)."""
+    query = _with_card_details(select(Institution).where(*_conditions(criteria).values()))
+    found = slices.read(query, slices.INSTITUTIONS, after, limit)
+    return cards(found.items, language), found
 
 
 def cards(institutions: Sequence[Institution], language: str) -> list[InstitutionCard]:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, or_
 
 from forum.extensions import db
-from forum.models import Notification, Post, Thread
+from forum.models import Event, Institution, Notification, Post, Thread
 
 Order = tuple[tuple[Any, bool], ...]  # (column, descending), the last one unique
 
@@ -27,6 +27,9 @@ POSTS: Order = ((Post.id, False),)
 POSTS_BY_VOTES: Order = ((Post.is_opening, True), (Post.vote_count, True), (Post.id, False))
 # newest first by when each was made: a notification read, or gathering more votes, stays put
 NOTIFICATIONS: Order = ((Notification.id, True),)
+COMING_EVENTS: Order = ((Event.starts_at, False), (Event.id, False))  # soonest first
+PAST_EVENTS: Order = ((Event.starts_at, True), (Event.id, True))  # latest first
+INSTITUTIONS: Order = ((Institution.name_key, False), (Institution.id, False))  # by name
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """Lists come a page at a time: the answer's `next_cursor`, sent back as `?cursor=` (with the
 same filters), names the next page. A cursor holds a digest of the filters (defaults filled
 in) and the path it was given for, and is refused with others. Cursors are opaque to
-callers. Threads, posts and notifications are read after the last row sent (forum/services/
-slices.py): a row added or removed meanwhile neither repeats nor skips one at the seam, and
-each request may ask its own `limit`. The other lists (experts, institutions, events,
-search) hold a position in their stable order, where a change between two requests may;
-their pages keep the first one's `limit`."""
+callers. Threads, posts, notifications, institutions and events are read after the last row
+sent (forum/services/slices.py): a row added or removed meanwhile neither repeats nor skips
+one at the seam, and each request may ask its own `limit`. The expert directory and search
+hold a position in their stable order, where a change between two requests may; their pages
+keep the first one's `limit`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ from forum.views.api.errors import ApiError, FieldError
 
 MAX_LIMIT = 100
 QUERY = {
-    "cursor": {"type": "string", "minLength": 1, "maxLength": 120},
+    # an institution's name may be in it: 200 characters, each up to 6 in JSON, in base64
+    "cursor": {"type": "string", "minLength": 1, "maxLength": 2000},
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
 }
 
@@ -123,13 +124,16 @@ def _plain(value: Any) -> Any:
 
 def _value(kind: type, value: Any) -> Any:
     """A cursor's value for a column of this Python type, or ValueError: a bool is no
-    number here, and no id or count is past what the database's integers hold."""
+    number here, no id or count is past what the database's integers hold, and no name
+    longer than a name may be."""
     if kind is bool and type(value) is bool:
         return value
     if kind is int and type(value) is int and 0 <= value <= LARGEST_ID:
         return value
     if kind is datetime and type(value) is int:
         return _EPOCH + timedelta(microseconds=value)  # OverflowError past year 9999
+    if kind is str and type(value) is str and len(value) <= 200 and "\x00" not in value:
+        return value  # a name's sort key
     raise ValueError(value)
 
 

@@ -12,7 +12,13 @@ from werkzeug.datastructures import MultiDict
 from forum import languages, permissions
 from forum.languages import lazy_gettext as _l
 from forum.models import CapacityKind, Event, EventKind, InstitutionKind
-from forum.services import browsing, events_pages, institution_directory, institution_pages
+from forum.services import (
+    browsing,
+    events_pages,
+    institution_directory,
+    institution_pages,
+    slices,
+)
 from forum.services.events_pages import EventFilter
 from forum.views.api import bp, cursors, shapes
 from forum.views.api.errors import invalid
@@ -64,8 +70,9 @@ def institutions(query: dict[str, Any]) -> dict[str, Any]:
         capacity=CapacityKind(query["capacity"]) if query["capacity"] else None,
         text=(query["q"] or "").strip(),
     )
-    page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
-    found, _counts = institution_directory.directory(criteria, page, per_page, languages.current())
+    order = slices.INSTITUTIONS
+    after, limit = cursors.key(query, current_app.config["THREADS_PER_PAGE"], order)
+    shown, found = institution_directory.cards_after(criteria, after, limit, languages.current())
     items = [
         {
             "slug": card.slug,
@@ -76,9 +83,9 @@ def institutions(query: dict[str, Any]) -> dict[str, Any]:
             "networks": [{"network": n.slug, "role": n.role.value} for n in card.networks],
             "capacities": [{"kind": c.kind.value, "themes": c.themes} for c in card.capacities],
         }
-        for card in found.items
+        for card in shown
     ]
-    return cursors.listing(items, found, query)
+    return cursors.slice_listing(items, found, order, limit, query)
 
 
 PERSON = shapes.obj(username=shapes.TEXT, name=shapes.TEXT)
@@ -240,9 +247,10 @@ def events(query: dict[str, Any]) -> dict[str, Any]:
     shown = EventFilter.from_args(given)
     if query["month"] and not shown.month:
         raise invalid("month", _l("Give the month as YYYY-MM."))
-    page, per_page = cursors.position(query, current_app.config["THREADS_PER_PAGE"])
-    listed = events_pages.listing(shown, page, per_page)
-    return cursors.listing([_event(row) for row in listed.items], listed, query)
+    order = events_pages.order_of(shown)
+    after, limit = cursors.key(query, current_app.config["THREADS_PER_PAGE"], order)
+    listed, order = events_pages.listing_after(shown, after, limit)
+    return cursors.slice_listing([_event(row) for row in listed.items], listed, order, limit, query)
 
 
 @operation(
