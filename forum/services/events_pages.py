@@ -122,21 +122,19 @@ def listing(shown: EventFilter, page: int, per_page: int) -> Page:
     return browsing.paginate(query.order_by(*slices.order_by(order)), page, per_page)
 
 
-def listing_after(
-    shown: EventFilter, after: Sequence[Any] | None, limit: int
-) -> tuple[slices.Slice, slices.Order]:
-    """The API's list, read on after a cursor's event, and the order it is read in."""
+def listing_after(shown: EventFilter, after: Sequence[Any] | None, limit: int) -> slices.Slice:
+    """The API's list, read on after a cursor's event (in order_of(shown))."""
     query, order = _listed(shown)
-    return slices.read(query, order, after, limit), order
+    return slices.read(query, order, after, limit)
 
 
 def order_of(shown: EventFilter) -> slices.Order:
+    """Coming events soonest first, past ones latest first."""
     return slices.PAST_EVENTS if shown.past else slices.COMING_EVENTS
 
 
 def _listed(shown: EventFilter) -> tuple[Select, slices.Order]:
-    """The events a list shows (not proposals), filtered; coming ones soonest first, past
-    ones latest first."""
+    """The events a list shows (not proposals), filtered, and their order."""
     now = utcnow()
     query = _with_names(select(Event)).where(Event.status != EventStatus.proposed)
     query = query.where(Event.ends_at < now) if shown.past else query.where(Event.ends_at >= now)

@@ -249,7 +249,7 @@ def events(query: dict[str, Any]) -> dict[str, Any]:
         raise invalid("month", _l("Give the month as YYYY-MM."))
     order = events_pages.order_of(shown)
     after, limit = cursors.key(query, current_app.config["THREADS_PER_PAGE"], order)
-    listed, order = events_pages.listing_after(shown, after, limit)
+    listed = events_pages.listing_after(shown, after, limit)
     return cursors.slice_listing([_event(row) for row in listed.items], listed, order, limit, query)
 
 
