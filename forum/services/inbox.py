@@ -123,6 +123,12 @@ def unread_count(user_id: int) -> int:
     return db.session.scalar(_UNREAD_COUNT, {"user_id": user_id}) or 0
 
 
+# what a notification's sentence and address read: loaded with it
+_SHOWN_WITH = (
+    joinedload(Notification.actor),
+    joinedload(Notification.thread),
+    joinedload(Notification.recipient),
+)
 # built once, like _UNREAD_COUNT; the order is ix_notifications_listing's: a page is read from it
 _INBOX_SIZE = select(func.count(Notification.id)).where(
     Notification.recipient_id == bindparam("user_id")
@@ -130,11 +136,7 @@ _INBOX_SIZE = select(func.count(Notification.id)).where(
 _INBOX_PAGE = (
     select(Notification)
     .where(Notification.recipient_id == bindparam("user_id"))
-    .options(
-        joinedload(Notification.actor),
-        joinedload(Notification.thread),
-        joinedload(Notification.recipient),
-    )
+    .options(*_SHOWN_WITH)
     .order_by(
         Notification.read_at.is_not(None),
         Notification.created_at.desc(),
@@ -154,15 +156,7 @@ def newest_after(
     user_id: int, unread_only: bool, after: Sequence[int] | None, limit: int
 ) -> slices.Slice:
     """The API's list: newest first, read on after the last one sent."""
-    query = (
-        select(Notification)
-        .where(Notification.recipient_id == user_id)
-        .options(
-            joinedload(Notification.actor),
-            joinedload(Notification.thread),
-            joinedload(Notification.recipient),
-        )
-    )
+    query = select(Notification).where(Notification.recipient_id == user_id).options(*_SHOWN_WITH)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     return slices.read(query, slices.NOTIFICATIONS, after, limit)
@@ -170,13 +164,7 @@ def newest_after(
 
 def load(ids: Sequence[int]) -> Sequence[Notification]:
     return db.session.scalars(
-        select(Notification)
-        .where(Notification.id.in_(ids))
-        .options(
-            joinedload(Notification.actor),
-            joinedload(Notification.thread),
-            joinedload(Notification.recipient),
-        )
+        select(Notification).where(Notification.id.in_(ids)).options(*_SHOWN_WITH)
     ).all()
 
 

@@ -62,7 +62,7 @@ def search_threads(query: dict[str, Any]) -> dict[str, Any]:
         search.parse(query["q"]),
         page,
         per_page,
-        query["sort"] or "relevance",
+        query["sort"],  # declared with its default
         shows="threads",
         expand=query["words"] != TYPED_ONLY,
     )
